@@ -1,0 +1,217 @@
+// The normalised model shared by every stage: catalogue → fetch → inspect → rules → score → store → report.
+// Nothing downstream of a catalogue adapter knows which portal a dataset came from.
+
+/** A verdict on one indicator. `not-evaluated` = an earlier gate failed; `unsure` = transient trouble, try again. */
+export type Verdict = 'pass' | 'fail' | 'not-evaluated' | 'unsure';
+
+export type Badge = string; // a tier id from the ruleset ("bronze" | "silver" | "gold" | …) or "none"
+
+/** A problem found in catalogue metadata (not in a resource): a malformed row, an unknown frequency… */
+export interface Finding {
+  code: string; // machine-readable, kebab-case, e.g. "catalog-row-malformed"
+  message: string; // one line a person can act on (English)
+  messageZh?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Declared metadata of one resource, as the catalogue states it. All free text, unnormalised. */
+export interface ResourceDeclared {
+  format?: string; // 檔案格式, e.g. "CSV", "JSON", "其他"
+  encoding?: string; // 編碼格式, e.g. "UTF-8", "BIG5"
+  fields?: string; // 主要欄位說明, e.g. "村名(name)、人口(population)"
+  description?: string;
+  oasUrl?: string; // OpenAPI document describing this resource, when it is an API
+  updatedAt?: string; // ISO 8601 with zone, when the catalogue says this resource was last updated
+  isApi?: boolean;
+}
+
+export interface Resource {
+  /** Stable within a dataset: `${datasetId}#${index}` unless the portal has its own id. */
+  id: string;
+  url: string;
+  declared: ResourceDeclared;
+  /** The platform's own per-resource quality result when the catalogue carries one. */
+  officialQc?: string;
+}
+
+export interface DatasetDeclared {
+  frequency?: string; // 更新頻率, free text
+  encoding?: string; // dataset-level fallback when resources carry none
+  fields?: string;
+  formats?: string[];
+  license?: string;
+  description?: string;
+  providerAttribute?: string; // 資料提供屬性
+  category?: string; // 服務分類
+  uploadMethod?: string; // 資料集上架方式
+}
+
+export interface Dataset {
+  id: string;
+  title: string;
+  agency: string;
+  source: 'data.gov.tw' | 'ckan' | 'local' | string;
+  declared: DatasetDeclared;
+  /** ISO 8601 with zone. data.gov.tw times carry no zone and are Taiwan local time (UTC+8). */
+  metadataUpdatedAt?: string;
+  publishedAt?: string;
+  /** The platform's own published badge (品質檢測), normalised to a tier id or "none"; raw text kept too. */
+  officialBadge?: string | null;
+  officialBadgeRaw?: string;
+  /** 白名單: whitelisted datasets receive no badge. */
+  whitelisted: boolean;
+  usage?: { views?: number; downloads?: number };
+  /** Problems with this dataset's catalogue entry itself. */
+  findings: Finding[];
+  resources: Resource[];
+}
+
+// ---------------------------------------------------------------- fetch
+
+export type FetchKind =
+  | 'ok' // a 2xx with a body (possibly empty)
+  | 'http-error' // a definite non-2xx (4xx, or 5xx after retries → transient)
+  | 'dns' // name not found (definite)
+  | 'timeout'
+  | 'network' // reset, refused, closed
+  | 'tls' // certificate problems; see tlsProblem
+  | 'blocked' // refused by odbadge itself: private address, bad scheme
+  | 'redirect-loop'
+  | 'too-many-redirects'
+  | 'too-large' // byte or decompression cap hit (body kept up to the cap, truncated = true)
+  | 'protocol'; // malformed HTTP
+
+export interface FetchOutcome {
+  url: string;
+  finalUrl: string;
+  kind: FetchKind;
+  /** true when the failure may go away on a later try: time-outs, resets, 5xx, 429. Drives `unsure`. */
+  transient: boolean;
+  status?: number;
+  /** Each hop: status and Location, in order. */
+  redirects: { status: number; location: string }[];
+  headers: Record<string, string>; // of the final response, lower-case names
+  contentType?: string;
+  /** Bytes after content-decoding, up to the cap. Absent when no body was received. */
+  body?: Uint8Array;
+  /** true when the body was cut at the byte cap. */
+  truncated: boolean;
+  bytes: number;
+  attempts: number;
+  elapsedMs: number;
+  error?: string; // human-readable, never contains URL credentials
+  tlsProblem?: 'incomplete-chain' | 'self-signed' | 'expired' | 'hostname-mismatch' | 'other';
+}
+
+// ---------------------------------------------------------------- inspect
+
+export type DetectedFormat =
+  | 'csv' | 'tsv' | 'json' | 'jsonl' | 'geojson' | 'xml' | 'kml' | 'gml' | 'rss'
+  | 'xlsx' | 'xls' | 'ods' | 'zip' | 'kmz' | 'shp'
+  | 'html' | 'pdf' | 'doc' | 'docx' | 'odt' | 'image' | 'text' | 'empty' | 'unknown';
+
+export type EncodingName =
+  | 'ascii' | 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'big5' | 'cp950' | 'big5-hkscs' | 'binary' | 'unknown';
+
+/** A table-structure error, named as frictionless names them. rows count physical rows, header = 1. */
+export interface StructuralError {
+  type:
+    | 'blank-label' | 'duplicate-label' | 'missing-cell' | 'extra-cell' | 'blank-row'
+    | 'subtotal-row' | 'title-row' | 'second-header-row' | 'merged-cell' | 'formula' | 'encoding-error'
+    | 'source-error' | 'malformed-json' | 'malformed-xml' | string;
+  row: number | null;
+  field: number | null;
+  message: string;
+  /** e.g. "Sheet1!B7:D7" for spreadsheets */
+  cell?: string;
+}
+
+export interface EncodingFacts {
+  /** Best name for the bytes; `ascii` means compatible with both UTF-8 and Big5. */
+  detected: EncodingName;
+  /** Every encoding that decodes the whole body cleanly, strictest evidence first. */
+  compatible: EncodingName[];
+  /** First undecodable byte for the most plausible candidate, when no candidate decodes cleanly. */
+  invalidAt?: { encoding: EncodingName; offset: number; bytes: string };
+  bom?: 'utf-8' | 'utf-16le' | 'utf-16be';
+  evidence: string;
+}
+
+export interface ResourceFacts {
+  format: DetectedFormat;
+  /** Why we think so: magic bytes, content sniff, Content-Type… */
+  formatEvidence: string;
+  /** true for fixed-column tables without structure errors and for well-formed JSON/XML; null when not judged. */
+  structured: boolean | null;
+  structuredEvidence: string;
+  encoding?: EncodingFacts;
+  /** Field names found (table header, union of record keys, record element children). */
+  fields?: string[];
+  structuralErrors: StructuralError[];
+  /** A 200 body that is a message instead of data, or a landing/login page. */
+  notData?: { kind: 'no-data-text' | 'html-page' | 'login-page' | 'json-error' | 'empty'; excerpt: string };
+  recordCount?: number;
+  /** API responses cut at a round number of records. */
+  possiblyTruncated?: boolean;
+  /** ZIP entries, sheets… */
+  parts?: { name: string; format: DetectedFormat; structured: boolean | null; note?: string }[];
+  notes: string[];
+}
+
+// ---------------------------------------------------------------- rules & results
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface IndicatorResult {
+  verdict: Verdict;
+  /** What we saw, specific enough to act on: status codes, byte offsets, row numbers, names. */
+  evidence: string;
+  hint?: Bilingual;
+  /** Machine-readable details (e.g. missing/extra field names). */
+  detail?: Record<string, unknown>;
+}
+
+export interface ResourceResult {
+  id: string;
+  url: string;
+  fetch: {
+    kind: FetchKind;
+    status?: number;
+    finalUrl: string;
+    contentType?: string;
+    bytes: number;
+    truncated: boolean;
+    attempts: number;
+    redirects: number;
+    elapsedMs: number;
+    error?: string;
+  };
+  facts?: Omit<ResourceFacts, 'structuralErrors'> & { structuralErrors: StructuralError[]; structuralErrorCount: number };
+  indicators: Record<string, IndicatorResult>;
+}
+
+export interface DatasetResult {
+  id: string;
+  title: string;
+  agency: string;
+  badge: Badge;
+  officialBadge: string | null;
+  whitelisted: boolean;
+  bonus: boolean;
+  indicators: Record<string, IndicatorResult>;
+  findings: Finding[];
+  resources: ResourceResult[];
+}
+
+export interface AgencyScore {
+  agency: string;
+  datasets: number;
+  /** count per tier id, plus "none" */
+  badges: Record<string, number>;
+  bonusDatasets: number;
+  bonus: number;
+  score: number;
+}
