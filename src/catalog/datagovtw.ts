@@ -1,0 +1,188 @@
+// The data.gov.tw catalogue adapter: the bulk CSV export (/api/front/dataset/export?format=csv) → Dataset stream.
+import { createReadStream } from 'node:fs';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { parse, type CsvError, type InfoRecord } from 'csv-parse';
+import { Agent, interceptors, request } from 'undici';
+import type { Dataset, Finding } from '../model.ts';
+import { datasetFromExportRow, indexExportHeader, unparsableRowDataset, type ColumnIndex } from './datagovtw-row.ts';
+
+export { parseTaiwanTime } from './datagovtw-time.ts';
+export { parseOfficialBadge, type OfficialBadge } from './datagovtw-badge.ts';
+export { EXPORT_COLUMNS, indexExportHeader, datasetFromExportRow, splitList, splitUrls } from './datagovtw-row.ts';
+export { enrichFromApiV2, enrichManyFromApiV2, formatResourceField, formatUpdateFrequency, type EnrichOptions } from './datagovtw-api.ts';
+export { datasetFromLegacyJson, officialQcFromDqEvent } from './datagovtw-legacy.ts';
+
+export const DATAGOVTW_EXPORT_PATH = '/api/front/dataset/export?format=csv';
+
+export interface ReadExportOptions {
+  signal?: AbortSignal;
+  /** stop with an error once the export exceeds this many bytes (default: no cap) */
+  maxBytes?: number;
+  /** per-request time-outs for an http(s) source, ms (default 60 s for headers, 120 s between body chunks) */
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** a single row larger than this is given up on (an unbalanced quote swallowing the file); default 8 MiB */
+  maxRecordBytes?: number;
+}
+
+/** Counts bytes and fails the stream once the cap is passed. */
+class ByteCap extends Transform {
+  private seen = 0;
+  private readonly cap: number;
+  constructor(cap: number) {
+    super();
+    this.cap = cap;
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.cap) done(new Error(`data.gov.tw export exceeds the ${this.cap}-byte limit`));
+    else done(null, chunk);
+  }
+}
+
+async function openSource(source: string, opts: ReadExportOptions): Promise<Readable> {
+  if (/^https?:\/\//i.test(source)) {
+    // The live server labels the CSV text/html, so Content-Type is deliberately ignored.
+    const dispatcher = new Agent({
+      headersTimeout: opts.headersTimeoutMs ?? 60_000,
+      bodyTimeout: opts.bodyTimeoutMs ?? 120_000,
+    }).compose(interceptors.redirect({ maxRedirections: 5 }));
+    let res: Awaited<ReturnType<typeof request>>;
+    try {
+      res = await request(source, { signal: opts.signal, dispatcher, headers: { accept: 'text/csv, */*' } });
+    } catch (e) {
+      await dispatcher.close().catch(() => undefined);
+      throw new Error(`data.gov.tw export: cannot fetch ${source}: ${(e as Error).message}`, { cause: e });
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      await dispatcher.close().catch(() => undefined);
+      throw new Error(`data.gov.tw export: ${source} answered HTTP ${res.statusCode}`);
+    }
+    const body = res.body as unknown as Readable;
+    body.once('close', () => void dispatcher.close().catch(() => undefined));
+    return body;
+  }
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(source) && !/^file:/i.test(source)) {
+    throw new Error(`data.gov.tw export: unsupported source scheme in ${source} (use a file path or http(s) URL)`);
+  }
+  const path = /^file:/i.test(source) ? new URL(source) : source;
+  const stream = createReadStream(path, { signal: opts.signal });
+  // Surface "no such file" as a clear error before parsing starts.
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (e) => reject(new Error(`data.gov.tw export: cannot read ${source}: ${e.message}`)));
+  });
+  return stream;
+}
+
+type CsvEvent =
+  | { kind: 'record'; cells: string[]; line: number }
+  | { kind: 'skip'; line: number; error: string; code?: string; raw?: string };
+
+const MAX_RECOVERIES = 1000;
+
+/**
+ * Streams CSV records, turning parse errors into `skip` events. An unbalanced quote makes csv-parse swallow the
+ * rest of the input; then the swallowed text minus its first line is parsed again, so one bad row costs one row.
+ */
+async function* csvEvents(input: Readable, firstLine: number, maxRecordBytes: number, budget: { left: number }): AsyncGenerator<CsvEvent> {
+  // csv-parse runs ahead of our consumer, so a skip is tagged with how many records preceded it, and the line
+  // where each record ended is tracked as the parser sees it (on_record), not as we consume.
+  const skipped: { after: number; ev: CsvEvent }[] = [];
+  let parsedRecords = 0;
+  let lastEndLine = firstLine - 1;
+  let swallowed: { line: number; raw: string } | undefined;
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    max_record_size: maxRecordBytes,
+    info: true,
+    raw: true,
+    on_record: (record: string[], context: InfoRecord) => {
+      parsedRecords++;
+      lastEndLine = context.lines + firstLine - 1;
+      return record;
+    },
+    on_skip: (err: CsvError | undefined, raw: string | undefined) => {
+      const line = lastEndLine + 1;
+      if (typeof err?.lines === 'number') lastEndLine = Math.max(line, err.lines + firstLine - 1);
+      if (err?.code === 'CSV_QUOTE_NOT_CLOSED' && raw && budget.left > 0) swallowed = { line, raw };
+      skipped.push({ after: parsedRecords, ev: { kind: 'skip', line, error: err?.message ?? 'unparsable row', code: err?.code, raw } });
+      return undefined;
+    },
+  });
+  input.once('error', (e) => parser.destroy(e));
+  input.pipe(parser);
+  let consumed = 0;
+  for await (const out of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
+    while (skipped.length && skipped[0].after <= consumed) yield skipped.shift()!.ev;
+    consumed++;
+    // info.lines is where the record ends; a quoted field may span lines, so count back to its start.
+    const endLine = out.info.lines + firstLine - 1;
+    const inner = (out.raw.match(/\n/g)?.length ?? 0) - (out.raw.endsWith('\n') ? 1 : 0);
+    yield { kind: 'record', cells: out.record, line: endLine - inner };
+  }
+  while (skipped.length) yield skipped.shift()!.ev;
+  if (swallowed) {
+    const rest = swallowed.raw.slice(swallowed.raw.indexOf('\n') + 1);
+    if (swallowed.raw.includes('\n') && rest.trim()) {
+      budget.left--;
+      yield* csvEvents(Readable.from([rest]), swallowed.line + 1, maxRecordBytes, budget);
+    }
+  }
+}
+
+/**
+ * Reads a data.gov.tw bulk export (file path, file: URL or http(s) URL) and yields one Dataset per row, streaming.
+ * Bad rows never stop the stream: they yield a Dataset carrying findings (id `row-<line>` when nothing is left).
+ * Throws only for problems with the export as a whole: unreadable source, HTTP error, missing required columns,
+ * byte cap exceeded.
+ */
+export async function* readDataGovTwExport(source: string, opts: ReadExportOptions = {}): AsyncGenerator<Dataset> {
+  const raw = await openSource(source, opts);
+  const input = opts.maxBytes !== undefined ? raw.pipe(new ByteCap(opts.maxBytes)) : raw;
+  if (input !== raw) raw.once('error', (e) => input.destroy(e));
+  let index: ColumnIndex | undefined;
+  let headerLength = 0;
+  const seen = new Map<string, number>(); // id → line of first occurrence
+  try {
+    for await (const ev of csvEvents(input, 1, opts.maxRecordBytes ?? 8 * 1024 * 1024, { left: MAX_RECOVERIES })) {
+      opts.signal?.throwIfAborted();
+      if (!index) {
+        if (ev.kind === 'skip') throw new Error(`data.gov.tw export: the header row could not be parsed: ${ev.error}`);
+        index = indexExportHeader(ev.cells);
+        headerLength = ev.cells.length;
+        continue;
+      }
+      if (ev.kind === 'skip') {
+        yield unparsableRowDataset(ev.line, ev.error, ev.raw);
+        continue;
+      }
+      const dataset = datasetFromExportRow(ev.cells, index, { line: ev.line, headerLength });
+      const first = seen.get(dataset.id);
+      if (first !== undefined && !dataset.id.startsWith('row-')) {
+        const f: Finding = {
+          code: 'catalog-duplicate-id',
+          message: `Dataset id ${dataset.id} appears again at line ${ev.line} (first at line ${first})`,
+          messageZh: `資料集識別碼 ${dataset.id} 重複出現（第 ${first} 行與第 ${ev.line} 行）`,
+          detail: { line: ev.line, firstLine: first },
+        };
+        dataset.findings.push(f);
+      } else if (first === undefined) {
+        seen.set(dataset.id, ev.line);
+      }
+      yield dataset;
+    }
+    if (!index) throw new Error(`data.gov.tw export: ${source} is empty (no header row)`);
+  } finally {
+    // Destroying an unfinished body makes it emit an error; nobody is listening any more, so swallow it.
+    raw.on('error', () => undefined);
+    input.on('error', () => undefined);
+    raw.destroy();
+    if (input !== raw) input.destroy();
+  }
+}
