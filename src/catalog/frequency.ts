@@ -1,0 +1,156 @@
+// One vocabulary for declared update frequencies (更新頻率 / update_frequency) across zh-TW, zh-HK, zh-CN and
+// English. Portals write these as free text; the timeliness rule needs a period. Unknown text is returned as
+// `unknown` (the caller turns it into a finding), never thrown.
+
+export type FrequencyUnit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+
+export type Frequency =
+  | { kind: 'regular'; every: number; unit: FrequencyUnit; periodDays: number; text: string }
+  /** 即時/實時/real-time: updated continuously; judged with a short window. */
+  | { kind: 'realtime'; text: string }
+  /** 不定期, 有需要時, 在資料更新時, as needed: cannot be late. */
+  | { kind: 'irregular'; text: string }
+  /** 不更新, one-off: static data, cannot be late. */
+  | { kind: 'static'; text: string }
+  | { kind: 'unknown'; text: string };
+
+// Nominal lengths are the longest calendar length of each unit, so "每1月" is not late on day 31 of a month.
+const UNIT_DAYS: Record<FrequencyUnit, number> = {
+  minute: 1 / 1440,
+  hour: 1 / 24,
+  day: 1,
+  week: 7,
+  month: 31,
+  year: 366,
+};
+
+const CN_DIGITS: Record<string, number> = {
+  〇: 0, 零: 0, 一: 1, 二: 2, 兩: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10,
+};
+
+/** "12", "十二", "兩", "" → number (empty means 1). */
+function parseCount(s: string): number | undefined {
+  if (s === '') return 1;
+  if (/^\d+$/.test(s)) return Number(s);
+  // Chinese numerals up to 99: 十, 十二, 二十, 二十四
+  const m = /^([一二兩两三四五六七八九]?)(十?)([一二三四五六七八九]?)$/.exec(s);
+  if (m && (m[1] || m[2] || m[3])) {
+    if (!m[2]) return m[3] ? undefined : CN_DIGITS[m[1]];
+    const tens = m[1] ? CN_DIGITS[m[1]] : 1;
+    return tens * 10 + (m[3] ? CN_DIGITS[m[3]] : 0);
+  }
+  if (s.length === 1 && s in CN_DIGITS) return CN_DIGITS[s];
+  return undefined;
+}
+
+const ZH_UNITS: [RegExp, FrequencyUnit, number][] = [
+  // [pattern for the unit word, unit, multiplier]
+  [/^(分鐘|分钟|分)$/, 'minute', 1],
+  [/^(小時|小时|時|时|鐘頭|钟头)$/, 'hour', 1],
+  [/^(日|天)$/, 'day', 1],
+  [/^(週|周|星期|禮拜|礼拜)$/, 'week', 1],
+  [/^(個月|个月|月)$/, 'month', 1],
+  [/^(季|季度)$/, 'month', 3],
+  [/^(半年)$/, 'month', 6],
+  [/^(年|年度)$/, 'year', 1],
+];
+
+const IRREGULAR = [
+  /^不定期/, /^(有需要時|有需要时|視乎需要|视乎需要|按需要|需要時|需要时|如有需要)/, /^(在資料更新時|在数据更新时|在資料有更新時|資料更新時|数据更新时)/,
+  /^(當有新記錄時|当有新记录时|有新記錄時|有新记录时|有新資料時|有新数据时)/, /^隨時/, /^随时/,
+  /^(as (and when )?(needed|required)|when (needed|required|available)|ad[- ]hoc|irregular(ly)?|on demand|upon update|when (there (is|are) )?(new )?(updates?|records?|data))/,
+  /^(not regularly|no fixed|varies)/,
+];
+const REALTIME = [/^(即時|實時|实时|即时|real[- ]?time|live|continuous(ly)?)/];
+const STATIC = [/^(不更新|無更新|无更新|一次性|不適用|不适用|無|无|none|not (applicable|updated)|one[- ]?off|static|historical|n\/a)$/];
+
+const EN_UNITS: Record<string, [FrequencyUnit, number]> = {
+  minute: ['minute', 1], minutes: ['minute', 1], min: ['minute', 1], mins: ['minute', 1],
+  hour: ['hour', 1], hours: ['hour', 1], day: ['day', 1], days: ['day', 1], week: ['week', 1], weeks: ['week', 1],
+  fortnight: ['week', 2], month: ['month', 1], months: ['month', 1], quarter: ['month', 3], quarters: ['month', 3],
+  year: ['year', 1], years: ['year', 1],
+};
+const EN_ADVERBS: Record<string, [FrequencyUnit, number]> = {
+  hourly: ['hour', 1], daily: ['day', 1], weekly: ['week', 1], fortnightly: ['week', 2], biweekly: ['week', 2],
+  monthly: ['month', 1], bimonthly: ['month', 2], quarterly: ['month', 3], 'half-yearly': ['month', 6],
+  'half yearly': ['month', 6], 'semi-annually': ['month', 6], 'semi-annual': ['month', 6], semiannually: ['month', 6],
+  biannually: ['month', 6], 'six-monthly': ['month', 6], yearly: ['year', 1], annually: ['year', 1], annual: ['year', 1],
+};
+
+function regular(every: number, unit: FrequencyUnit, text: string): Frequency {
+  return { kind: 'regular', every, unit, periodDays: every * UNIT_DAYS[unit], text };
+}
+
+/** Twice a day → every 0.5 day, expressed in the smaller unit so periods stay whole numbers where possible. */
+function timesPer(times: number, unit: FrequencyUnit, text: string): Frequency {
+  const days = UNIT_DAYS[unit] / times;
+  const f = regular(1, unit, text) as Extract<Frequency, { kind: 'regular' }>;
+  return { ...f, periodDays: days };
+}
+
+export function parseFrequency(raw: string | undefined | null): Frequency {
+  const text = (raw ?? '').toString();
+  const base = text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+    // "更新頻率：每月"
+    .replace(/^(更新頻率|更新频率|update frequency)\s*[:：]?\s*/, '');
+  const s = base
+    // "每月更新", "每年一次更新"
+    .replace(/(更新|一次)+$/, (m) => (m.includes('一次') ? '一次' : ''))
+    .replace(/[。.]$/, '')
+    .trim();
+  if (!s) return { kind: 'unknown', text };
+  const either = (res: RegExp[]) => res.some((r) => r.test(s) || r.test(base));
+  if (either(REALTIME)) return { kind: 'realtime', text };
+  if (either(IRREGULAR)) return { kind: 'irregular', text };
+  if (either(STATIC)) return { kind: 'static', text };
+
+  // Chinese: 每1月, 每3月, 每季, 每半年, 每6個月, 每星期, 每30分, 每日兩次, 每年一次, 一年一次, 每年兩次
+  let m = /^每\s*([0-9]+|[一二兩两三四五六七八九十]+)?\s*(分鐘|分钟|分|小時|小时|時|时|鐘頭|钟头|日|天|週|周|星期|禮拜|礼拜|個月|个月|月|季度|季|半年|年度|年)(?:\s*([0-9]+|[一二兩两三四五六七八九十]+)\s*次)?$/.exec(s);
+  if (m) {
+    const n = parseCount(m[1] ?? '');
+    const unitEntry = ZH_UNITS.find(([re]) => re.test(m![2]));
+    if (n !== undefined && n > 0 && unitEntry) {
+      const [, unit, mult] = unitEntry;
+      const times = m[3] !== undefined ? parseCount(m[3]) : 1;
+      if (times && times > 1) return timesPer(times, unit, text);
+      return regular(n * mult, unit, text);
+    }
+  }
+  // 一年一次 / 半年一次 / 三個月一次
+  m = /^([0-9]+|[一二兩两三四五六七八九十]+)?\s*(個月|个月|月|年|季|週|周|星期|日|天)\s*一次$/.exec(s);
+  if (m) {
+    const n = parseCount(m[1] ?? '');
+    const unitEntry = ZH_UNITS.find(([re]) => re.test(m![2]));
+    if (n && unitEntry) return regular(n * unitEntry[2], unitEntry[1], text);
+  }
+  if (/^半年(一次)?$/.test(s)) return regular(6, 'month', text);
+
+  // English
+  const adv = EN_ADVERBS[s.replace(/\s*update[sd]?$/, '')];
+  if (adv) return regular(adv[1], adv[0], text);
+  m = /^(?:every|once (?:a|per|every))\s+(\d+|one|two|three|four|six|twelve)?\s*([a-z]+)$/.exec(s);
+  if (m) {
+    const words: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, six: 6, twelve: 12 };
+    const n = m[1] ? (words[m[1]] ?? Number(m[1])) : 1;
+    const u = EN_UNITS[m[2]];
+    if (u && n > 0) return regular(n * u[1], u[0], text);
+  }
+  m = /^(twice|two times|three times|(\d+) times) (?:a|per) (day|week|month|year)$/.exec(s);
+  if (m) {
+    const times = m[1] === 'twice' || m[1] === 'two times' ? 2 : m[1] === 'three times' ? 3 : Number(m[2]);
+    return timesPer(times, m[3] as FrequencyUnit, text);
+  }
+  return { kind: 'unknown', text };
+}
+
+/** A short human label, for evidence text. */
+export function describeFrequency(f: Frequency): string {
+  switch (f.kind) {
+    case 'regular': {
+      const days = f.periodDays;
+      return days >= 1 ? `every ${f.every} ${f.unit}${f.every > 1 ? 's' : ''} (${+days.toFixed(2)} days)` : `every ${+(days * 24).toFixed(2)} hours`;
+    }
+    default:
+      return f.kind;
+  }
+}
