@@ -1,0 +1,8 @@
+// The resource fetcher: one bounded, polite, safe download per resource.
+export { Fetcher } from './fetcher.ts';
+export type { FetchCallOptions, FetchResult, FetchStats } from './fetcher.ts';
+export { DEFAULT_FETCH_OPTIONS, resolveOptions } from './options.ts';
+export type { FetchOptions } from './options.ts';
+export { redactUrl } from './redact.ts';
+export { privateAddressReason, guardedLookup } from './ip-guard.ts';
+export { classifyError, classifyStatus, parseRetryAfter } from './classify.ts';
