@@ -1,0 +1,346 @@
+// Streaming CSV structure inspection. Error types and numbering follow frictionless (v5 baseline checks), so our
+// findings can be compared with theirs: rows are counted as parsed rows with the header as row 1 (a quoted cell
+// spanning lines is one row; a blank line is a row), fields are 1-based, null means header-level or whole-row.
+// On top of frictionless we report what the Taiwanese rules also reject: subtotal rows, title lines, repeated headers.
+import { parse } from 'csv-parse';
+import type { StructuralError } from '../model.ts';
+import { detectDelimiter } from './csv-delimiter.ts';
+
+export interface CsvFacts {
+  delimiter: string;
+  delimiterEvidence: string;
+  /** The first row as parsed (BOM removed). */
+  header: string[];
+  /** Same as header; the names a rule compares with 主要欄位說明. */
+  fields: string[];
+  /** Parsed rows including the header and blank rows: the number of the last row. */
+  rowCount: number;
+  /** Data rows that are not blank. */
+  recordCount: number;
+  /** How many rows have how many cells (a blank line has 0). */
+  fieldsPerRow: Record<number, number>;
+  /** Stored errors, in file order, at most MAX_STORED_ERRORS. */
+  errors: StructuralError[];
+  /** Every error counted, stored or not. */
+  errorCounts: Record<string, number>;
+  errorTotal: number;
+  errorsCapped: boolean;
+  /** Runs of consecutive blank rows, [first, last] inclusive. */
+  blankRowRanges: [number, number][];
+  firstError?: StructuralError;
+}
+
+export interface CsvOptions {
+  delimiter?: string;
+  /** The text was cut at a byte cap: the last row may be partial, so its cell-count errors are not reported. */
+  truncated?: boolean;
+  maxStoredErrors?: number;
+}
+
+export const MAX_STORED_ERRORS = 1000;
+/** A single row larger than this is a broken file (usually a quote that never closes), not data. */
+const MAX_RECORD_CHARS = 8 * 1024 * 1024;
+const SAMPLE_CHARS = 64 * 1024;
+const CHUNK_CHARS = 64 * 1024;
+/** How many leading rows are kept to look for a title line above the real header. */
+const TITLE_WINDOW = 15;
+
+/**
+ * Summary keywords. A cell counts only when, after removing spaces, a trailing colon and a parenthesised unit
+ * ("總計(元)"), it is exactly one of these: "合計" is a summary, "合計收入" or "Total Energies" is a value.
+ */
+const SUBTOTAL = /^(小計|合計|總計|共計|總和|總數|累計|全部|全體|total|totals|grandtotal|subtotal|sub-total|sum)$/i;
+
+function subtotalKeyword(cell: string): boolean {
+  const s = cell
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/[:：]$/, '')
+    .replace(/[(（][^()（）]*[)）]$/, '');
+  return SUBTOTAL.test(s);
+}
+
+function isNumeric(cell: string): boolean {
+  const s = cell.trim().replace(/[,\s\u00a0]/g, '');
+  return s !== '' && /^[-+]?(\d+\.?\d*|\.\d+)%?$/.test(s);
+}
+
+/** Cut a string into chunks without splitting a surrogate pair. */
+function* stringChunks(s: string): Generator<string> {
+  let i = 0;
+  while (i < s.length) {
+    let end = Math.min(s.length, i + CHUNK_CHARS);
+    if (end < s.length) {
+      const c = s.charCodeAt(end - 1);
+      if (c >= 0xd800 && c <= 0xdbff) end++;
+    }
+    yield s.slice(i, end);
+    i = end;
+  }
+}
+
+/**
+ * csv-parse builds an Error (with a stack trace) for every row whose length differs from the first row's, even
+ * with relax_column_count; on a file of blank or ragged lines that costs ~10 µs a row. Writes run synchronously,
+ * so stack capture can be switched off for exactly that synchronous section.
+ */
+function quietly(fn: () => void): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+class ErrorSink {
+  readonly errors: StructuralError[] = [];
+  readonly counts: Record<string, number> = {};
+  total = 0;
+  readonly blankRanges: [number, number][] = [];
+  private readonly cap: number;
+  constructor(cap: number) {
+    this.cap = cap;
+  }
+  /** `always`: store even past the cap (title rows are found late but are few and matter most). */
+  add(e: StructuralError, always = false): void {
+    this.total++;
+    this.counts[e.type] = (this.counts[e.type] ?? 0) + 1;
+    if (always || this.errors.length < this.cap) this.errors.push(e);
+    if (e.type === 'blank-row' && e.row !== null) {
+      const last = this.blankRanges[this.blankRanges.length - 1];
+      if (last && last[1] === e.row - 1) last[1] = e.row;
+      else this.blankRanges.push([e.row, e.row]);
+    }
+  }
+}
+
+export async function inspectCsv(source: AsyncIterable<string> | string, opts: CsvOptions = {}): Promise<CsvFacts> {
+  const sink = new ErrorSink(opts.maxStoredErrors ?? MAX_STORED_ERRORS);
+  const iterator = typeof source === 'string' ? stringChunks(source)[Symbol.iterator]() : source[Symbol.asyncIterator]();
+
+  // Read a sample for delimiter detection, then replay it ahead of the rest.
+  const head: string[] = [];
+  let headLength = 0;
+  let exhausted = false;
+  while (headLength < SAMPLE_CHARS) {
+    const next = await iterator.next();
+    if (next.done) {
+      exhausted = true;
+      break;
+    }
+    head.push(next.value);
+    headLength += next.value.length;
+  }
+  const sample = head.join('').slice(0, SAMPLE_CHARS).replace(/^\uFEFF/, '');
+  const guess = opts.delimiter
+    ? { delimiter: opts.delimiter, evidence: `delimiter ${JSON.stringify(opts.delimiter)} given` }
+    : detectDelimiter(sample, exhausted && headLength <= SAMPLE_CHARS);
+
+  const facts: CsvFacts = {
+    delimiter: guess.delimiter,
+    delimiterEvidence: guess.evidence,
+    header: [],
+    fields: [],
+    rowCount: 0,
+    recordCount: 0,
+    fieldsPerRow: {},
+    errors: sink.errors,
+    errorCounts: sink.counts,
+    errorTotal: 0,
+    errorsCapped: false,
+    blankRowRanges: sink.blankRanges,
+  };
+
+  if (sample.length === 0 && exhausted) {
+    sink.add({ type: 'source-error', row: null, field: null, message: 'the source is empty: no header and no rows' });
+    return finish(facts, sink);
+  }
+
+  async function* all(): AsyncGenerator<string> {
+    yield* head;
+    if (exhausted) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+
+  const table = new TableChecker(sink, facts);
+  let pending: string[] | undefined;
+  // Rows are checked inside on_record, as csv-parse produces them, and then dropped: nothing is buffered, and rows
+  // read before a parse error are not lost when the error tears the stream down. One row is held back so the last
+  // row of a cut body can be treated leniently.
+  const parser = parse({
+    delimiter: guess.delimiter,
+    quote: '"',
+    escape: '"',
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    max_record_size: MAX_RECORD_CHARS,
+    on_record: (record: string[]) => {
+      if (pending) table.row(pending, false);
+      pending = record;
+      return null;
+    },
+  });
+  let parseError: unknown;
+  parser.on('error', (err) => {
+    parseError ??= err;
+  });
+  const ended = new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.on('close', resolve);
+  });
+  parser.resume(); // nothing is pushed (on_record drops rows); this lets 'end' fire
+
+  try {
+    for await (const chunk of all()) {
+      if (parser.destroyed || parseError) break;
+      quietly(() => parser.write(chunk));
+    }
+    if (!parser.destroyed && !parseError) quietly(() => parser.end());
+    await ended;
+    if (parseError) throw parseError;
+    if (pending) table.row(pending, opts.truncated === true);
+  } catch (err) {
+    if (pending) table.row(pending, false);
+    const e = err as { code?: string; message?: string };
+    const at = facts.rowCount + 1;
+    const message =
+      e.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? `a quoted cell opened at row ${at} is never closed: the rest of the file cannot be split into rows`
+        : e.code === 'CSV_MAX_RECORD_SIZE'
+          ? `row ${at} is larger than ${MAX_RECORD_CHARS} characters (a quote that never closes?): reading stopped`
+          : `CSV parsing stopped at row ${at}: ${e.message ?? String(err)}`;
+    if (!(opts.truncated && e.code === 'CSV_QUOTE_NOT_CLOSED')) sink.add({ type: 'source-error', row: at, field: null, message });
+  } finally {
+    pending = undefined;
+    if (!parser.destroyed) parser.destroy();
+  }
+  table.end();
+  if (facts.rowCount === 0) {
+    sink.add({ type: 'source-error', row: null, field: null, message: 'the source is empty: no header and no rows' });
+  }
+  return finish(facts, sink);
+}
+
+function finish(facts: CsvFacts, sink: ErrorSink): CsvFacts {
+  // keep file order: header-level errors first, then by row (title-row findings are emitted late)
+  sink.errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  facts.errorTotal = sink.total;
+  facts.errorsCapped = sink.total > sink.errors.length;
+  facts.firstError = sink.errors[0];
+  return facts;
+}
+
+/** Applies the row rules one parsed row at a time. */
+class TableChecker {
+  private width = 0;
+  private headerKey = '';
+  private readonly leading: { row: number; nonEmpty: number; cells: string[] }[] = [];
+  private readonly sink: ErrorSink;
+  private readonly facts: CsvFacts;
+  constructor(sink: ErrorSink, facts: CsvFacts) {
+    this.sink = sink;
+    this.facts = facts;
+  }
+
+  row(raw: string[], mayBeCut: boolean): void {
+    // csv-parse gives [""] for an empty line; Python's csv (and so frictionless) gives [] — follow the latter
+    const cells = raw.length === 1 && raw[0] === '' ? [] : raw;
+    const n = ++this.facts.rowCount;
+    this.facts.fieldsPerRow[cells.length] = (this.facts.fieldsPerRow[cells.length] ?? 0) + 1;
+    if (n <= TITLE_WINDOW) this.leading.push({ row: n, nonEmpty: cells.filter((c) => c.trim() !== '').length, cells });
+    if (n === 1) return this.header(cells);
+
+    const width = this.width;
+    const inWidth = cells.slice(0, width);
+    // frictionless: a row is blank when every cell within the header's width is empty (missing cells count as empty)
+    if (inWidth.every((c) => c === '') && (width > 0 || cells.every((c) => c === ''))) {
+      this.sink.add({ type: 'blank-row', row: n, field: null, message: `row ${n} is completely blank` });
+      return;
+    }
+    this.facts.recordCount++;
+    if (cells.length > width) {
+      for (let f = width + 1; f <= cells.length; f++) {
+        this.sink.add({ type: 'extra-cell', row: n, field: f, message: `row ${n} has an extra value in field ${f} (the header has ${width} fields)` });
+      }
+    } else if (cells.length < width && !mayBeCut) {
+      for (let f = cells.length + 1; f <= width; f++) {
+        this.sink.add({ type: 'missing-cell', row: n, field: f, message: `row ${n} has no value for field ${f} "${this.facts.header[f - 1]}"` });
+      }
+    }
+    this.summaryAndRepeat(cells, n);
+  }
+
+  private header(cells: string[]): void {
+    this.facts.header = cells.slice();
+    this.facts.fields = cells.slice();
+    this.width = cells.length;
+    if (cells.length === 0) {
+      this.sink.add({ type: 'blank-header', row: null, field: null, message: 'the first row (the header) is empty' });
+      return;
+    }
+    const seen = new Map<string, number>();
+    cells.forEach((label, i) => {
+      const f = i + 1;
+      if (label.trim() === '') {
+        this.sink.add({ type: 'blank-label', row: null, field: f, message: `header field ${f} has no name` });
+        return;
+      }
+      const first = seen.get(label);
+      if (first !== undefined) {
+        this.sink.add({ type: 'duplicate-label', row: null, field: f, message: `header field ${f} "${label}" repeats field ${first}` });
+      } else seen.set(label, f);
+    });
+    const named = cells.filter((c) => c.trim() !== '');
+    this.headerKey = named.length >= 2 ? cells.map((c) => c.trim()).join('\u0000') : '';
+  }
+
+  private summaryAndRepeat(cells: string[], n: number): void {
+    if (this.headerKey && cells.map((c) => c.trim()).join('\u0000') === this.headerKey) {
+      this.sink.add({ type: 'second-header-row', row: n, field: null, message: `row ${n} repeats the header` });
+      return;
+    }
+    // Subtotal: the keyword is one of the first two non-empty cells (where row labels live) and the row has a number.
+    const nonEmpty: number[] = [];
+    for (let i = 0; i < cells.length && nonEmpty.length < 2; i++) if (cells[i].trim() !== '') nonEmpty.push(i);
+    const k = nonEmpty.find((i) => subtotalKeyword(cells[i]));
+    if (k !== undefined && cells.some((c, i) => i !== k && isNumeric(c))) {
+      this.sink.add({
+        type: 'subtotal-row',
+        row: n,
+        field: null,
+        message: `row ${n} is a summary row ("${cells[k].trim()}" in field ${k + 1}); totals belong in a separate table`,
+      });
+    }
+  }
+
+  /** Title lines: one non-empty cell above a later row that looks like the real header. Reported, numbering kept. */
+  end(): void {
+    const rows = this.leading;
+    if (rows.length < 2 || rows[0].nonEmpty >= 2) return;
+    const width = Math.max(...rows.map((r) => r.cells.length));
+    const need = Math.max(2, Math.ceil(width * 0.6));
+    const real = rows.find((r) => r.nonEmpty >= need);
+    if (!real) return;
+    for (const r of rows) {
+      if (r.row >= real.row) break;
+      if (r.nonEmpty === 1) {
+        const text = r.cells.find((c) => c.trim() !== '')!.trim();
+        this.sink.add({
+          type: 'title-row',
+          row: r.row,
+          field: null,
+          message: `row ${r.row} holds a single value ("${text.slice(0, 60)}") above what looks like the real header at row ${real.row}`,
+        }, true);
+      }
+    }
+  }
+}

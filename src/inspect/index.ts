@@ -1,0 +1,290 @@
+// The inspect stage: one downloaded body in, ResourceFacts out. Sniff the format, detect the encoding, decode, hand
+// the text to the CSV / JSON / XML inspector, and state whether the result is structured — with evidence.
+// Facts only: whether a fact passes an indicator is decided by the rules. Never throws.
+import type { ResourceFacts, StructuralError } from '../model.ts';
+import { inspectCsv } from './csv.ts';
+import { decodeText, decodingFor, detectEncoding } from './encoding.ts';
+import { inspectJson } from './json.ts';
+import { detectNotData, sniffFormat } from './sniff.ts';
+import { inspectXml } from './xml.ts';
+import { DEFAULT_ZIP_LIMITS, classifyZipNames, listZipEntries, readZipEntry } from './zip.ts';
+
+export interface InspectInput {
+  body: Uint8Array;
+  contentType?: string;
+  url?: string;
+  declaredFormat?: string;
+  /** The body was cut at the fetcher's byte cap. */
+  truncated?: boolean;
+}
+
+/** Record counts that look like an API page size rather than the real number of records. */
+export const ROUND_RECORD_COUNTS: readonly number[] = [100, 200, 500, 1000, 2000, 3000, 5000, 10000, 20000, 50000, 100000];
+
+const SNIFF_BYTES = 1 << 20;
+const ZIP_MAX_INSPECTED = 20;
+const ZIP_MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+/** Parts of a shapefile set: binary geodata we do not parse. */
+const SHAPEFILE_PARTS = /\.(shp|shx|dbf|prj|cpg|sbn|sbx|qix|fbn|fbx|ain|aih|atx|ixs|mxs)$/i;
+
+export async function inspectResource(input: InspectInput): Promise<ResourceFacts> {
+  try {
+    return await inspectBody(input, 0);
+  } catch (err) {
+    return {
+      format: 'unknown',
+      formatEvidence: 'inspection failed before the format was settled',
+      structured: null,
+      structuredEvidence: 'not judged: the inspector failed',
+      structuralErrors: [{ type: 'source-error', row: null, field: null, message: `inspection failed: ${(err as Error)?.message ?? String(err)}` }],
+      notes: [],
+    };
+  }
+}
+
+async function inspectBody(input: InspectInput, depth: number): Promise<ResourceFacts> {
+  const body = input.body;
+  const sniff = sniffFormat(body.subarray(0, SNIFF_BYTES), { contentType: input.contentType, url: input.url, declaredFormat: input.declaredFormat });
+  const facts: ResourceFacts = {
+    format: sniff.format,
+    formatEvidence: sniff.evidence,
+    structured: null,
+    structuredEvidence: '',
+    structuralErrors: [],
+    notes: [],
+  };
+  const verdict = (structured: boolean | null, evidence: string): ResourceFacts => {
+    facts.structured = structured;
+    facts.structuredEvidence = evidence;
+    return facts;
+  };
+
+  switch (sniff.format) {
+    case 'empty':
+      facts.notData = { kind: 'empty', excerpt: '' };
+      return verdict(false, 'the body is empty: there is no data to structure');
+    case 'pdf':
+    case 'doc':
+    case 'docx':
+    case 'odt':
+    case 'image':
+      return verdict(false, `${sniff.format.toUpperCase()} is a document/image format, not structured data`);
+    case 'xls':
+    case 'xlsx':
+    case 'ods':
+      facts.notes.push('spreadsheet inspection not yet implemented');
+      return verdict(null, `${sniff.format.toUpperCase()} spreadsheet: structure not inspected yet (spreadsheet inspection not yet implemented)`);
+    case 'shp':
+      facts.notes.push('shapefile geometry is not parsed');
+      return verdict(null, 'ESRI shapefile: not inspected');
+    case 'zip':
+    case 'kmz':
+      return inspectZip(input, facts, depth);
+    case 'unknown':
+      return verdict(null, `format not recognised (${sniff.evidence}); not judged`);
+    default:
+      return inspectText(input, facts);
+  }
+}
+
+async function inspectText(input: InspectInput, facts: ResourceFacts): Promise<ResourceFacts> {
+  const encoding = detectEncoding(input.body);
+  facts.encoding = encoding;
+  const text = decodeText(input.body, decodingFor(encoding));
+  if (encoding.detected === 'unknown' || encoding.detected === 'binary') facts.notes.push(`encoding: ${encoding.evidence}`);
+  const notData = detectNotData(text, facts.format);
+  if (notData) facts.notData = notData;
+  const cut = input.truncated === true;
+  if (cut) facts.notes.push('the body was cut at the download size cap: facts describe the part received');
+
+  switch (facts.format) {
+    case 'html':
+      facts.structured = false;
+      facts.structuredEvidence =
+        notData?.kind === 'login-page' ? 'an HTML login page, not data' : `an HTML page${notData?.excerpt ? ` ("${notData.excerpt}")` : ''}, not data`;
+      return facts;
+    case 'text':
+      facts.structured = false;
+      facts.structuredEvidence = notData ? `a text message ("${notData.excerpt}"), not data` : 'plain text without a table structure';
+      return facts;
+    case 'csv':
+    case 'tsv':
+      if (notData?.kind === 'no-data-text') {
+        facts.structured = false;
+        facts.structuredEvidence = `a one-line message ("${notData.excerpt}") instead of a table`;
+        return facts;
+      }
+      return tableFacts(text, facts, cut);
+    case 'json':
+    case 'geojson':
+    case 'jsonl':
+      return jsonFacts(text, facts, cut);
+    default:
+      return xmlFacts(text, facts, cut);
+  }
+}
+
+async function tableFacts(text: string, facts: ResourceFacts, cut: boolean): Promise<ResourceFacts> {
+  const csv = await inspectCsv(text, { ...(facts.format === 'tsv' ? { delimiter: '\t' } : {}), truncated: cut });
+  facts.fields = csv.fields;
+  facts.recordCount = csv.recordCount;
+  facts.structuralErrors = csv.errors;
+  if (csv.errorsCapped) facts.notes.push(`${csv.errorTotal} structural errors in total, ${csv.errors.length} listed: ${countsText(csv.errorCounts)}`);
+  if (csv.blankRowRanges.length > 0) {
+    const ranges = csv.blankRowRanges.slice(0, 10).map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`));
+    facts.notes.push(`blank rows: ${ranges.join(', ')}${csv.blankRowRanges.length > 10 ? ', …' : ''}`);
+  }
+  facts.possiblyTruncated = !cut && ROUND_RECORD_COUNTS.includes(csv.recordCount);
+  if (csv.errorTotal === 0) {
+    facts.structured = true;
+    facts.structuredEvidence = `fixed-column table: ${csv.header.length} fields, ${csv.recordCount} records, no structural errors (delimiter ${JSON.stringify(csv.delimiter)})`;
+  } else {
+    const first = csv.firstError!;
+    facts.structured = false;
+    facts.structuredEvidence = `${csv.errorTotal} structural error${csv.errorTotal === 1 ? '' : 's'} (${countsText(csv.errorCounts)}); first: ${first.message}`;
+  }
+  return facts;
+}
+
+function countsText(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(', ');
+}
+
+function jsonFacts(text: string, facts: ResourceFacts, cut: boolean): ResourceFacts {
+  const json = inspectJson(text);
+  if (json.shape === 'geojson') facts.format = 'geojson';
+  if (json.shape === 'jsonl') facts.format = 'jsonl';
+  facts.fields = json.fields;
+  if (json.recordCount !== undefined) facts.recordCount = json.recordCount;
+  if (json.possiblyTruncated || (json.recordCount !== undefined && ROUND_RECORD_COUNTS.includes(json.recordCount))) facts.possiblyTruncated = true;
+  if (json.errorMessage && !facts.notData) facts.notData = { kind: 'json-error', excerpt: json.errorMessage.slice(0, 120) };
+  if (json.ok) {
+    facts.structured = true;
+    facts.structuredEvidence = `well-formed JSON (${json.shape}${json.recordsPath ? ` at ${json.recordsPath}` : ''}${json.recordCount !== undefined ? `, ${json.recordCount} records` : ''})`;
+    return facts;
+  }
+  const e = json.error;
+  const where = e?.line !== undefined ? ` at line ${e.line}, column ${e.column ?? '?'}` : '';
+  facts.structuralErrors.push({ type: 'malformed-json', row: null, field: null, message: `${e?.message ?? 'malformed JSON'}${where}` });
+  if (cut) {
+    facts.structured = null;
+    facts.structuredEvidence = `not judged: the body was cut at the size cap, so the JSON ends early${where}`;
+  } else {
+    facts.structured = false;
+    facts.structuredEvidence = `malformed JSON${where}: ${e?.message ?? ''}`.trim();
+  }
+  return facts;
+}
+
+function xmlFacts(text: string, facts: ResourceFacts, cut: boolean): ResourceFacts {
+  const xml = inspectXml(text);
+  if (xml.flavour === 'kml' || xml.flavour === 'gml' || xml.flavour === 'rss') facts.format = xml.flavour;
+  facts.fields = xml.fields;
+  if (xml.recordCount !== undefined) {
+    facts.recordCount = xml.recordCount;
+    if (ROUND_RECORD_COUNTS.includes(xml.recordCount)) facts.possiblyTruncated = true;
+  }
+  if (xml.declaredEncoding) facts.notes.push(`XML declares encoding="${xml.declaredEncoding}"`);
+  if (xml.ok) {
+    facts.structured = true;
+    facts.structuredEvidence = `well-formed XML (root <${xml.root ?? '?'}>${xml.recordElement ? `, ${xml.recordCount ?? 0} <${xml.recordElement}> records` : ''})`;
+    return facts;
+  }
+  const e = xml.error;
+  const where = e?.line !== undefined ? ` at line ${e.line}, column ${e.column ?? '?'}` : '';
+  facts.structuralErrors.push({ type: 'malformed-xml', row: null, field: null, message: `${e?.message ?? 'malformed XML'}${where}` });
+  if (cut) {
+    facts.structured = null;
+    facts.structuredEvidence = `not judged: the body was cut at the size cap, so the XML ends early${where}`;
+  } else {
+    facts.structured = false;
+    facts.structuredEvidence = `malformed XML${where}: ${e?.message ?? ''}`.trim();
+  }
+  return facts;
+}
+
+/** A ZIP is judged by its entries: structured when every data entry is. KMZ: by its KML entries. */
+async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: number): Promise<ResourceFacts> {
+  const { entries, complete } = listZipEntries(input.body);
+  const files = entries.filter((e) => !e.name.endsWith('/') && !/(^|\/)(__MACOSX\/|\.DS_Store$|Thumbs\.db$)/.test(e.name));
+  const kind = classifyZipNames(entries.map((e) => e.name), input.body.subarray(0, 4096));
+  if (kind.format !== 'zip' && kind.format !== facts.format) {
+    facts.format = kind.format;
+    facts.formatEvidence = `${kind.evidence} (from the ZIP directory)`;
+  }
+  if (facts.format === 'xlsx' || facts.format === 'ods') {
+    facts.notes.push('spreadsheet inspection not yet implemented');
+    facts.structured = null;
+    facts.structuredEvidence = `${facts.format.toUpperCase()} spreadsheet: structure not inspected yet (spreadsheet inspection not yet implemented)`;
+    return facts;
+  }
+  if (facts.format === 'docx' || facts.format === 'odt') {
+    facts.structured = false;
+    facts.structuredEvidence = `${facts.format.toUpperCase()} is a document format, not structured data`;
+    return facts;
+  }
+  if (depth > 0) {
+    facts.structured = null;
+    facts.structuredEvidence = 'a ZIP inside a ZIP: not opened';
+    return facts;
+  }
+  if (!complete) facts.notes.push('ZIP directory incomplete (body cut short?): only entries found are judged');
+  if (files.length === 0) {
+    facts.structured = false;
+    facts.structuredEvidence = complete ? 'the ZIP archive is empty' : 'no ZIP entries could be read';
+    return facts;
+  }
+
+  const judged = facts.format === 'kmz' ? files.filter((f) => /\.kml$/i.test(f.name)) : files;
+  const parts: NonNullable<ResourceFacts['parts']> = [];
+  let inflated = 0;
+  for (const entry of judged) {
+    if (parts.length >= ZIP_MAX_INSPECTED) {
+      facts.notes.push(`${judged.length - ZIP_MAX_INSPECTED} more entries not inspected (limit ${ZIP_MAX_INSPECTED})`);
+      break;
+    }
+    if (SHAPEFILE_PARTS.test(entry.name)) {
+      parts.push({ name: entry.name, format: 'shp', structured: null, note: 'shapefile component, not parsed' });
+      continue;
+    }
+    if (inflated + entry.size > ZIP_MAX_TOTAL_BYTES) {
+      parts.push({ name: entry.name, format: 'unknown', structured: null, note: `not inflated: the archive's total inflated size limit (${ZIP_MAX_TOTAL_BYTES} bytes) was reached` });
+      continue;
+    }
+    const read = readZipEntry(input.body, entry, DEFAULT_ZIP_LIMITS);
+    if (!read.data) {
+      parts.push({ name: entry.name, format: 'unknown', structured: null, note: read.problem });
+      continue;
+    }
+    inflated += read.data.length;
+    const sub = await inspectBody({ body: read.data, url: entry.name }, depth + 1);
+    parts.push({
+      name: entry.name,
+      format: sub.format,
+      structured: sub.structured,
+      ...(sub.structured === true ? {} : { note: sub.structuredEvidence }),
+    });
+    for (const e of sub.structuralErrors.slice(0, 50)) facts.structuralErrors.push({ ...e, cell: `${entry.name}${e.row !== null ? `!row ${e.row}` : ''}` } satisfies StructuralError);
+    if (judged.length === 1) {
+      if (sub.fields) facts.fields = sub.fields;
+      if (sub.recordCount !== undefined) facts.recordCount = sub.recordCount;
+      if (sub.encoding) facts.encoding = sub.encoding;
+    }
+  }
+  facts.parts = parts;
+  const bad = parts.filter((p) => p.structured === false);
+  const unsure = parts.filter((p) => p.structured === null);
+  if (bad.length > 0) {
+    facts.structured = false;
+    facts.structuredEvidence = `${bad.length} of ${parts.length} ZIP entries are not structured data: ${bad.slice(0, 3).map((p) => `${p.name} (${p.format})`).join(', ')}`;
+  } else if (unsure.length > 0 || parts.length === 0) {
+    facts.structured = null;
+    facts.structuredEvidence = `${unsure.length} of ${parts.length} ZIP entries could not be judged: ${unsure.slice(0, 3).map((p) => `${p.name}${p.note ? ` (${p.note})` : ''}`).join(', ')}`;
+  } else {
+    facts.structured = true;
+    facts.structuredEvidence = `every one of the ${parts.length} ${facts.format === 'kmz' ? 'KML' : 'ZIP'} entries is structured data (${[...new Set(parts.map((p) => p.format))].join(', ')})`;
+  }
+  return facts;
+}
