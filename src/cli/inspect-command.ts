@@ -1,0 +1,142 @@
+// `odbadge inspect`: one resource, all facts and verdicts — for an agency checking a file before it publishes.
+import { readFile } from 'node:fs/promises';
+import { Fetcher } from '../fetch/index.ts';
+import { inspectResource } from '../inspect/index.ts';
+import { validateOpenApi } from '../inspect/openapi.ts';
+import type { Dataset, FetchOutcome, IndicatorResult } from '../model.ts';
+import { evaluateDataset } from '../score/evaluate.ts';
+import { loadRuleset, type Ruleset } from '../score/ruleset.ts';
+import { EXIT } from './exit-codes.ts';
+
+export interface InspectCliOptions {
+  declaredFormat?: string;
+  encoding?: string;
+  fields?: string;
+  openapi?: boolean;
+  json?: boolean;
+  ruleset?: string;
+  allowPrivateNetwork?: boolean;
+}
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
+
+/** A local file read as if it had been downloaded: the same FetchOutcome shape, so the same rules apply. */
+async function readLocal(path: string): Promise<FetchOutcome> {
+  const started = Date.now();
+  const body = new Uint8Array(await readFile(path));
+  return { url: path, finalUrl: path, kind: 'ok', transient: false, status: 200, redirects: [], headers: {}, body, truncated: false, bytes: body.length, attempts: 1, elapsedMs: Date.now() - started };
+}
+
+async function load(input: string, o: InspectCliOptions): Promise<FetchOutcome> {
+  if (!isUrl(input)) return readLocal(input);
+  const fetcher = new Fetcher(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {});
+  try {
+    return await fetcher.fetch(input);
+  } finally {
+    await fetcher.close();
+  }
+}
+
+/** Resource verdicts only: timeliness and the OpenAPI bonus need catalogue metadata a single file lacks. */
+export async function inspectOne(input: string, o: InspectCliOptions, rs: Ruleset = loadRuleset(o.ruleset)) {
+  const fetched = await load(input, o);
+  const facts = fetched.kind === 'ok' || fetched.kind === 'too-large'
+    ? await inspectResource({ body: fetched.body ?? new Uint8Array(0), contentType: fetched.contentType, url: fetched.finalUrl, declaredFormat: o.declaredFormat, truncated: fetched.truncated })
+    : undefined;
+  const dataset: Dataset = {
+    id: 'inspect', title: input, agency: '', source: 'local', whitelisted: false, findings: [],
+    declared: { encoding: o.encoding, fields: o.fields },
+    resources: [{ id: 'inspect#0', url: input, declared: { format: o.declaredFormat, encoding: o.encoding, fields: o.fields } }],
+  };
+  const { body: _b, ...fetch } = fetched;
+  const result = evaluateDataset({ dataset, resources: [{ resource: dataset.resources[0], fetch, facts }], oas: [] }, rs, new Date());
+  const verdicts: Record<string, IndicatorResult> = {};
+  for (const [id, r] of Object.entries(result.resources[0].indicators)) {
+    // Without a declaration there is nothing to match: say so rather than fail the file.
+    if (id === 'encoding-match' && !o.encoding) verdicts[id] = { verdict: 'not-evaluated', evidence: `no --encoding given; the file is ${facts?.encoding?.detected ?? 'unknown'}` };
+    else if (id === 'fields-match' && !o.fields) verdicts[id] = { verdict: 'not-evaluated', evidence: `no --fields given; the file has ${facts?.fields?.length ?? 0} field(s)` };
+    else verdicts[id] = r;
+  }
+  return {
+    input,
+    fetch: result.resources[0].fetch,
+    format: facts?.format ?? null,
+    formatEvidence: facts?.formatEvidence ?? null,
+    declaredFormat: o.declaredFormat ?? null,
+    formatMismatch: !!(o.declaredFormat && facts && !sameFormat(o.declaredFormat, facts.format)),
+    encoding: facts?.encoding ?? null,
+    fields: facts?.fields ?? [],
+    recordCount: facts?.recordCount ?? null,
+    possiblyTruncated: facts?.possiblyTruncated ?? false,
+    notData: facts?.notData ?? null,
+    structured: facts?.structured ?? null,
+    structuralErrors: facts?.structuralErrors ?? [],
+    parts: facts?.parts ?? [],
+    notes: facts?.notes ?? [],
+    verdicts,
+  };
+}
+
+/** Declared 檔案格式 spellings vs the sniffed format. */
+export function sameFormat(declared: string, detected: string): boolean {
+  const d = declared.trim().toLowerCase().replace(/^\./, '');
+  const aliases: Record<string, string[]> = {
+    csv: ['csv', 'tsv'], json: ['json', 'jsonl', 'geojson'], geojson: ['geojson', 'json'], xml: ['xml', 'kml', 'gml', 'rss'],
+    kml: ['kml', 'xml'], xlsx: ['xlsx'], xls: ['xls', 'xlsx'], ods: ['ods'], zip: ['zip', 'kmz', 'xlsx', 'ods'], pdf: ['pdf'],
+    odt: ['odt'], doc: ['doc', 'docx'], docx: ['docx'], txt: ['text', 'csv'], html: ['html'], webservices: ['json', 'xml'],
+  };
+  return (aliases[d] ?? [d]).includes(detected);
+}
+
+export async function inspectCommand(input: string, o: InspectCliOptions): Promise<number> {
+  if (o.openapi) {
+    let text: string;
+    try {
+      const f = await load(input, o);
+      if (f.kind !== 'ok' || !f.body) throw new Error(f.error ?? `HTTP ${f.status}`);
+      text = new TextDecoder().decode(f.body);
+    } catch (e) {
+      process.stderr.write(`odbadge: cannot read ${input}: ${(e as Error).message}\n`);
+      return EXIT.input;
+    }
+    const report = await validateOpenApi(text, { filename: input });
+    if (o.json) process.stdout.write(JSON.stringify({ input, openapi: report }, null, 2) + '\n');
+    else {
+      process.stdout.write(`${input}: ${report.valid ? 'valid' : 'INVALID'} OpenAPI ${report.version ?? '(version unknown)'}\n`);
+      for (const e of report.errors) process.stdout.write(`  ${e.pointer || '/'}: ${e.message}\n`);
+    }
+    return report.valid ? EXIT.ok : EXIT.checksFailed;
+  }
+  let r: Awaited<ReturnType<typeof inspectOne>>;
+  try {
+    r = await inspectOne(input, o);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES') {
+      process.stderr.write(`odbadge: cannot read ${input}: ${err.message}\n`);
+      return EXIT.input;
+    }
+    throw e;
+  }
+  if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  else process.stdout.write(renderInspect(r));
+  if (r.fetch.kind !== 'ok' && r.fetch.kind !== 'too-large' && !isUrl(input)) return EXIT.input;
+  return Object.values(r.verdicts).some((v) => v.verdict === 'fail') ? EXIT.checksFailed : EXIT.ok;
+}
+
+function renderInspect(r: Awaited<ReturnType<typeof inspectOne>>): string {
+  const out = [`${r.input}`, `  format:    ${r.format ?? '-'}${r.formatMismatch ? ` (declared ${r.declaredFormat}: MISMATCH)` : ''}`];
+  if (r.encoding) out.push(`  encoding:  ${r.encoding.detected} — ${r.encoding.evidence}`);
+  if (r.fields.length) out.push(`  fields:    ${r.fields.join('、')}`);
+  if (r.recordCount !== null) out.push(`  records:   ${r.recordCount}${r.possiblyTruncated ? ' (a round number: possibly truncated)' : ''}`);
+  if (r.structuralErrors.length) {
+    out.push(`  structural errors (${r.structuralErrors.length}):`);
+    for (const e of r.structuralErrors.slice(0, 20)) out.push(`    ${e.type}${e.row !== null ? ` row ${e.row}` : ''}${e.field !== null ? ` field ${e.field}` : ''}${e.cell ? ` ${e.cell}` : ''}: ${e.message}`);
+  }
+  out.push('  verdicts:');
+  for (const [id, v] of Object.entries(r.verdicts)) {
+    out.push(`    ${v.verdict.padEnd(13)} ${id}: ${v.evidence}`);
+    if (v.hint && v.verdict !== 'pass') out.push(`${' '.repeat(18)}→ ${v.hint.zh}\n${' '.repeat(18)}→ ${v.hint.en}`);
+  }
+  return out.join('\n') + '\n';
+}

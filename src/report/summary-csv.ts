@@ -1,0 +1,20 @@
+// summary.csv: one row per dataset, for spreadsheets. UTF-8 with BOM so Excel on zh-TW Windows opens it correctly.
+import type { AuditResult } from '../audit.ts';
+
+function cell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function summaryCsv(results: AuditResult, indicatorIds: string[]): string {
+  const header = ['id', 'title', 'agency', 'badge', 'officialBadge', 'whitelisted', 'bonus', 'resources', ...indicatorIds, 'firstProblem'];
+  const rows = results.datasets.map((d) => {
+    const problem = indicatorIds.map((id) => [id, d.indicators[id]] as const).find(([, r]) => r && r.verdict !== 'pass');
+    return [
+      d.id, d.title, d.agency, d.badge, d.officialBadge ?? '', d.whitelisted, d.bonus, d.resources.length,
+      ...indicatorIds.map((id) => d.indicators[id]?.verdict ?? ''),
+      problem ? `${problem[0]}: ${problem[1].evidence}` : '',
+    ];
+  });
+  return '\ufeff' + [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}

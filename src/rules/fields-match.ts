@@ -1,0 +1,36 @@
+// 主要欄位說明 matches the file's fields. Strictness (exact set vs declared ⊆ actual) is a ruleset option because
+// the official behaviour for subsets is not public (badge-rules.md §4).
+import { compareFields } from '../inspect/fields.ts';
+import { fail, notEvaluated, opt, pass, type ResourceRule } from './rule.ts';
+
+export const fieldsMatch: ResourceRule = {
+  id: 'fields-match',
+  scope: 'resource',
+  title: { zh: '主要欄位說明與資料相符', en: 'Declared fields match' },
+  docs: 'src/rules/fields-match.md',
+  source: '政府資料開放優質標章 (2017) 易於理解; official checker field desc_match',
+  check({ dataset, resource, facts, options }) {
+    if (!facts) return notEvaluated('nothing to inspect');
+    const declared = (resource.declared.fields ?? dataset.declared.fields ?? '').trim();
+    if (!declared) {
+      return fail(`no 主要欄位說明 declared; the file has ${facts.fields?.length ?? 0} field(s)`, {
+        zh: '請於詮釋資料填寫主要欄位說明，以「、」分隔，與檔案欄位名稱一致。',
+        en: 'Declare the main fields in the metadata, separated by 、, matching the file\'s field names.',
+      }, { actual: facts.fields ?? [] });
+    }
+    if (!facts.fields || facts.fields.length === 0) return notEvaluated(`no field names found in the ${facts.format} content`);
+    const strictness = opt(options, 'strictness', 'exact' as 'exact' | 'subset');
+    const r = compareFields(declared, facts.fields, strictness);
+    const detail = { strictness, missing: r.missing, extra: r.extra, actual: facts.fields };
+    if (r.match) {
+      return pass(`all ${facts.fields.length} field(s) match the declared list${r.extra.length ? ` (extra in file: ${r.extra.join('、')})` : ''}`, detail);
+    }
+    const parts: string[] = [];
+    if (r.missing.length) parts.push(`declared but not in the file: ${r.missing.join('、')}`);
+    if (r.extra.length && strictness === 'exact') parts.push(`in the file but not declared: ${r.extra.join('、')}`);
+    return fail(parts.join('; '), {
+      zh: '主要欄位說明須與檔案欄位名稱一致（可用「中文名(英文名)」）；請更新詮釋資料或檔案標題列。',
+      en: 'The declared fields must equal the file\'s field names (a 中文名(alias) form is accepted); update the metadata or the header row.',
+    }, detail);
+  },
+};

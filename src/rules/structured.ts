@@ -1,0 +1,47 @@
+// 屬結構化資料: fixed-column tables without structural errors, or well-formed JSON/XML (badge-rules.md §3).
+import type { StructuralError } from '../model.ts';
+import { fail, notEvaluated, opt, pass, unsure, type ResourceRule } from './rule.ts';
+
+const UNSTRUCTURED_HINT = {
+  zh: '請改以結構化格式（CSV、JSON、XML 等）提供資料，而非 PDF、Word 或圖片。',
+  en: 'Publish the data in a structured format (CSV, JSON, XML …), not PDF, Word or images.',
+};
+
+function describe(e: StructuralError): string {
+  const where = [e.cell, e.row !== null ? `row ${e.row}` : null, e.field !== null ? `field ${e.field}` : null].filter(Boolean).join(', ');
+  return `${e.type}${where ? ` at ${where}` : ''}`;
+}
+
+export const structured: ResourceRule = {
+  id: 'structured',
+  scope: 'resource',
+  title: { zh: '屬結構化資料', en: 'Structured data' },
+  docs: 'src/rules/structured.md',
+  source: '政府資料開放優質標章 (2017) 易於被處理',
+  check({ facts, options }) {
+    if (!facts) return notEvaluated('nothing to inspect');
+    const formats = opt<string[]>(options, 'structuredFormats', []);
+    const ignore = new Set<string>();
+    if (!opt(options, 'subtotalRowsFail', true)) ignore.add('subtotal-row');
+    if (!opt(options, 'titleRowFails', true)) ignore.add('title-row');
+    const errors = facts.structuralErrors.filter((e) => !ignore.has(e.type));
+    if (formats.length && !formats.includes(facts.format)) {
+      return fail(`content is ${facts.format} (${facts.formatEvidence}), which is not structured data`, UNSTRUCTURED_HINT, { format: facts.format });
+    }
+    if (errors.length) {
+      const counts: Record<string, number> = {};
+      for (const e of errors) counts[e.type] = (counts[e.type] ?? 0) + 1;
+      const first = errors.slice(0, 5).map(describe).join('; ');
+      return fail(`${errors.length} structural error(s) in ${facts.format}: ${first}${errors.length > 5 ? '; …' : ''}`, {
+        zh: '表格須只有一列標題、每列欄位數相同，且不可有空白列、小計/合計列、標題說明列或合併儲存格；請依錯誤所列位置修正。',
+        en: 'A table needs exactly one header row, the same number of fields in every row, and no blank, subtotal, title or merged rows; fix the rows listed.',
+      }, { counts, errors: errors.slice(0, 20) });
+    }
+    if (facts.structured === true) return pass(`${facts.format}: ${facts.structuredEvidence}`);
+    if (facts.structured === false) return fail(`${facts.format}: ${facts.structuredEvidence}`, UNSTRUCTURED_HINT);
+    return unsure(`${facts.format}: could not judge the structure (${facts.structuredEvidence})`, {
+      zh: '無法判斷資料結構，請確認檔案可正常開啟。',
+      en: 'The structure could not be judged; check that the file opens.',
+    });
+  },
+};

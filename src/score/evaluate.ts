@@ -1,0 +1,106 @@
+// Facts → verdicts → badge for one dataset. Resource rules run in the ruleset's gating order; an indicator whose
+// earlier gate did not pass is "not-evaluated", which reports keep apart from "fail" as the official outputs do.
+import type { DatasetResult, IndicatorResult, ResourceResult, Verdict } from '../model.ts';
+import { RULES } from '../rules/index.ts';
+import type { DatasetRuleContext, OasCheck, ResourceEvidence } from '../rules/rule.ts';
+import { indicatorIds, type Ruleset } from './ruleset.ts';
+
+export interface DatasetEvidence {
+  dataset: DatasetRuleContext['dataset'];
+  resources: ResourceEvidence[];
+  oas: OasCheck[];
+}
+
+const SEVERITY: Record<Verdict, number> = { pass: 0, 'not-evaluated': 1, unsure: 2, fail: 3 };
+
+function resourceIndicators(ev: ResourceEvidence, d: DatasetEvidence, rs: Ruleset, now: Date): Record<string, IndicatorResult> {
+  const out: Record<string, IndicatorResult> = {};
+  let blockedBy: string | undefined;
+  const gated = rs.gating.flat();
+  const run = (id: string) => {
+    const rule = RULES.get(id);
+    if (!rule || rule.scope !== 'resource') return;
+    out[id] = rule.check({ dataset: d.dataset, resource: ev.resource, fetch: ev.fetch, facts: ev.facts, options: rs.options?.[id] ?? {}, now });
+  };
+  for (const step of rs.gating) {
+    for (const id of step) {
+      if (blockedBy) out[id] = { verdict: 'not-evaluated', evidence: `not evaluated: ${blockedBy} did not pass` };
+      else run(id);
+    }
+    blockedBy ??= step.find((id) => out[id]?.verdict !== 'pass');
+  }
+  for (const id of indicatorIds(rs)) if (!gated.includes(id)) run(id);
+  return out;
+}
+
+/** One verdict for the dataset from its resources' verdicts: the worst wins (fail > unsure > not-evaluated > pass). */
+function combine(id: string, per: { url: string; r: IndicatorResult }[]): IndicatorResult {
+  if (per.length === 1) return per[0].r;
+  const worst = per.reduce((a, b) => (SEVERITY[b.r.verdict] > SEVERITY[a.r.verdict] ? b : a));
+  const passed = per.filter((p) => p.r.verdict === 'pass').length;
+  if (worst.r.verdict === 'pass') return { verdict: 'pass', evidence: `all ${per.length} resources pass` };
+  const index = per.indexOf(worst) + 1;
+  return {
+    verdict: worst.r.verdict,
+    evidence: `${passed} of ${per.length} resources pass ${id}; resource ${index} (${worst.url}): ${worst.r.evidence}`,
+    ...(worst.r.hint ? { hint: worst.r.hint } : {}),
+    detail: { resource: index, ...(worst.r.detail ?? {}) },
+  };
+}
+
+function summariseResource(ev: ResourceEvidence, indicators: Record<string, IndicatorResult>): ResourceResult {
+  const f = ev.fetch;
+  const result: ResourceResult = {
+    id: ev.resource.id,
+    url: ev.resource.url,
+    fetch: {
+      kind: f.kind, status: f.status, finalUrl: f.finalUrl, contentType: f.contentType, bytes: f.bytes,
+      truncated: f.truncated, attempts: f.attempts, redirects: f.redirects.length, elapsedMs: Math.round(f.elapsedMs),
+      ...(f.error ? { error: f.error } : {}),
+    },
+    indicators,
+  };
+  if (ev.facts) {
+    const { structuralErrors, ...rest } = ev.facts;
+    result.facts = { ...rest, structuralErrors: structuralErrors.slice(0, 50), structuralErrorCount: structuralErrors.length };
+  }
+  return result;
+}
+
+export function badgeOf(indicators: Record<string, IndicatorResult>, rs: Ruleset, whitelisted: boolean): string {
+  if (whitelisted) return 'none';
+  let badge = 'none';
+  for (const tier of rs.tiers) {
+    if (!tier.indicators.every((id) => indicators[id]?.verdict === 'pass')) break;
+    badge = tier.id;
+  }
+  return badge;
+}
+
+export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): DatasetResult {
+  const ids = indicatorIds(rs);
+  const perResource = d.resources.map((ev) => ({ ev, indicators: resourceIndicators(ev, d, rs, now) }));
+  const indicators: Record<string, IndicatorResult> = {};
+  for (const id of ids) {
+    const rule = RULES.get(id)!;
+    if (rule.scope === 'dataset') {
+      indicators[id] = rule.check({ dataset: d.dataset, resources: d.resources, oas: d.oas, options: rs.options?.[id] ?? {}, now });
+    } else if (perResource.length === 0) {
+      indicators[id] = { verdict: 'fail', evidence: 'the catalogue lists no resource for this dataset', hint: { zh: '請提供至少一個資料資源下載網址。', en: 'List at least one resource download URL.' } };
+    } else {
+      indicators[id] = combine(id, perResource.map((p) => ({ url: p.ev.resource.url, r: p.indicators[id] })));
+    }
+  }
+  return {
+    id: d.dataset.id,
+    title: d.dataset.title,
+    agency: d.dataset.agency,
+    badge: badgeOf(indicators, rs, d.dataset.whitelisted),
+    officialBadge: d.dataset.officialBadge ?? null,
+    whitelisted: d.dataset.whitelisted,
+    bonus: !!rs.bonus && indicators[rs.bonus.indicator]?.verdict === 'pass',
+    indicators,
+    findings: d.dataset.findings,
+    resources: perResource.map((p) => summariseResource(p.ev, p.indicators)),
+  };
+}
