@@ -1,6 +1,7 @@
 // The audit pipeline: catalogue → fetch → inspect → rules → score. Streams the catalogue, keeps a bounded number
 // of datasets in flight, fetches each distinct URL once and drops bodies as soon as they are inspected.
-import { enrichFromApiV2, readDataGovTwExport } from './catalog/datagovtw.ts';
+import { enrichFromApiV2 } from './catalog/datagovtw.ts';
+import { readCatalog } from './catalog/index.ts';
 import { Fetcher, type FetchOptions } from './fetch/index.ts';
 import { inspectResource } from './inspect/index.ts';
 import { validateOpenApi } from './inspect/openapi.ts';
@@ -11,8 +12,10 @@ import { evaluateDataset } from './score/evaluate.ts';
 import { loadRuleset, type Ruleset } from './score/ruleset.ts';
 
 export interface AuditOptions {
-  /** A data.gov.tw bulk export: URL or local file. */
+  /** A catalogue: a data.gov.tw bulk export (URL or file), or any source a catalogue adapter accepts. */
   catalog: string;
+  /** Force a catalogue adapter ("data.gov.tw", …) instead of choosing by the source. */
+  catalogKind?: string;
   ruleset?: Ruleset;
   /** Only datasets of this agency; a trailing `*` matches by prefix (勞動部* = the ministry and its agencies). */
   agency?: string;
@@ -126,7 +129,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const inFlight = new Set<Promise<void>>();
   try {
     let index = 0;
-    for await (const d of readDataGovTwExport(opts.catalog, { signal: opts.signal })) {
+    for await (const d of readCatalog(opts.catalog, { signal: opts.signal, kind: opts.catalogKind })) {
       if (opts.signal?.aborted) break;
       if (!matchesAgency(d.agency, opts.agency)) continue;
       progress.datasetsSeen++;

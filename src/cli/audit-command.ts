@@ -7,6 +7,7 @@ import { resultsJson, validateResults } from '../report/results-json.ts';
 import { summaryCsv } from '../report/summary-csv.ts';
 import { summaryMarkdown } from '../report/summary-md.ts';
 import { indicatorIds, loadRuleset, type Ruleset } from '../score/ruleset.ts';
+import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
 
@@ -96,3 +97,21 @@ export async function auditCommand(o: AuditCliOptions, auditOverrides: Partial<A
     process.off('SIGTERM', onSignal);
   }
 }
+
+export const registerAudit: RegisterCommand = (program, setExit) => {
+  program
+    .command('audit')
+    .description('audit a data.gov.tw catalogue export: every dataset\'s badge with evidence, every agency\'s score')
+    .requiredOption('--catalog <url|file>', 'data.gov.tw bulk export (URL or local CSV file)')
+    .requiredOption('--out <dir>', 'directory for results.json, summary.csv and summary.md')
+    .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
+    .option('--agency <name>', 'only this agency (exact name; a trailing * matches by prefix, e.g. "勞動部*")')
+    .option('--concurrency <n>', 'downloads in flight at once (default 32)', positiveInt)
+    .option('--per-host <n>', 'downloads in flight per host (default 4)', positiveInt)
+    .option('--allow-private-network', 'allow resource URLs on private, loopback and link-local addresses (tests, on-premises portals)')
+    .option('--enrich [apiBase]', 'read per-resource metadata from the data.gov.tw API v2 (base URL; default: the catalogue URL\'s origin)')
+    .option('--timeout <ms>', 'total time allowed per download (default 60000)', positiveInt)
+    .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
+    .option('--quiet', 'no progress and no summary on stdout')
+    .action(async (o) => setExit(await auditCommand(o)));
+};

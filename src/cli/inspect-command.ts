@@ -6,6 +6,7 @@ import { validateOpenApi } from '../inspect/openapi.ts';
 import type { Dataset, FetchOutcome, IndicatorResult } from '../model.ts';
 import { evaluateDataset } from '../score/evaluate.ts';
 import { loadRuleset, type Ruleset } from '../score/ruleset.ts';
+import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 
 export interface InspectCliOptions {
@@ -140,3 +141,18 @@ function renderInspect(r: Awaited<ReturnType<typeof inspectOne>>): string {
   }
   return out.join('\n') + '\n';
 }
+
+export const registerInspect: RegisterCommand = (program, setExit) => {
+  program
+    .command('inspect')
+    .description('inspect one resource (file or URL): detected format, encoding, fields, structural errors and verdicts')
+    .argument('<file|url>')
+    .option('--declared-format <f>', 'the declared 檔案格式')
+    .option('--encoding <e>', 'the declared 編碼格式')
+    .option('--fields <list>', 'the declared 主要欄位說明, e.g. "村名(name)、人口(population)"')
+    .option('--openapi', 'validate the input as an OpenAPI document instead')
+    .option('--json', 'print one JSON object')
+    .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
+    .option('--allow-private-network', 'allow a URL on a private or loopback address')
+    .action(async (input, o) => setExit(await inspectCommand(input, o)));
+};

@@ -1,0 +1,38 @@
+// Catalogue sources: every adapter yields the same normalised Dataset stream. The pipeline calls readCatalog and
+// never knows which portal a dataset came from.
+import type { Dataset } from '../model.ts';
+import { readDataGovTwExport } from './datagovtw.ts';
+
+export interface CatalogReadOptions {
+  signal?: AbortSignal;
+}
+
+export interface CatalogAdapter {
+  /** e.g. "data.gov.tw", "ckan", "local" */
+  kind: string;
+  /** true when this adapter should read `source` (a URL or a file path). */
+  accepts(source: string): boolean;
+  read(source: string, opts: CatalogReadOptions): AsyncGenerator<Dataset>;
+}
+
+const dataGovTw: CatalogAdapter = {
+  kind: 'data.gov.tw',
+  accepts: () => true, // the fallback: a data.gov.tw-style bulk export CSV
+  read: (source, opts) => readDataGovTwExport(source, { signal: opts.signal }),
+};
+
+/** Adapters in the order they are asked; the first that accepts a source reads it. The last one accepts all. */
+export const CATALOG_ADAPTERS: CatalogAdapter[] = [dataGovTw];
+
+export function adapterFor(source: string, kind?: string): CatalogAdapter {
+  if (kind) {
+    const a = CATALOG_ADAPTERS.find((x) => x.kind === kind);
+    if (!a) throw new Error(`unknown catalogue kind "${kind}" (known: ${CATALOG_ADAPTERS.map((x) => x.kind).join(', ')})`);
+    return a;
+  }
+  return CATALOG_ADAPTERS.find((a) => a.accepts(source))!;
+}
+
+export function readCatalog(source: string, opts: CatalogReadOptions & { kind?: string } = {}): AsyncGenerator<Dataset> {
+  return adapterFor(source, opts.kind).read(source, opts);
+}
