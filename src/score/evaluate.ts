@@ -91,6 +91,18 @@ export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): Dat
       indicators[id] = combine(id, perResource.map((p) => ({ url: p.ev.resource.url, r: p.indicators[id] })));
     }
   }
+  const findings = [...d.dataset.findings];
+  for (const [i, ev] of d.resources.entries()) {
+    const m = ev.facts?.formatMismatch;
+    if (m) {
+      findings.push({
+        code: 'format-mismatch',
+        message: `resource ${i + 1} is declared ${m.declared} but its content is ${m.detected} (${ev.resource.url})`,
+        messageZh: `資料資源 ${i + 1} 宣告為 ${m.declared}，實際內容為 ${m.detected}；請更正檔案格式。`,
+        detail: { resource: i + 1, declared: m.declared, detected: m.detected },
+      });
+    }
+  }
   return {
     id: d.dataset.id,
     title: d.dataset.title,
@@ -100,7 +112,7 @@ export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): Dat
     whitelisted: d.dataset.whitelisted,
     bonus: !!rs.bonus && indicators[rs.bonus.indicator]?.verdict === 'pass',
     indicators,
-    findings: d.dataset.findings,
+    findings,
     resources: perResource.map((p) => summariseResource(p.ev, p.indicators)),
   };
 }
