@@ -135,7 +135,7 @@ export interface EncodingFacts {
   invalidAt?: { encoding: EncodingName; offset: number; bytes: string };
   bom?: 'utf-8' | 'utf-16le' | 'utf-16be';
   /** The first undecodable byte of every candidate that failed, e.g. a file declared BIG5 that needs CP950. */
-  failures?: { encoding: EncodingName; offset: number; bytes: string }[];
+  failures?: Partial<Record<EncodingName, { offset: number; bytes: string }>>;
   evidence: string;
 }
 
