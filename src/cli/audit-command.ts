@@ -110,7 +110,7 @@ export const registerAudit: RegisterCommand = (program, setExit) => {
     .option('--per-host <n>', 'downloads in flight per host (default 4)', positiveInt)
     .option('--allow-private-network', 'allow resource URLs on private, loopback and link-local addresses (tests, on-premises portals)')
     .option('--enrich [apiBase]', 'read per-resource metadata from the data.gov.tw API v2 (base URL; default: the catalogue URL\'s origin)')
-    .option('--timeout <ms>', 'total time allowed per download (default 60000)', positiveInt)
+    .option('--timeout <ms>', 'total time allowed per download attempt in ms (default 300000)', positiveInt)
     .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
     .option('--quiet', 'no progress and no summary on stdout')
     .action(async (o) => setExit(await auditCommand(o)));
