@@ -60,7 +60,7 @@ export interface Dataset {
   officialBadgeRaw?: string;
   /** 白名單: whitelisted datasets receive no badge. */
   whitelisted: boolean;
-  usage?: { views?: number; downloads?: number };
+  usage?: { views?: number; downloads?: number; avgRating?: number };
   /** Problems with this dataset's catalogue entry itself. */
   findings: Finding[];
   resources: Resource[];
@@ -201,6 +201,11 @@ export interface DatasetResult {
   id: string;
   title: string;
   agency: string;
+  /** When the dataset was first published (上架日期), for 人氣獎 eligibility. */
+  publishedAt?: string;
+  usage?: { views?: number; downloads?: number; avgRating?: number };
+  /** Declared 檔案格式 of each resource, for filtering reports. */
+  formats?: string[];
   badge: Badge;
   officialBadge: string | null;
   whitelisted: boolean;
