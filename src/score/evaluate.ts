@@ -1,6 +1,7 @@
 // Facts → verdicts → badge for one dataset. Resource rules run in the ruleset's gating order; an indicator whose
 // earlier gate did not pass is "not-evaluated", which reports keep apart from "fail" as the official outputs do.
 import type { DatasetResult, IndicatorResult, ResourceResult, Verdict } from '../model.ts';
+import { redactUrl } from '../fetch/redact.ts';
 import { RULES } from '../rules/index.ts';
 import type { DatasetRuleContext, OasCheck, ResourceEvidence } from '../rules/rule.ts';
 import { indicatorIds, type Ruleset } from './ruleset.ts';
@@ -42,7 +43,7 @@ function combine(id: string, per: { url: string; r: IndicatorResult }[]): Indica
   const index = per.indexOf(worst) + 1;
   return {
     verdict: worst.r.verdict,
-    evidence: `${passed} of ${per.length} resources pass ${id}; resource ${index} (${worst.url}): ${worst.r.evidence}`,
+    evidence: `${passed} of ${per.length} resources pass ${id}; resource ${index} (${redactUrl(worst.url)}): ${worst.r.evidence}`,
     ...(worst.r.hint ? { hint: worst.r.hint } : {}),
     detail: { resource: index, ...(worst.r.detail ?? {}) },
   };
@@ -52,7 +53,8 @@ function summariseResource(ev: ResourceEvidence, indicators: Record<string, Indi
   const f = ev.fetch;
   const result: ResourceResult = {
     id: ev.resource.id,
-    url: ev.resource.url,
+    // Catalogue URLs can carry user:pass@ or ?token=…; results are shared, so they never hold them.
+    url: redactUrl(ev.resource.url),
     fetch: {
       kind: f.kind, status: f.status, finalUrl: f.finalUrl, contentType: f.contentType, bytes: f.bytes,
       truncated: f.truncated, attempts: f.attempts, redirects: f.redirects.length, elapsedMs: Math.round(f.elapsedMs),

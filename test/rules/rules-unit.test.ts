@@ -101,3 +101,20 @@ describe('timely', () => {
     expect(ctx('每1月', undefined).verdict).toBe('unsure');
   });
 });
+
+describe('results never carry URL credentials', () => {
+  it('user:pass@ and ?token= are redacted from resource URLs and evidence', async () => {
+    const { evaluateDataset } = await import('../../src/score/evaluate.ts');
+    const url = 'https://alice:s3cret@data.example.gov.tw/a.csv?token=abcdef123456&x=1';
+    const d = dataset({ resources: [{ id: 'd#0', url, declared: {} }, { id: 'd#1', url: 'https://data.example.gov.tw/b.csv', declared: {} }] });
+    const r = evaluateDataset({ dataset: d, resources: [
+      // The fetcher already redacts what it records (test/fetch covers that); here the catalogue's raw URL is the risk.
+      { resource: d.resources[0], fetch: fetchOk({ url: 'https://data.example.gov.tw/a.csv', finalUrl: 'https://data.example.gov.tw/a.csv', kind: 'http-error', status: 404 }) },
+      { resource: d.resources[1], fetch: fetchOk() , facts: facts() },
+    ], oas: [] }, rs, now);
+    const text = JSON.stringify(r);
+    expect(text).not.toContain('s3cret');
+    expect(text).not.toContain('abcdef123456');
+    expect(r.resources[0].url).toContain('data.example.gov.tw/a.csv');
+  });
+});
