@@ -1,0 +1,86 @@
+// `odbadge awards`: the 資料開放金質獎 award tables of a run — 金質獎 by group, 品質進步獎 against a previous run,
+// 人氣獎 from usage counts, and the 應用獎 public-vote scale. Prints Markdown (or JSON) and writes awards.json/.md.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import type { AuditResult } from '../audit.ts';
+import { readResultsFile } from '../report/html/history.ts';
+import { awardsMarkdown } from '../report/markdown-report.ts';
+import { awardConfig, computeAwards, type UsageRecord } from '../score/awards.ts';
+import { positiveInt, type RegisterCommand } from './command.ts';
+import { EXIT } from './exit-codes.ts';
+import { loadUsage } from './report-command.ts';
+
+interface AwardsCliOptions {
+  results: string;
+  previous?: string;
+  threshold?: number;
+  json?: boolean;
+  out?: string;
+  usage?: string;
+  rollUp?: string;
+  localPattern?: string;
+  entries?: number;
+  previousWinners?: string;
+}
+
+function regex(v: string): string {
+  try {
+    new RegExp(v, 'u');
+    return v;
+  } catch (e) {
+    throw new InvalidArgumentError(`not a valid regular expression: ${(e as Error).message}`);
+  }
+}
+
+export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
+  let current: AuditResult;
+  let previous: AuditResult | undefined;
+  let usage: UsageRecord[];
+  let previousWinners: string[][] | undefined;
+  try {
+    current = await readResultsFile(o.results);
+    previous = o.previous ? await readResultsFile(o.previous) : undefined;
+    usage = loadUsage(o.usage);
+    if (o.previousWinners) {
+      const { readFile } = await import('node:fs/promises');
+      const json = JSON.parse(await readFile(o.previousWinners, 'utf8'));
+      if (!Array.isArray(json) || !json.every((e) => Array.isArray(e))) throw new Error(`${o.previousWinners}: expected [[ids of the last edition's winners], [the one before], …]`);
+      previousWinners = json;
+    }
+  } catch (e) {
+    process.stderr.write(`odbadge: ${(e as Error).message}\n`);
+    return EXIT.input;
+  }
+  const cfg = awardConfig({
+    groups: { ...(o.threshold ? { threshold: o.threshold } : {}), ...(o.localPattern ? { localPattern: o.localPattern } : {}) },
+    ...(o.rollUp ? { rollUp: o.rollUp } : {}),
+  });
+  const tables = computeAwards(current, { previous, usage, previousPopularityWinners: previousWinners, publicVoteEntries: o.entries }, cfg);
+  const md = awardsMarkdown(tables);
+  const json = JSON.stringify(tables, null, 2) + '\n';
+  const out = o.out ?? dirname(o.results);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'awards.json'), json);
+  await writeFile(join(out, 'awards.md'), md);
+  process.stdout.write(o.json ? json : md);
+  process.stderr.write(`Wrote ${join(out, 'awards.json')} and awards.md\n`);
+  return EXIT.ok;
+}
+
+export const registerAwards: RegisterCommand = (program, setExit) => {
+  program
+    .command('awards')
+    .description('資料開放金質獎 award tables: 金質獎 by group, 品質進步獎, 人氣獎, 應用獎 public-vote scale')
+    .requiredOption('--results <file>', 'results.json of the run being judged')
+    .option('--previous <file>', 'results.json of the previous assessment (for 品質進步獎)')
+    .option('--threshold <n>', '第一組 from this many datasets (set yearly by NDC; default 100)', positiveInt)
+    .option('--json', 'print JSON instead of Markdown')
+    .option('--out <dir>', 'where to write awards.json and awards.md (default: beside --results)')
+    .option('--usage <file>', 'views/downloads/ratings for 人氣獎 (default: seeds/mol-usage-2017.json)')
+    .option('--previous-winners <file>', 'JSON [[ids or "agency|title" of last edition\'s 人氣獎 winners], …], newest first')
+    .option('--roll-up <regex>', 'merge sub-agencies into the parent named by the first capture, e.g. "^(.+?部)"', regex)
+    .option('--local-pattern <regex>', 'names matching this are local governments (besides the 22 counties and cities)', regex)
+    .option('--entries <n>', '應用獎 entries N for the public-vote scale (default 5)', positiveInt)
+    .action(async (o) => setExit(await awardsCommand(o)));
+};

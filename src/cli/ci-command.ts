@@ -1,0 +1,97 @@
+// `odbadge ci`: audit a catalogue and pass or fail a pipeline. Exit 1 when a dataset is below --min-badge or an
+// agency below --min-score; writes JUnit XML (one suite per agency, one case per dataset) and a Markdown summary
+// for a pull-request comment. Exit 3 when the catalogue cannot be read or broke off (reports are still written).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { runAudit } from '../audit.ts';
+import { ciCheck, junitXml } from '../report/junit.ts';
+import { ciMarkdown } from '../report/markdown-report.ts';
+import { loadRuleset } from '../score/ruleset.ts';
+import { enrichBase, writeOutputs, type AuditCliOptions } from './audit-command.ts';
+import { positiveInt, type RegisterCommand } from './command.ts';
+import { EXIT } from './exit-codes.ts';
+import { loadUsage, writeReports } from './report-command.ts';
+
+export interface CiCliOptions extends Omit<AuditCliOptions, 'out'> {
+  out?: string;
+  minBadge?: string;
+  minScore?: number;
+  junit?: string;
+  markdown?: string;
+}
+
+function score(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0, e.g. 80');
+  return n;
+}
+
+async function writeTo(file: string, text: string) {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+export async function ciCommand(o: CiCliOptions): Promise<number> {
+  const rs = loadRuleset(o.ruleset);
+  const tierIds = rs.tiers.map((t) => t.id);
+  // Without any threshold, CI still demands the lowest badge: every link works and gives the data.
+  const minBadge = o.minBadge ?? (o.minScore === undefined ? tierIds[0] : undefined);
+  if (minBadge && minBadge !== 'none' && !tierIds.includes(minBadge)) {
+    process.stderr.write(`odbadge: unknown --min-badge "${minBadge}" (this ruleset has: ${tierIds.join(', ')}, none)\n`);
+    return EXIT.usage;
+  }
+  const results = await runAudit({
+    catalog: o.catalog,
+    ruleset: rs,
+    agency: o.agency,
+    enrichApiBase: enrichBase(o.enrich, o.catalog),
+    fetch: {
+      ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+      ...(o.perHost ? { perHost: o.perHost } : {}),
+      ...(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+      ...(o.timeout ? { totalTimeoutMs: o.timeout } : {}),
+      ...(o.maxBytes ? { maxBytes: o.maxBytes } : {}),
+    },
+  });
+  if (results.datasets.length === 0 && results.catalog.error) {
+    process.stderr.write(`odbadge: cannot read the catalogue ${o.catalog}: ${results.catalog.error}\n`);
+    return EXIT.input;
+  }
+  const outcome = ciCheck(results, rs, { minBadge, minScore: o.minScore });
+  const md = ciMarkdown(results, outcome);
+  if (o.junit) await writeTo(o.junit, junitXml(results, outcome));
+  if (o.markdown) await writeTo(o.markdown, md);
+  if (o.out) {
+    await writeOutputs(results, rs, o.out);
+    await writeReports(results, o.out, { ruleset: rs, usage: loadUsage() });
+  }
+  if (!o.quiet) process.stdout.write(md);
+  if (!results.catalog.complete) {
+    process.stderr.write(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n`);
+    return EXIT.input;
+  }
+  return outcome.passed ? EXIT.ok : EXIT.checksFailed;
+}
+
+export const registerCi: RegisterCommand = (program, setExit) => {
+  program
+    .command('ci')
+    .description('audit and pass/fail a pipeline: exit 1 below the thresholds, JUnit XML and a Markdown summary')
+    .requiredOption('--catalog <url|file>', 'data.gov.tw bulk export (URL or local CSV file)')
+    .option('--min-badge <tier>', 'every dataset must hold at least this badge (default: the lowest tier; "none" to disable)')
+    .option('--min-score <score>', 'every agency must score at least this', score)
+    .option('--junit <file>', 'write JUnit XML here')
+    .option('--markdown <file>', 'write the Markdown summary (for a PR comment) here')
+    .option('--out <dir>', 'also write results.json, the dashboard and the CSV/Markdown reports here')
+    .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
+    .option('--agency <name>', 'only this agency (exact name; a trailing * matches by prefix)')
+    .option('--concurrency <n>', 'downloads in flight at once (default 32)', positiveInt)
+    .option('--per-host <n>', 'downloads in flight per host (default 4)', positiveInt)
+    .option('--allow-private-network', 'allow resource URLs on private, loopback and link-local addresses')
+    .option('--enrich [apiBase]', 'read per-resource metadata from the data.gov.tw API v2')
+    .option('--timeout <ms>', 'total time allowed per download (default 60000)', positiveInt)
+    .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
+    .option('--quiet', 'no summary on stdout')
+    .action(async (o) => setExit(await ciCommand(o)));
+};

@@ -1,0 +1,98 @@
+// `odbadge report`: turn a results.json into the reports people read — the HTML dashboard (index.html), CSV tables
+// for spreadsheets (agencies.csv, datasets.csv, fix-first.csv) and a Markdown report for mail (report.md).
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { AuditResult } from '../audit.ts';
+import { agreement } from '../report/agreement.ts';
+import { agenciesCsv, datasetsCsv, fixFirstCsv } from '../report/csv-report.ts';
+import { fixFirst } from '../report/fix-first.ts';
+import { writeDashboard } from '../report/html/dashboard.ts';
+import { emptyHistory, HistoryFileError, historyFromPaths, readResultsFile, type RunHistory } from '../report/html/history.ts';
+import { markdownReport } from '../report/markdown-report.ts';
+import type { UsageRecord } from '../score/awards.ts';
+import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../score/groups.ts';
+import { indicatorIds, loadRuleset, REPO_ROOT, type Ruleset } from '../score/ruleset.ts';
+import { positiveInt, type RegisterCommand } from './command.ts';
+import { EXIT } from './exit-codes.ts';
+
+export const DEFAULT_USAGE = resolve(REPO_ROOT, 'seeds/mol-usage-2017.json');
+
+/** Usage counts: a JSON array of {title, agency, views, downloads, avgRating?, publishedAt?} or a seed file ({datasets: […]}). */
+export function loadUsage(path?: string): UsageRecord[] {
+  const file = path ?? DEFAULT_USAGE;
+  if (!path && !existsSync(file)) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new HistoryFileError(`cannot read usage counts ${file}: ${(e as Error).message}`);
+  }
+  const rows = Array.isArray(json) ? json : (json as { datasets?: unknown }).datasets;
+  if (!Array.isArray(rows)) throw new HistoryFileError(`${file}: expected an array of {title, agency, views, downloads} or {datasets: […]}`);
+  return rows.filter((r): r is UsageRecord => !!r && typeof r.title === 'string' && typeof r.agency === 'string');
+}
+
+export interface ReportOutputs {
+  files: string[];
+}
+
+/** Every human-facing report of one run, written to `out`. The audit and CI commands can call this too. */
+export async function writeReports(results: AuditResult, out: string, opts: { ruleset?: Ruleset; history?: RunHistory; usage?: UsageRecord[]; groups?: GroupConfig } = {}): Promise<ReportOutputs> {
+  const rs = opts.ruleset ?? loadRuleset();
+  const groups = opts.groups ?? DEFAULT_GROUP_CONFIG;
+  await mkdir(out, { recursive: true });
+  const fixes = fixFirst(results, rs, { usage: opts.usage });
+  const ids = indicatorIds(rs);
+  const files = [await writeDashboard(results, opts.history ?? emptyHistory, out, { ruleset: rs, usage: opts.usage, groups })];
+  const write = async (name: string, text: string) => {
+    await writeFile(join(out, name), text);
+    files.push(join(out, name));
+  };
+  await write('agencies.csv', agenciesCsv(results, rs.tiers.map((t) => t.id), groups));
+  await write('datasets.csv', datasetsCsv(results, ids));
+  await write('fix-first.csv', fixFirstCsv(fixes));
+  await write('report.md', markdownReport({ results, tierIds: rs.tiers.map((t) => t.id), fixes, agreement: agreement(results, rs), groups }));
+  return { files };
+}
+
+interface ReportCliOptions {
+  results: string;
+  out: string;
+  previous?: string[];
+  ruleset?: string;
+  usage?: string;
+  threshold?: number;
+}
+
+export async function reportCommand(o: ReportCliOptions): Promise<number> {
+  const rs = loadRuleset(o.ruleset);
+  let results: AuditResult;
+  let history: RunHistory;
+  let usage: UsageRecord[];
+  try {
+    results = await readResultsFile(o.results);
+    history = o.previous?.length ? await historyFromPaths(o.previous, results) : emptyHistory;
+    usage = loadUsage(o.usage);
+  } catch (e) {
+    process.stderr.write(`odbadge: ${(e as Error).message}\n`);
+    return EXIT.input;
+  }
+  if (results.ruleset?.id && results.ruleset.id !== rs.id) process.stderr.write(`odbadge: warning: results were audited with ruleset ${results.ruleset.id}, reporting with ${rs.id}\n`);
+  const { files } = await writeReports(results, o.out, { ruleset: rs, history, usage, groups: { ...DEFAULT_GROUP_CONFIG, ...(o.threshold ? { threshold: o.threshold } : {}) } });
+  process.stderr.write(`Wrote ${files.join(', ')}\n`);
+  return EXIT.ok;
+}
+
+export const registerReport: RegisterCommand = (program, setExit) => {
+  program
+    .command('report')
+    .description('write the HTML dashboard, CSV tables and a Markdown report from a results.json')
+    .requiredOption('--results <file>', 'results.json of an audit')
+    .requiredOption('--out <dir>', 'directory for index.html, agencies.csv, datasets.csv, fix-first.csv and report.md')
+    .option('--previous <files...>', 'earlier results.json files (or directories of runs) for the score trend')
+    .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
+    .option('--usage <file>', 'usage counts to weight fixes (default: seeds/mol-usage-2017.json)')
+    .option('--threshold <n>', '第一組 from this many datasets (default 100)', positiveInt)
+    .action(async (o) => setExit(await reportCommand(o)));
+};

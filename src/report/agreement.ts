@@ -1,0 +1,67 @@
+// Agreement with the platform's own badge (品質檢測): a confusion matrix and every disagreement with our evidence.
+// Where we rate lower, the evidence is the indicators that keep the dataset below the official tier; where we rate
+// higher, it is the passing evidence of the indicators the official badge says were not met.
+import type { AuditResult } from '../audit.ts';
+import type { DatasetResult } from '../model.ts';
+import type { TierSpec } from './fix-first.ts';
+
+export interface Disagreement {
+  id: string;
+  title: string;
+  agency: string;
+  official: string;
+  ours: string;
+  direction: 'ours-lower' | 'ours-higher';
+  evidence: { indicator: string; verdict: string; evidence: string }[];
+}
+
+export interface Agreement {
+  /** Tier ids from the top down, then "none"; official values outside this list are added at the end. */
+  labels: string[];
+  /** matrix[official][ours] = count */
+  matrix: Record<string, Record<string, number>>;
+  compared: number;
+  agree: number;
+  /** agree / compared, or null when nothing could be compared. */
+  rate: number | null;
+  /** Datasets whose catalogue carries no official badge. */
+  withoutOfficial: number;
+  disagreements: Disagreement[];
+}
+
+export function agreement(results: AuditResult, rs: TierSpec): Agreement {
+  const order = rs.tiers.map((t) => t.id);
+  const labels = [...order].reverse().concat('none');
+  const level = (b: string) => order.indexOf(b); // -1 for none / unknown
+  const cumulative = (b: string) => rs.tiers.slice(0, level(b) + 1).flatMap((t) => t.indicators);
+  const matrix: Record<string, Record<string, number>> = {};
+  let compared = 0;
+  let agree = 0;
+  let withoutOfficial = 0;
+  const disagreements: Disagreement[] = [];
+  const ev = (d: DatasetResult, ids: string[]) => ids.map((id) => ({ indicator: id, verdict: d.indicators[id]?.verdict ?? 'not-evaluated', evidence: d.indicators[id]?.evidence ?? 'no verdict recorded' }));
+  for (const d of results.datasets) {
+    const off = d.officialBadge;
+    if (off === null || off === undefined || off === '') {
+      withoutOfficial++;
+      continue;
+    }
+    if (!labels.includes(off)) labels.push(off);
+    compared++;
+    matrix[off] ??= {};
+    matrix[off][d.badge] = (matrix[off][d.badge] ?? 0) + 1;
+    if (off === d.badge) {
+      agree++;
+      continue;
+    }
+    const lower = level(d.badge) < level(off);
+    disagreements.push({
+      id: d.id, title: d.title, agency: d.agency, official: off, ours: d.badge,
+      direction: lower ? 'ours-lower' : 'ours-higher',
+      evidence: lower
+        ? ev(d, cumulative(off).filter((id) => d.indicators[id]?.verdict !== 'pass'))
+        : ev(d, cumulative(d.badge).filter((id) => !cumulative(off).includes(id))),
+    });
+  }
+  return { labels, matrix, compared, agree, rate: compared ? agree / compared : null, withoutOfficial, disagreements };
+}

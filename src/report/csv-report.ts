@@ -1,0 +1,51 @@
+// CSV reports for spreadsheets: one table per file (agencies, datasets, fix-first). UTF-8 with BOM and CRLF so
+// Excel on zh-TW Windows opens them correctly; cells that a spreadsheet would run as a formula are defused,
+// because titles and evidence come from the catalogue and hostile servers.
+import type { AuditResult } from '../audit.ts';
+import type { GroupConfig } from '../score/groups.ts';
+import { DEFAULT_GROUP_CONFIG, groupLabel, groupOf } from '../score/groups.ts';
+import type { AgencyFixes } from './fix-first.ts';
+
+export function csvCell(v: unknown): string {
+  let s = v === undefined || v === null ? '' : String(v);
+  // CSV injection: a leading = + - @ (or tab/CR) makes Excel evaluate the cell. Numbers are left alone.
+  if (/^[=+\-@\t\r]/.test(s) && !/^[-+]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: unknown[][]): string {
+  return '\ufeff' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function agenciesCsv(results: AuditResult, tierIds: string[], groups: GroupConfig = DEFAULT_GROUP_CONFIG): string {
+  const tiers = [...tierIds].reverse();
+  return toCsv([
+    ['agency', 'group', 'datasets', ...tiers, 'none', 'bonusDatasets', 'bonus', 'score'],
+    ...results.agencies.map((a) => [a.agency, groupLabel(groupOf(a, groups), 'zh'), a.datasets, ...tiers.map((t) => a.badges[t] ?? 0), a.badges.none ?? 0, a.bonusDatasets, a.bonus, a.score.toFixed(2)]),
+  ]);
+}
+
+export function datasetsCsv(results: AuditResult, indicatorIds: string[]): string {
+  return toCsv([
+    ['id', 'title', 'agency', 'badge', 'officialBadge', 'whitelisted', 'formats', 'failing', ...indicatorIds, 'evidence'],
+    ...results.datasets.map((d) => {
+      const failing = indicatorIds.filter((id) => d.indicators[id] && d.indicators[id].verdict !== 'pass' && d.indicators[id].verdict !== 'not-evaluated');
+      return [
+        d.id, d.title, d.agency, d.badge, d.officialBadge ?? '', d.whitelisted, [...new Set(d.resources.map((r) => r.facts?.format ?? '?'))].join(';'),
+        failing.join(';'), ...indicatorIds.map((id) => d.indicators[id]?.verdict ?? ''),
+        failing.map((id) => `${id}: ${d.indicators[id].evidence}`).join(' | '),
+      ];
+    }),
+  ]);
+}
+
+export function fixFirstCsv(fixes: AgencyFixes[]): string {
+  const rows: unknown[][] = [['agency', 'rank', 'datasetId', 'title', 'from', 'to', 'points', 'priority', 'views', 'downloads', 'fix', 'evidence', 'hint']];
+  for (const a of fixes) {
+    a.fixes.forEach((f, i) => rows.push([
+      a.agency, i + 1, f.datasetId, f.title, f.from, f.to + (f.mayGoFurther ? '+' : ''), f.points.toFixed(2), f.priority.toFixed(2), f.usage?.views ?? '', f.usage?.downloads ?? '',
+      f.fixes.map((s) => s.indicator).join(';'), f.fixes.map((s) => `${s.indicator}: ${s.evidence}`).join(' | '), f.fixes.find((s) => s.hint)?.hint?.zh ?? '',
+    ]));
+  }
+  return toCsv(rows);
+}

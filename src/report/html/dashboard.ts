@@ -1,0 +1,197 @@
+// The HTML dashboard: one self-contained static file, <out>/index.html (inline CSS, script and data; no network).
+// Server-rendered: leaderboard by group, charts, trend, fix-first, agreement. Script-rendered from embedded JSON:
+// the filterable dataset table and the per-dataset evidence panel (so 50,000 datasets do not mean 50,000 rows of DOM).
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AuditResult } from '../../audit.ts';
+import { RULES } from '../../rules/index.ts';
+import { goldAward } from '../../score/awards.ts';
+import { awardConfig, type UsageRecord } from '../../score/awards.ts';
+import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../../score/groups.ts';
+import { loadRuleset, type Ruleset } from '../../score/ruleset.ts';
+import { agreement } from '../agreement.ts';
+import { fixFirst } from '../fix-first.ts';
+import { CLIENT_JS } from './client.ts';
+import { dashData } from './data.ts';
+import { bi, esc, scriptJson } from './escape.ts';
+import { emptyHistory, historyFrom, type RunHistory } from './history.ts';
+import { CSS } from './style.ts';
+import { badgeChart, colourOf, trendChart } from './svg.ts';
+
+// Only our own script may run, even if escaping were ever to fail somewhere: CSP allows exactly its hash.
+const SCRIPT_HASH = `sha256-${createHash('sha256').update(CLIENT_JS).digest('base64')}`;
+
+export interface DashboardOptions {
+  ruleset?: Ruleset;
+  groups?: GroupConfig;
+  usage?: UsageRecord[];
+  /** Fixes shown per agency. */
+  fixesPerAgency?: number;
+  disagreementsShown?: number;
+}
+
+const VERDICT = { pass: ['通過', 'pass'], fail: ['未通過', 'fail'], 'not-evaluated': ['未檢測', 'not evaluated'], unsure: ['不確定', 'unsure'] } as const;
+const indicatorBi = (id: string) => {
+  const t = RULES.get(id)?.title;
+  return t ? bi(t.zh, t.en) : esc(id);
+};
+const verdictBi = (v: string) => (v in VERDICT ? bi(...(VERDICT[v as keyof typeof VERDICT] as unknown as [string, string])) : esc(v));
+
+function runLabel(r: AuditResult, all: AuditResult[]): string {
+  const day = r.startedAt.slice(0, 10);
+  return all.filter((x) => x.startedAt.slice(0, 10) === day).length > 1 ? r.startedAt.slice(0, 16).replace('T', ' ') : day;
+}
+
+export function dashboardHtml(results: AuditResult, previous: AuditResult[], opts: DashboardOptions = {}): string {
+  const rs = opts.ruleset ?? loadRuleset();
+  const groups = opts.groups ?? DEFAULT_GROUP_CONFIG;
+  const tiersDown = [...rs.tiers].reverse();
+  const tierBi = (id: string) => {
+    const t = rs.tiers.find((x) => x.id === id);
+    return t ? bi(t.name.zh, t.name.en) : id === 'none' ? bi('無標章', 'no badge') : esc(id);
+  };
+  const chip = (id: string) => `<span class="chip b-${/^[a-z-]+$/.test(id) ? id : 'other'}">${tierBi(id)}</span>`;
+  const total = results.datasets.length;
+  const counts: Record<string, number> = {};
+  for (const d of results.datasets) counts[d.badge] = (counts[d.badge] ?? 0) + 1;
+  const agree = agreement(results, rs);
+  const fixes = fixFirst(results, rs, { usage: opts.usage });
+  const standings = goldAward(results.agencies, awardConfig({ groups }));
+  const byAgency = new Map(results.agencies.map((a) => [a.agency, a]));
+  const P: string[] = [];
+
+  // ---- summary cards
+  const top = rs.tiers[rs.tiers.length - 1];
+  P.push(`<section aria-labelledby="h-summary"><h2 id="h-summary">${bi('總覽', 'Overview')}</h2><div class="cards">`
+    + `<div class="card"><span class="n">${total}</span><span class="l">${bi('資料集', 'datasets')}</span></div>`
+    + `<div class="card"><span class="n">${results.agencies.length}</span><span class="l">${bi('機關', 'agencies')}</span></div>`
+    + `<div class="card"><span class="n">${total ? ((100 * (counts[top.id] ?? 0)) / total).toFixed(1) : '0.0'} %</span><span class="l">${bi(`取得${top.name.zh}`, `hold ${top.name.en.toLowerCase()}`)}</span></div>`
+    + `<div class="card"><span class="n">${agree.rate === null ? '—' : (100 * agree.rate).toFixed(1) + ' %'}</span><span class="l">${bi('與平臺標章一致', 'agree with the official badge')}</span></div>`
+    + `<div class="card"><span class="n">${results.stats.resources}</span><span class="l">${bi('資料資源', 'resources')}</span></div>`
+    + `</div>${results.catalog.complete ? '' : `<p class="nojs-note" style="display:block">${bi('目錄讀取中斷，結果不完整：', 'The catalogue broke off; results are partial: ')}${esc(results.catalog.error ?? '')}</p>`}</section>`);
+
+  // ---- leaderboard by group
+  const lb: string[] = [`<section aria-labelledby="h-board"><h2 id="h-board">${bi('機關排行（金質獎分組）', 'Agency leaderboard (award groups)')}</h2>`,
+    `<p class="muted">${bi(`分數 = (0.3×銅 + 0.6×銀 + 1.0×金) ÷ 資料集數 × 100 + OpenAPI 加分（上限 5）。第一組：資料集 ≥ ${groups.threshold}。`, `Score = (0.3×bronze + 0.6×silver + 1.0×gold) ÷ datasets × 100 + OpenAPI bonus (at most 5). Group 1: ≥ ${groups.threshold} datasets.`)}</p>`];
+  for (const g of standings) {
+    if (!g.standings.length) continue;
+    lb.push(`<table class="board"><caption>${bi(g.label.zh, g.label.en)}</caption><colgroup><col style="width:8%"><col style="width:34%"><col style="width:10%"><col style="width:18%"><col style="width:30%"></colgroup><thead><tr><th scope="col" class="num">${bi('名次', 'Rank')}</th><th scope="col">${bi('機關', 'Agency')}</th><th scope="col" class="num">${bi('資料集', 'Datasets')}</th><th scope="col">${bi('標章分布', 'Badges')}</th><th scope="col">${bi('分數', 'Score')}</th></tr></thead><tbody>`);
+    for (const s of g.standings) {
+      const a = byAgency.get(s.agency);
+      const stack = [...tiersDown.map((t) => t.id), 'none'].map((b) => {
+        const n = s.badges[b] ?? 0;
+        return n ? `<span style="width:${((100 * n) / Math.max(1, s.datasets)).toFixed(2)}%;background:${colourOf(b)}"></span>` : '';
+      }).join('');
+      const badgeText = [...tiersDown.map((t) => `${t.name.zh} ${s.badges[t.id] ?? 0}`), `無 ${s.badges.none ?? 0}`].join('、');
+      const badgeTextEn = [...tiersDown.map((t) => `${t.name.en} ${s.badges[t.id] ?? 0}`), `none ${s.badges.none ?? 0}`].join(', ');
+      lb.push(`<tr><td class="num">${s.rank}${s.prize ? ` <span class="prize" aria-hidden="true">★</span><span class="visually-hidden">${bi('得獎', 'prize')}</span>` : ''}</td><th scope="row">${esc(s.agency)}</th><td class="num">${s.datasets}</td>`
+        + `<td><div class="stack" aria-hidden="true">${stack}</div><span class="visually-hidden" data-en="${esc(badgeTextEn)}">${esc(badgeText)}</span></td>`
+        + `<td><div class="scorebar"><div class="track" aria-hidden="true"><div class="fill" style="width:${Math.min(100, Math.max(0, a?.score ?? s.score)).toFixed(1)}%"></div></div><span class="v">${s.score.toFixed(2)}</span></div></td></tr>`);
+    }
+    lb.push('</tbody></table>');
+  }
+  lb.push('</section>');
+  P.push(lb.join(''));
+
+  // ---- charts: badge distribution and trend
+  const bars = [...tiersDown.map((t) => ({ id: t.id, zh: t.name.zh, en: t.name.en, count: counts[t.id] ?? 0 })), { id: 'none', zh: '無標章', en: 'No badge', count: counts.none ?? 0 }];
+  const runs = [...previous, results];
+  const labels = runs.map((r) => runLabel(r, runs));
+  const mean = (r: AuditResult) => (r.agencies.length ? r.agencies.reduce((s, a) => s + a.score, 0) / r.agencies.length : null);
+  const series = [{ name: '平均 Mean', points: runs.map(mean) }, ...results.agencies.slice(0, 7).map((a) => ({ name: a.agency, points: runs.map((r) => r.agencies.find((x) => x.agency === a.agency)?.score ?? null) }))];
+  const trendTable = `<details><summary>${bi('趨勢數據表', 'Trend as a table')}</summary><table><thead><tr><th scope="col">${bi('機關', 'Agency')}</th>${labels.map((l) => `<th scope="col" class="num">${esc(l)}</th>`).join('')}</tr></thead><tbody>${series.map((s) => `<tr><th scope="row">${esc(s.name)}</th>${s.points.map((p) => `<td class="num">${p === null ? '—' : p.toFixed(2)}</td>`).join('')}</tr>`).join('')}</tbody></table></details>`;
+  P.push(`<div class="grid2"><section aria-labelledby="h-badges"><h2 id="h-badges">${bi('標章分布', 'Badge distribution')}</h2>${badgeChart(bars, total)}</section>`
+    + `<section aria-labelledby="h-trend"><h2 id="h-trend">${bi('分數趨勢', 'Score trend')}</h2>${runs.length < 2 ? `<p class="muted">${bi('僅有本次稽核；累積多次後即顯示趨勢。', 'Only this run so far; the trend appears after more runs.')}</p>` : ''}${trendChart(labels, series)}${trendTable}</section></div>`);
+
+  // ---- what to fix first
+  const per = opts.fixesPerAgency ?? 10;
+  const ff: string[] = [`<section aria-labelledby="h-fix"><h2 id="h-fix">${bi('優先改善項目', 'What to fix first')}</h2><p class="muted">${bi('依「修好一個資料集可為機關增加的分數」排序，有使用量時依瀏覽及下載量加權。', 'Ranked by the score points the agency gains per dataset fixed, weighted by views and downloads where known.')}</p>`];
+  let firstOpen = true;
+  for (const a of fixes) {
+    if (!a.fixes.length) continue;
+    ff.push(`<details${firstOpen ? ' open' : ''}><summary>${esc(a.agency)} — ${a.score.toFixed(2)} → ${a.potential.toFixed(2)} <span class="muted">(${a.fixes.length} ${bi('項', 'fixes')})</span></summary>`
+      + `<table><thead><tr><th scope="col" class="num">#</th><th scope="col">${bi('資料集', 'Dataset')}</th><th scope="col">${bi('標章', 'Badge')}</th><th scope="col" class="num">${bi('加分', 'Points')}</th><th scope="col">${bi('要改善的指標', 'Fix')}</th></tr></thead><tbody>`);
+    firstOpen = false;
+    a.fixes.slice(0, per).forEach((f, k) => {
+      ff.push(`<tr><td class="num">${k + 1}</td><th scope="row"><button type="button" class="link" data-open="${esc(f.datasetId)}">${esc(f.title)}</button></th><td style="white-space:nowrap">${chip(f.from)} → ${chip(f.to)}${f.mayGoFurther ? '+' : ''}</td><td class="num">+${f.points.toFixed(2)}</td>`
+        + `<td>${f.fixes.map((s) => `${indicatorBi(s.indicator)}（${verdictBi(s.verdict)}）`).join('、')}${f.fixes[0]?.hint ? `<div class="hint">${bi(f.fixes[0].hint.zh, f.fixes[0].hint.en)}</div>` : ''}</td></tr>`);
+    });
+    ff.push(`</tbody></table>${a.fixes.length > per ? `<p class="muted">${bi(`另有 ${a.fixes.length - per} 項，見 fix-first.csv。`, `${a.fixes.length - per} more in fix-first.csv.`)}</p>` : ''}</details>`);
+  }
+  if (ff.length === 1) ff.push(`<p>${bi('沒有需要改善的資料集。', 'Nothing to fix.')}</p>`);
+  ff.push('</section>');
+  P.push(ff.join(''));
+
+  // ---- agreement with the official badge
+  const ag: string[] = [`<section aria-labelledby="h-agree"><h2 id="h-agree">${bi('與平臺品質檢測比對', 'Agreement with the official badge')}</h2>`];
+  if (!agree.compared) ag.push(`<p>${bi('目錄未提供平臺標章。', 'The catalogue carries no official badge.')}</p>`);
+  else {
+    ag.push(`<p>${bi(`${agree.compared} 筆中有 ${agree.agree} 筆一致（${(100 * agree.rate!).toFixed(1)} %）。`, `Agree on ${agree.agree} of ${agree.compared} (${(100 * agree.rate!).toFixed(1)} %).`)}</p>`);
+    ag.push(`<table style="max-width:560px"><caption>${bi('列：平臺標章；欄：本工具標章', 'Rows: official badge; columns: ours')}</caption><thead><tr><td></td>${agree.labels.map((l) => `<th scope="col" class="num">${tierBi(l)}</th>`).join('')}</tr></thead><tbody>`
+      + agree.labels.map((o) => `<tr><th scope="row">${tierBi(o)}</th>${agree.labels.map((x) => `<td class="num"${o === x ? ' style="font-weight:700"' : ''}>${agree.matrix[o]?.[x] ?? 0}</td>`).join('')}</tr>`).join('') + '</tbody></table>');
+    const shown = opts.disagreementsShown ?? 200;
+    if (agree.disagreements.length) {
+      ag.push(`<details><summary>${bi(`不一致的資料集（${agree.disagreements.length}）`, `Disagreements (${agree.disagreements.length})`)}</summary><table><thead><tr><th scope="col">${bi('資料集', 'Dataset')}</th><th scope="col">${bi('機關', 'Agency')}</th><th scope="col">${bi('平臺', 'Official')}</th><th scope="col">${bi('本工具', 'Ours')}</th><th scope="col">${bi('我們的證據', 'Our evidence')}</th></tr></thead><tbody>`);
+      for (const d of agree.disagreements.slice(0, shown)) {
+        ag.push(`<tr><th scope="row"><button type="button" class="link" data-open="${esc(d.id)}">${esc(d.title)}</button></th><td>${esc(d.agency)}</td><td>${chip(d.official)}</td><td>${chip(d.ours)}</td><td>${d.evidence.slice(0, 3).map((e) => `<div><strong>${indicatorBi(e.indicator)}</strong> ${verdictBi(e.verdict)}: ${esc(e.evidence.slice(0, 240))}</div>`).join('')}</td></tr>`);
+      }
+      ag.push(`</tbody></table>${agree.disagreements.length > shown ? `<p class="muted">… +${agree.disagreements.length - shown}</p>` : ''}</details>`);
+    }
+  }
+  ag.push('</section>');
+  P.push(ag.join(''));
+
+  // ---- datasets (rendered by the script)
+  P.push(`<section aria-labelledby="h-ds"><h2 id="h-ds">${bi('資料集', 'Datasets')}</h2>
+<p class="nojs-note">${bi('資料集表格需要 JavaScript。', 'The dataset table needs JavaScript.')}</p>
+<form class="filters" id="filters" role="search">
+<label for="f-search">${bi('搜尋名稱、識別碼或機關', 'Search title, id or agency')}<input id="f-search" type="search" autocomplete="off"></label>
+<label for="f-agency">${bi('機關', 'Agency')}<select id="f-agency"></select></label>
+<label for="f-badge">${bi('標章', 'Badge')}<select id="f-badge"></select></label>
+<label for="f-indicator">${bi('未通過指標', 'Failing indicator')}<select id="f-indicator"></select></label>
+<label for="f-format">${bi('格式', 'Format')}<select id="f-format"></select></label>
+<button type="button" id="f-reset">${bi('清除條件', 'Clear filters')}</button>
+</form>
+<p id="ds-status" role="status" aria-live="polite"></p>
+<table id="ds-table"><caption class="visually-hidden">${bi('資料集清單', 'Datasets')}</caption><thead><tr><th scope="col">${bi('資料集名稱', 'Title')}</th><th scope="col">${bi('機關', 'Agency')}</th><th scope="col">${bi('標章', 'Badge')}</th><th scope="col">${bi('平臺標章', 'Official')}</th><th scope="col">${bi('未通過指標', 'Failing')}</th><th scope="col">${bi('格式', 'Format')}</th></tr></thead><tbody id="ds-body"></tbody></table>
+<p id="ds-empty" hidden>${bi('沒有符合條件的資料集。', 'No dataset matches.')}</p>
+<nav class="pager" aria-label="pages" data-en-label="pages"><button type="button" id="pg-prev">${bi('上一頁', 'Previous')}</button><span id="pg-info"></span><button type="button" id="pg-next">${bi('下一頁', 'Next')}</button></nav>
+</section>`);
+
+  const dialog = `<dialog id="ds-dialog" aria-labelledby="dlg-title"><div class="dlg-head"><h2 id="dlg-title"></h2><button type="button" id="dlg-close">${bi('關閉', 'Close')}</button></div><div id="dlg-body"></div></dialog>`;
+  const title = `odbadge — ${rs.title.zh}`;
+  return `<!doctype html>
+<html lang="zh-Hant-TW">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '${SCRIPT_HASH}'; img-src data:">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<a class="skip" href="#h-ds">${bi('跳到資料集表格', 'Skip to the dataset table')}</a>
+<header><div><h1>${bi('開放資料品質儀表板', 'Open data quality dashboard')}</h1><p>${esc(rs.title.zh)} · ${esc(results.catalog.source)} · ${esc(results.startedAt.slice(0, 16).replace('T', ' '))} UTC</p></div>
+<button type="button" id="lang-switch" lang="en" aria-label="Switch to English">English</button></header>
+<main id="main">
+${P.join('\n')}
+</main>
+${dialog}
+<footer class="muted" style="text-align:center;padding:12px">odbadge ${esc(results.odbadge)} · ${bi('規則集', 'ruleset')} ${esc(results.ruleset.id)}</footer>
+<script type="application/json" id="odbadge-data">${scriptJson(dashData(results, rs))}</script>
+<script>${CLIENT_JS}</script>
+</body>
+</html>
+`;
+}
+
+/** Writes <outDir>/index.html and returns its path. `history`: earlier runs (a RunHistory or the runs themselves). */
+export async function writeDashboard(results: AuditResult, history: RunHistory | AuditResult[] = emptyHistory, outDir: string, opts: DashboardOptions = {}): Promise<string> {
+  const h = Array.isArray(history) ? historyFrom(history) : history;
+  const previous = (await h.runs()).filter((r) => r.startedAt < results.startedAt);
+  await mkdir(outDir, { recursive: true });
+  const file = join(outDir, 'index.html');
+  await writeFile(file, dashboardHtml(results, previous, opts));
+  return file;
+}

@@ -1,0 +1,70 @@
+// The compact, JSON-embedded model the dashboard's script renders the dataset table and panels from.
+import type { AuditResult } from '../../audit.ts';
+import type { DatasetResult } from '../../model.ts';
+import { RULES } from '../../rules/index.ts';
+import type { Ruleset } from '../../score/ruleset.ts';
+
+const clip = (s: string, n = 600) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+
+export interface DashIndicator {
+  id: string;
+  v: string; // verdict
+  e: string; // evidence
+  hz?: string; // hint zh
+  he?: string; // hint en
+}
+
+export interface DashDataset {
+  id: string;
+  t: string; // title
+  a: string; // agency
+  b: string; // badge
+  o: string | null; // official badge
+  w: boolean; // whitelisted
+  f: string[]; // detected formats
+  x: string[]; // indicators not passing (fail / unsure)
+  i: DashIndicator[];
+  r: { u: string; s: string; f: string; bad: [string, string, string][] }[];
+  n: string[]; // catalogue findings
+}
+
+export interface DashData {
+  tiers: { id: string; zh: string; en: string }[];
+  indicators: { id: string; zh: string; en: string }[];
+  datasets: DashDataset[];
+}
+
+export function indicatorOrder(rs: Ruleset): string[] {
+  const ids = [...rs.gating.flat()];
+  for (const t of rs.tiers) for (const i of t.indicators) if (!ids.includes(i)) ids.push(i);
+  if (rs.bonus && !ids.includes(rs.bonus.indicator)) ids.push(rs.bonus.indicator);
+  return ids;
+}
+
+export function datasetFormats(d: DatasetResult): string[] {
+  return [...new Set(d.resources.map((r) => r.facts?.format ?? (r.fetch.kind === 'ok' ? 'unknown' : 'unreachable')))];
+}
+
+export function dashData(results: AuditResult, rs: Ruleset): DashData {
+  const ids = indicatorOrder(rs);
+  return {
+    tiers: [...rs.tiers].reverse().map((t) => ({ id: t.id, zh: t.name.zh, en: t.name.en })),
+    indicators: ids.map((id) => ({ id, zh: RULES.get(id)?.title.zh ?? id, en: RULES.get(id)?.title.en ?? id })),
+    datasets: results.datasets.map((d) => ({
+      id: d.id, t: d.title, a: d.agency, b: d.badge, o: d.officialBadge ?? null, w: d.whitelisted,
+      f: datasetFormats(d),
+      x: ids.filter((id) => d.indicators[id] && (d.indicators[id].verdict === 'fail' || d.indicators[id].verdict === 'unsure')),
+      i: ids.filter((id) => d.indicators[id]).map((id) => {
+        const r = d.indicators[id];
+        return { id, v: r.verdict, e: clip(r.evidence), ...(r.hint ? { hz: r.hint.zh, he: r.hint.en } : {}) };
+      }),
+      r: d.resources.slice(0, 20).map((r) => ({
+        u: clip(r.url, 300),
+        s: r.fetch.status ? `HTTP ${r.fetch.status}` : r.fetch.kind,
+        f: r.facts?.format ?? '',
+        bad: Object.entries(r.indicators).filter(([, v]) => v.verdict === 'fail' || v.verdict === 'unsure').map(([id, v]) => [id, v.verdict, clip(v.evidence, 400)] as [string, string, string]),
+      })),
+      n: d.findings.slice(0, 10).map((x) => clip(`${x.code}: ${x.messageZh ?? x.message}`, 300)),
+    })),
+  };
+}
