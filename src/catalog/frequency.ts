@@ -58,8 +58,11 @@ const ZH_UNITS: [RegExp, FrequencyUnit, number][] = [
 const IRREGULAR = [
   /^不定期/, /^(有需要時|有需要时|視乎需要|视乎需要|按需要|需要時|需要时|如有需要)/, /^(在資料更新時|在数据更新时|在資料有更新時|資料更新時|数据更新时)/,
   /^(當有新記錄時|当有新记录时|有新記錄時|有新记录时|有新資料時|有新数据时)/, /^隨時/, /^随时/,
+  /^(當有需要時|当有需要时|有需要時更新|按實際需要|按实际需要)/,
+  // event-driven: 在發出保安建議或警報時, 當有改動時, 有改動時, 於資料變更時 — updated when something happens
+  /^(在|當|当|於|于)?.{0,24}(有改動|有改动|有變更|有变更|發出|发出|更新|變更|变更|公布|公佈|發布|发布).{0,12}(時|时)$/,
   /^(as (and when )?(needed|required)|when (needed|required|available)|ad[- ]hoc|irregular(ly)?|on demand|upon update|when (there (is|are) )?(new )?(updates?|records?|data))/,
-  /^(not regularly|no fixed|varies)/,
+  /^(not regularly|no fixed|varies|when necessary|as (and when )?necessary|upon (request|changes?))/,
 ];
 const REALTIME = [/^(即時|實時|实时|即时|real[- ]?time|live|continuous(ly)?)/];
 const STATIC = [/^(不更新|無更新|无更新|一次性|不適用|不适用|無|无|none|not (applicable|updated)|one[- ]?off|static|historical|n\/a)$/];
@@ -90,7 +93,12 @@ function timesPer(times: number, unit: FrequencyUnit, text: string): Frequency {
 
 export function parseFrequency(raw: string | undefined | null): Frequency {
   const text = (raw ?? '').toString();
-  const base = text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+  const base = text.normalize('NFKC').trim().replace(/\s+/g, ' ')
+    // a cell wrapped in a PDF leaves a space between two CJK characters: "在資料 更新時"
+    .replace(/(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff])/g, '')
+    // a trailing note in brackets: "每半年 (3月及9月)", "每年(4月)"
+    .replace(/\s*[(（][^()（）]*[)）]$/, '')
+    .toLowerCase()
     // "更新頻率：每月"
     .replace(/^(更新頻率|更新频率|update frequency)\s*[:：]?\s*/, '');
   const s = base

@@ -1,10 +1,14 @@
 // Catalogue sources: every adapter yields the same normalised Dataset stream. The pipeline calls readCatalog and
 // never knows which portal a dataset came from.
 import type { Dataset } from '../model.ts';
+import { isCkanSource, readCkan } from './ckan.ts';
 import { readDataGovTwExport } from './datagovtw.ts';
+import { isLocalSource, readLocalCatalog } from './local.ts';
 
 export interface CatalogReadOptions {
   signal?: AbortSignal;
+  /** --agency, for adapters that can filter at the source (CKAN organisation); callers still filter by name. */
+  agency?: string;
 }
 
 export interface CatalogAdapter {
@@ -21,8 +25,20 @@ const dataGovTw: CatalogAdapter = {
   read: (source, opts) => readDataGovTwExport(source, { signal: opts.signal }),
 };
 
+const ckan: CatalogAdapter = {
+  kind: 'ckan',
+  accepts: isCkanSource, // ckan:<base>, …/api/3/action, https://data.gov.hk/{en,tc,sc}-data
+  read: (source, opts) => readCkan(source, { signal: opts.signal, agency: opts.agency }),
+};
+
+const local: CatalogAdapter = {
+  kind: 'local',
+  accepts: isLocalSource, // local:<path>, *.json, or a CSV with `title` and `urls` columns
+  read: (source) => readLocalCatalog(source),
+};
+
 /** Adapters in the order they are asked; the first that accepts a source reads it. The last one accepts all. */
-export const CATALOG_ADAPTERS: CatalogAdapter[] = [dataGovTw];
+export const CATALOG_ADAPTERS: CatalogAdapter[] = [ckan, local, dataGovTw];
 
 export function adapterFor(source: string, kind?: string): CatalogAdapter {
   if (kind) {
