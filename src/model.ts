@@ -32,6 +32,8 @@ export interface Resource {
   declared: ResourceDeclared;
   /** The platform's own per-resource quality result when the catalogue carries one. */
   officialQc?: string;
+  /** Capture times of this resource in a historical archive (DATA.GOV.HK list-file-versions), ISO, oldest first. */
+  archiveCaptures?: string[];
 }
 
 export interface DatasetDeclared {

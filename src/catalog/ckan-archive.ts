@@ -69,14 +69,13 @@ export function applyCaptureEvidence(d: Dataset, evidence: CaptureEvidence[]): D
     const latest = ev.captures.at(-1);
     if (!latest) continue;
     for (const r of d.resources.filter((x) => x.url === ev.resourceUrl)) {
-      const declared = r.declared.updatedAt;
-      if (declared && new Date(declared) >= new Date(latest)) continue;
-      r.declared.updatedAt = latest;
+      // Kept apart from declared.updatedAt: the timeliness rule names it as archive capture evidence.
+      r.archiveCaptures = ev.captures;
       d.findings.push({
         code: 'archive-capture-evidence',
-        message: `update time of ${r.url} taken from the historical archive: ${ev.captures.length} capture(s), newest ${latest} (a capture time, not a declared update time)`,
-        messageZh: `資源更新時間取自歷史檔案庫擷取時間 ${latest}（擷取時間，非機關宣告之更新時間）`,
-        detail: { resource: r.id, kind: ev.kind, captures: ev.captures, declaredUpdatedAt: declared ?? null, source: ev.source },
+        message: `historical archive holds ${ev.captures.length} capture(s) of ${r.url}, newest ${latest} (a capture time, not a declared update time)`,
+        messageZh: `歷史檔案庫有 ${ev.captures.length} 次擷取，最新為 ${latest}（擷取時間，非機關宣告之更新時間）`,
+        detail: { resource: r.id, kind: ev.kind, captures: ev.captures, declaredUpdatedAt: r.declared.updatedAt ?? null, source: ev.source },
       });
     }
   }

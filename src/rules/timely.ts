@@ -3,10 +3,11 @@
 import { describeFrequency, parseFrequency } from '../catalog/frequency.ts';
 import { fail, opt, pass, unsure, type DatasetRule } from './rule.ts';
 
-type Source = 'resource-updated' | 'http-last-modified' | 'content-change' | 'metadata-updated';
+type Source = 'resource-updated' | 'archive-capture' | 'http-last-modified' | 'content-change' | 'metadata-updated';
 
 const SOURCE_LABEL: Record<Source, string> = {
   'resource-updated': 'the resource update time in the catalogue',
+  'archive-capture': 'a historical-archive capture time (when the archive saw this version, not a declared update time)',
   'http-last-modified': 'the HTTP Last-Modified header',
   'content-change': 'a content change seen between odbadge audits',
   'metadata-updated': 'the metadata update time (詮釋資料更新時間)',
@@ -56,10 +57,11 @@ export const timely: DatasetRule = {
     const found: Partial<Record<Source, Date>> = {
       'resource-updated': latest(resources.map((r) => r.resource.declared.updatedAt)),
       'content-change': latest(resources.map((r) => r.contentChangedAt)),
+      'archive-capture': latest(resources.flatMap((r) => r.resource.archiveCaptures ?? [])),
       'http-last-modified': latest(resources.filter((r) => r.fetch.kind === 'ok').map((r) => r.fetch.headers['last-modified'])),
       'metadata-updated': latest([dataset.metadataUpdatedAt]),
     };
-    const order = opt<Source[]>(options, 'evidence', ['resource-updated', 'content-change', 'http-last-modified', 'metadata-updated']);
+    const order = opt<Source[]>(options, 'evidence', ['resource-updated', 'content-change', 'archive-capture', 'http-last-modified', 'metadata-updated']);
     const source = order.find((s) => found[s]);
     const seen = Object.fromEntries(Object.entries(found).filter(([, d]) => d).map(([s, d]) => [s, d!.toISOString()]));
     const expected = f.kind === 'realtime' ? 'real-time' : describeFrequency(f);

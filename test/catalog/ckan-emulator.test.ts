@@ -157,7 +157,7 @@ describe('historical-archive capture times', () => {
 
   it('the adapter applies them as resource update evidence, labelled as capture times', async () => {
     const ds = await collect(`ckan:${origin}/tc-data?archive=${encodeURIComponent(origin)}&limit=1`);
-    expect(ds[0].resources[0].declared.updatedAt).toBe('2024-03-01T01:30:00.000Z');
+    expect(ds[0].resources[0].archiveCaptures?.at(-1)).toBe('2024-03-01T01:30:00.000Z');
     expect(ds[0].findings.find((f) => f.code === 'archive-capture-evidence')?.message).toMatch(/a capture time, not a declared update time/);
   });
 

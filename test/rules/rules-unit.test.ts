@@ -118,3 +118,13 @@ describe('results never carry URL credentials', () => {
     expect(r.resources[0].url).toContain('data.example.gov.tw/a.csv');
   });
 });
+
+describe('timely: historical-archive captures', () => {
+  it('are used as evidence and named as capture times', () => {
+    const d = dataset({ declared: { frequency: '每1月' }, metadataUpdatedAt: '2020-01-01T00:00:00+08:00', resources: [{ id: 'd#0', url: 'u', declared: {}, archiveCaptures: ['2026-10-01T00:00:00Z', '2026-11-20T00:00:00Z'] }] });
+    const r = datasetRule('timely').check({ dataset: d, resources: [{ resource: d.resources[0], fetch: fetchOk() }], oas: [], options: rs.options?.timely ?? {}, now });
+    expect(r.verdict).toBe('pass');
+    expect(r.evidence).toMatch(/historical-archive capture time/);
+    expect(r.detail?.lastUpdate).toBe('2026-11-20T00:00:00.000Z');
+  });
+});
