@@ -1,7 +1,9 @@
 // `odbadge inspect`: one resource, all facts and verdicts — for an agency checking a file before it publishes.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Fetcher } from '../fetch/index.ts';
+import { formatMismatchOf } from '../inspect/format-names.ts';
 import { inspectResource } from '../inspect/index.ts';
+import { STREAM_FILE_BYTES, inspectFile } from '../inspect/stream.ts';
 import { validateOpenApi } from '../inspect/openapi.ts';
 import type { Dataset, FetchOutcome, IndicatorResult } from '../model.ts';
 import { evaluateDataset } from '../score/evaluate.ts';
@@ -17,19 +19,27 @@ export interface InspectCliOptions {
   json?: boolean;
   ruleset?: string;
   allowPrivateNetwork?: boolean;
+  /** Local files at least this large are streamed (default STREAM_FILE_BYTES; tests lower it). */
+  streamAbove?: number;
 }
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
-/** A local file read as if it had been downloaded: the same FetchOutcome shape, so the same rules apply. */
-async function readLocal(path: string): Promise<FetchOutcome> {
+/**
+ * A local file read as if it had been downloaded: the same FetchOutcome shape, so the same rules apply. Files of
+ * STREAM_FILE_BYTES or more are not read here: `inspectOne` streams them (the body stays empty).
+ */
+async function readLocal(path: string, streamAbove = STREAM_FILE_BYTES): Promise<FetchOutcome> {
   const started = Date.now();
-  const body = new Uint8Array(await readFile(path));
-  return { url: path, finalUrl: path, kind: 'ok', transient: false, status: 200, redirects: [], headers: {}, body, truncated: false, bytes: body.length, attempts: 1, elapsedMs: Date.now() - started };
+  const st = await stat(path);
+  const size = st.size;
+  if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EISDIR' });
+  const body = size >= streamAbove ? undefined : new Uint8Array(await readFile(path));
+  return { url: path, finalUrl: path, kind: 'ok', transient: false, status: 200, redirects: [], headers: {}, ...(body ? { body } : {}), truncated: false, bytes: size, attempts: 1, elapsedMs: Date.now() - started };
 }
 
 async function load(input: string, o: InspectCliOptions): Promise<FetchOutcome> {
-  if (!isUrl(input)) return readLocal(input);
+  if (!isUrl(input)) return readLocal(input, o.streamAbove);
   const fetcher = new Fetcher(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {});
   try {
     return await fetcher.fetch(input);
@@ -41,9 +51,12 @@ async function load(input: string, o: InspectCliOptions): Promise<FetchOutcome> 
 /** Resource verdicts only: timeliness and the OpenAPI bonus need catalogue metadata a single file lacks. */
 export async function inspectOne(input: string, o: InspectCliOptions, rs: Ruleset = loadRuleset(o.ruleset)) {
   const fetched = await load(input, o);
-  const facts = fetched.kind === 'ok' || fetched.kind === 'too-large'
-    ? await inspectResource({ body: fetched.body ?? new Uint8Array(0), contentType: fetched.contentType, url: fetched.finalUrl, declaredFormat: o.declaredFormat, truncated: fetched.truncated })
-    : undefined;
+  const streamed = !isUrl(input) && fetched.kind === 'ok' && !fetched.body && fetched.bytes > 0;
+  const facts = streamed
+    ? await inspectFile(input, { declaredFormat: o.declaredFormat }, { streamAbove: 0 })
+    : fetched.kind === 'ok' || fetched.kind === 'too-large'
+      ? await inspectResource({ body: fetched.body ?? new Uint8Array(0), contentType: fetched.contentType, url: fetched.finalUrl, declaredFormat: o.declaredFormat, truncated: fetched.truncated })
+      : undefined;
   const dataset: Dataset = {
     id: 'inspect', title: input, agency: '', source: 'local', whitelisted: false, findings: [],
     declared: { encoding: o.encoding, fields: o.fields },
@@ -64,7 +77,7 @@ export async function inspectOne(input: string, o: InspectCliOptions, rs: Rulese
     format: facts?.format ?? null,
     formatEvidence: facts?.formatEvidence ?? null,
     declaredFormat: o.declaredFormat ?? null,
-    formatMismatch: !!(o.declaredFormat && facts && !sameFormat(o.declaredFormat, facts.format)),
+    formatMismatch: facts ? (facts.formatMismatch ?? formatMismatchOf(o.declaredFormat, facts.format) ?? null) : null,
     encoding: facts?.encoding ?? null,
     fields: facts?.fields ?? [],
     recordCount: facts?.recordCount ?? null,
@@ -78,30 +91,28 @@ export async function inspectOne(input: string, o: InspectCliOptions, rs: Rulese
   };
 }
 
-/** Declared 檔案格式 spellings vs the sniffed format. */
-export function sameFormat(declared: string, detected: string): boolean {
-  const d = declared.trim().toLowerCase().replace(/^\./, '');
-  const aliases: Record<string, string[]> = {
-    csv: ['csv', 'tsv'], json: ['json', 'jsonl', 'geojson'], geojson: ['geojson', 'json'], xml: ['xml', 'kml', 'gml', 'rss'],
-    kml: ['kml', 'xml'], xlsx: ['xlsx'], xls: ['xls', 'xlsx'], ods: ['ods'], zip: ['zip', 'kmz', 'xlsx', 'ods'], pdf: ['pdf'],
-    odt: ['odt'], doc: ['doc', 'docx'], docx: ['docx'], txt: ['text', 'csv'], html: ['html'], webservices: ['json', 'xml'],
-  };
-  return (aliases[d] ?? [d]).includes(detected);
+/** Kept for callers of the old location; the table lives in src/inspect/format-names.ts. */
+export { sameFormat } from '../inspect/format-names.ts';
+
+/** `--openapi`: the input validated as an OpenAPI document (the object `--json` prints). Rejects when unreadable. */
+export async function inspectOpenApi(input: string, o: InspectCliOptions) {
+  const f = await load(input, o);
+  if (f.kind !== 'ok' || !f.body) throw new Error(f.error ?? (f.kind === 'ok' ? 'the file is too large to validate as one document' : `HTTP ${f.status}`));
+  const text = new TextDecoder().decode(f.body);
+  return { input, openapi: await validateOpenApi(text, { filename: input }) };
 }
 
 export async function inspectCommand(input: string, o: InspectCliOptions): Promise<number> {
   if (o.openapi) {
-    let text: string;
+    let r: Awaited<ReturnType<typeof inspectOpenApi>>;
     try {
-      const f = await load(input, o);
-      if (f.kind !== 'ok' || !f.body) throw new Error(f.error ?? `HTTP ${f.status}`);
-      text = new TextDecoder().decode(f.body);
+      r = await inspectOpenApi(input, o);
     } catch (e) {
       process.stderr.write(`odbadge: cannot read ${input}: ${(e as Error).message}\n`);
       return EXIT.input;
     }
-    const report = await validateOpenApi(text, { filename: input });
-    if (o.json) process.stdout.write(JSON.stringify({ input, openapi: report }, null, 2) + '\n');
+    const report = r.openapi;
+    if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {
       process.stdout.write(`${input}: ${report.valid ? 'valid' : 'INVALID'} OpenAPI ${report.version ?? '(version unknown)'}\n`);
       for (const e of report.errors) process.stdout.write(`  ${e.pointer || '/'}: ${e.message}\n`);
@@ -126,7 +137,7 @@ export async function inspectCommand(input: string, o: InspectCliOptions): Promi
 }
 
 function renderInspect(r: Awaited<ReturnType<typeof inspectOne>>): string {
-  const out = [`${r.input}`, `  format:    ${r.format ?? '-'}${r.formatMismatch ? ` (declared ${r.declaredFormat}: MISMATCH)` : ''}`];
+  const out = [`${r.input}`, `  format:    ${r.format ?? '-'}${r.formatMismatch ? ` (declared ${r.formatMismatch.declared}: MISMATCH)` : ''}`];
   if (r.encoding) out.push(`  encoding:  ${r.encoding.detected} — ${r.encoding.evidence}`);
   if (r.fields.length) out.push(`  fields:    ${r.fields.join('、')}`);
   if (r.recordCount !== null) out.push(`  records:   ${r.recordCount}${r.possiblyTruncated ? ' (a round number: possibly truncated)' : ''}`);

@@ -51,7 +51,11 @@ const TITLE_WINDOW = 15;
  */
 const SUBTOTAL = /^(小計|合計|總計|共計|總和|總數|累計|全部|全體|total|totals|grandtotal|subtotal|sub-total|sum)$/i;
 
-function subtotalKeyword(cell: string): boolean {
+/** Every keyword holds one of these (full-width Latin is folded by NFKC later, so test for it too). */
+const SUBTOTAL_HINT = /[計和數部體]|tot|sum|ｔｏｔ|ｓｕｍ/i;
+
+export function subtotalKeyword(cell: string): boolean {
+  if (cell.length > 40 || !SUBTOTAL_HINT.test(cell)) return false;
   const s = cell
     .normalize('NFKC')
     .replace(/\s+/g, '')
@@ -60,9 +64,16 @@ function subtotalKeyword(cell: string): boolean {
   return SUBTOTAL.test(s);
 }
 
-function isNumeric(cell: string): boolean {
+/** "1,234", "-5.2", "12%": a cell whose text is a number. */
+export function isNumericText(cell: string): boolean {
   const s = cell.trim().replace(/[,\s\u00a0]/g, '');
   return s !== '' && /^[-+]?(\d+\.?\d*|\.\d+)%?$/.test(s);
+}
+
+function isBlank(cells: string[], width: number): boolean {
+  const n = Math.min(width, cells.length);
+  for (let i = 0; i < n; i++) if (cells[i] !== '') return false;
+  return true;
 }
 
 /** Cut a string into chunks without splitting a surrogate pair. */
@@ -103,16 +114,26 @@ class ErrorSink {
   constructor(cap: number) {
     this.cap = cap;
   }
+  /** At the cap: callers on hot paths `count` instead of building an error that would not be stored. */
+  get full(): boolean {
+    return this.errors.length >= this.cap;
+  }
+  count(type: string, row: number): void {
+    this.total++;
+    this.counts[type] = (this.counts[type] ?? 0) + 1;
+    if (type === 'blank-row') this.blankRange(row);
+  }
+  private blankRange(row: number): void {
+    const last = this.blankRanges[this.blankRanges.length - 1];
+    if (last && last[1] === row - 1) last[1] = row;
+    else this.blankRanges.push([row, row]);
+  }
   /** `always`: store even past the cap (title rows are found late but are few and matter most). */
   add(e: StructuralError, always = false): void {
     this.total++;
     this.counts[e.type] = (this.counts[e.type] ?? 0) + 1;
     if (always || this.errors.length < this.cap) this.errors.push(e);
-    if (e.type === 'blank-row' && e.row !== null) {
-      const last = this.blankRanges[this.blankRanges.length - 1];
-      if (last && last[1] === e.row - 1) last[1] = e.row;
-      else this.blankRanges.push([e.row, e.row]);
-    }
+    if (e.type === 'blank-row' && e.row !== null) this.blankRange(e.row);
   }
 }
 
@@ -184,11 +205,17 @@ export async function inspectCsv(source: AsyncIterable<string> | string, opts: C
     record_delimiter: ['\r\n', '\n', '\r'],
     max_record_size: MAX_RECORD_CHARS,
     on_record: (record: string[]) => {
+      // csv-parse compares every record's length with the first one's and builds a CsvError (message, context
+      // copy) for each mismatch, even with relax_column_count: on 2 M blank lines that dominated the run. It takes
+      // the expected length from the record seen while `info.records` is 0, so resetting the counter makes every
+      // record its own reference. We count columns ourselves (TableChecker); nothing else here reads the counter.
+      parserInfo.records = 0;
       if (pending) table.row(pending, false);
       pending = record;
       return null;
     },
   });
+  const parserInfo = (parser as unknown as { info: { records: number } }).info;
   let parseError: unknown;
   parser.on('error', (err) => {
     parseError ??= err;
@@ -260,20 +287,22 @@ class TableChecker {
     if (n === 1) return this.header(cells);
 
     const width = this.width;
-    const inWidth = cells.slice(0, width);
     // frictionless: a row is blank when every cell within the header's width is empty (missing cells count as empty)
-    if (inWidth.every((c) => c === '') && (width > 0 || cells.every((c) => c === ''))) {
-      this.sink.add({ type: 'blank-row', row: n, field: null, message: `row ${n} is completely blank` });
+    if (isBlank(cells, width > 0 ? width : cells.length)) {
+      if (this.sink.full) this.sink.count('blank-row', n);
+      else this.sink.add({ type: 'blank-row', row: n, field: null, message: `row ${n} is completely blank` });
       return;
     }
     this.facts.recordCount++;
     if (cells.length > width) {
       for (let f = width + 1; f <= cells.length; f++) {
-        this.sink.add({ type: 'extra-cell', row: n, field: f, message: `row ${n} has an extra value in field ${f} (the header has ${width} fields)` });
+        if (this.sink.full) this.sink.count('extra-cell', n);
+        else this.sink.add({ type: 'extra-cell', row: n, field: f, message: `row ${n} has an extra value in field ${f} (the header has ${width} fields)` });
       }
     } else if (cells.length < width && !mayBeCut) {
       for (let f = cells.length + 1; f <= width; f++) {
-        this.sink.add({ type: 'missing-cell', row: n, field: f, message: `row ${n} has no value for field ${f} "${this.facts.header[f - 1]}"` });
+        if (this.sink.full) this.sink.count('missing-cell', n);
+        else this.sink.add({ type: 'missing-cell', row: n, field: f, message: `row ${n} has no value for field ${f} "${this.facts.header[f - 1]}"` });
       }
     }
     this.summaryAndRepeat(cells, n);
@@ -304,7 +333,8 @@ class TableChecker {
   }
 
   private summaryAndRepeat(cells: string[], n: number): void {
-    if (this.headerKey && cells.map((c) => c.trim()).join('\u0000') === this.headerKey) {
+    // cheap test first: a repeated header starts with the header's first label
+    if (this.headerKey && cells.length === this.width && cells[0].trim() === this.facts.header[0].trim() && cells.map((c) => c.trim()).join('\u0000') === this.headerKey) {
       this.sink.add({ type: 'second-header-row', row: n, field: null, message: `row ${n} repeats the header` });
       return;
     }
@@ -312,7 +342,7 @@ class TableChecker {
     const nonEmpty: number[] = [];
     for (let i = 0; i < cells.length && nonEmpty.length < 2; i++) if (cells[i].trim() !== '') nonEmpty.push(i);
     const k = nonEmpty.find((i) => subtotalKeyword(cells[i]));
-    if (k !== undefined && cells.some((c, i) => i !== k && isNumeric(c))) {
+    if (k !== undefined && cells.some((c, i) => i !== k && isNumericText(c))) {
       this.sink.add({
         type: 'subtotal-row',
         row: n,

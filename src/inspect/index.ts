@@ -2,11 +2,13 @@
 // the text to the CSV / JSON / XML inspector, and state whether the result is structured — with evidence.
 // Facts only: whether a fact passes an indicator is decided by the rules. Never throws.
 import type { ResourceFacts, StructuralError } from '../model.ts';
-import { inspectCsv } from './csv.ts';
+import { inspectCsv, type CsvFacts } from './csv.ts';
 import { decodeText, decodingFor, detectEncoding } from './encoding.ts';
 import { inspectJson } from './json.ts';
 import { detectNotData, sniffFormat } from './sniff.ts';
 import { inspectXml } from './xml.ts';
+import { formatMismatchOf } from './format-names.ts';
+import { inspectSpreadsheet, spreadsheetIntoFacts, type SpreadsheetOptions } from './spreadsheet.ts';
 import { DEFAULT_ZIP_LIMITS, classifyZipNames, listZipEntries, readZipEntry } from './zip.ts';
 
 export interface InspectInput {
@@ -16,6 +18,8 @@ export interface InspectInput {
   declaredFormat?: string;
   /** The body was cut at the fetcher's byte cap. */
   truncated?: boolean;
+  /** Spreadsheet reader thresholds (tests lower them to exercise the streaming XLSX reader). */
+  spreadsheet?: SpreadsheetOptions;
 }
 
 /** Record counts that look like an API page size rather than the real number of records. */
@@ -29,7 +33,7 @@ const SHAPEFILE_PARTS = /\.(shp|shx|dbf|prj|cpg|sbn|sbx|qix|fbn|fbx|ain|aih|atx|
 
 export async function inspectResource(input: InspectInput): Promise<ResourceFacts> {
   try {
-    return await inspectBody(input, 0);
+    return withFormatMismatch(await inspectBody(input, 0), input.declaredFormat);
   } catch (err) {
     return {
       format: 'unknown',
@@ -40,6 +44,13 @@ export async function inspectResource(input: InspectInput): Promise<ResourceFact
       notes: [],
     };
   }
+}
+
+/** The sniffed format against the declared 檔案格式: a fact the rules turn into a finding. */
+export function withFormatMismatch(facts: ResourceFacts, declared: string | undefined): ResourceFacts {
+  const m = formatMismatchOf(declared, facts.format);
+  if (m) facts.formatMismatch = m;
+  return facts;
 }
 
 async function inspectBody(input: InspectInput, depth: number): Promise<ResourceFacts> {
@@ -62,6 +73,8 @@ async function inspectBody(input: InspectInput, depth: number): Promise<Resource
   switch (sniff.format) {
     case 'empty':
       facts.notData = { kind: 'empty', excerpt: '' };
+      // as frictionless reports it: an empty source is a source error, not an empty table
+      facts.structuralErrors.push({ type: 'source-error', row: null, field: null, message: 'the source is empty: no header and no rows' });
       return verdict(false, 'the body is empty: there is no data to structure');
     case 'pdf':
     case 'doc':
@@ -72,8 +85,7 @@ async function inspectBody(input: InspectInput, depth: number): Promise<Resource
     case 'xls':
     case 'xlsx':
     case 'ods':
-      facts.notes.push('spreadsheet inspection not yet implemented');
-      return verdict(null, `${sniff.format.toUpperCase()} spreadsheet: structure not inspected yet (spreadsheet inspection not yet implemented)`);
+      return spreadsheetFacts(input, facts);
     case 'shp':
       facts.notes.push('shapefile geometry is not parsed');
       return verdict(null, 'ESRI shapefile: not inspected');
@@ -85,6 +97,16 @@ async function inspectBody(input: InspectInput, depth: number): Promise<Resource
     default:
       return inspectText(input, facts);
   }
+}
+
+async function spreadsheetFacts(input: InspectInput, facts: ResourceFacts): Promise<ResourceFacts> {
+  const format = facts.format as 'xlsx' | 'xls' | 'ods';
+  if (input.truncated) {
+    facts.structured = null;
+    facts.structuredEvidence = `not judged: the ${format.toUpperCase()} body was cut at the download size cap, and a cut workbook cannot be opened`;
+    return facts;
+  }
+  return spreadsheetIntoFacts(await inspectSpreadsheet(input.body, format, input.spreadsheet), facts);
 }
 
 async function inspectText(input: InspectInput, facts: ResourceFacts): Promise<ResourceFacts> {
@@ -126,6 +148,11 @@ async function inspectText(input: InspectInput, facts: ResourceFacts): Promise<R
 
 async function tableFacts(text: string, facts: ResourceFacts, cut: boolean): Promise<ResourceFacts> {
   const csv = await inspectCsv(text, { ...(facts.format === 'tsv' ? { delimiter: '\t' } : {}), truncated: cut });
+  return csvIntoFacts(csv, facts, cut);
+}
+
+/** CSV facts into ResourceFacts (shared with the streaming entry, stream.ts). */
+export function csvIntoFacts(csv: CsvFacts, facts: ResourceFacts, cut: boolean): ResourceFacts {
   facts.fields = csv.fields;
   facts.recordCount = csv.recordCount;
   facts.structuralErrors = csv.errors;
@@ -205,21 +232,19 @@ function xmlFacts(text: string, facts: ResourceFacts, cut: boolean): ResourceFac
   return facts;
 }
 
-/** A ZIP is judged by its entries: structured when every data entry is. KMZ: by its KML entries. */
+/** Limits on what a ZIP may make us do: each one hit is reported in the notes and on the entries it affected. */
+export const ZIP_LIMITS = { maxEntries: DEFAULT_ZIP_LIMITS.maxEntries, maxInspected: ZIP_MAX_INSPECTED, maxTotalBytes: ZIP_MAX_TOTAL_BYTES, maxRatio: DEFAULT_ZIP_LIMITS.maxRatio };
+
+/** A ZIP is judged by its entries (badge-rules §3): structured when every data entry is. KMZ: by its KML entries. */
 async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: number): Promise<ResourceFacts> {
-  const { entries, complete } = listZipEntries(input.body);
+  const { entries, complete, declaredCount } = listZipEntries(input.body);
   const files = entries.filter((e) => !e.name.endsWith('/') && !/(^|\/)(__MACOSX\/|\.DS_Store$|Thumbs\.db$)/.test(e.name));
   const kind = classifyZipNames(entries.map((e) => e.name), input.body.subarray(0, 4096));
   if (kind.format !== 'zip' && kind.format !== facts.format) {
     facts.format = kind.format;
     facts.formatEvidence = `${kind.evidence} (from the ZIP directory)`;
   }
-  if (facts.format === 'xlsx' || facts.format === 'ods') {
-    facts.notes.push('spreadsheet inspection not yet implemented');
-    facts.structured = null;
-    facts.structuredEvidence = `${facts.format.toUpperCase()} spreadsheet: structure not inspected yet (spreadsheet inspection not yet implemented)`;
-    return facts;
-  }
+  if (facts.format === 'xlsx' || facts.format === 'ods') return spreadsheetFacts(input, facts);
   if (facts.format === 'docx' || facts.format === 'odt') {
     facts.structured = false;
     facts.structuredEvidence = `${facts.format.toUpperCase()} is a document format, not structured data`;
@@ -230,7 +255,10 @@ async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: numb
     facts.structuredEvidence = 'a ZIP inside a ZIP: not opened';
     return facts;
   }
-  if (!complete) facts.notes.push('ZIP directory incomplete (body cut short?): only entries found are judged');
+  const limitsHit: string[] = [];
+  if (declaredCount !== undefined && declaredCount > ZIP_LIMITS.maxEntries) {
+    limitsHit.push(`entry count: the archive declares ${declaredCount} entries, above the limit of ${ZIP_LIMITS.maxEntries}; the first ${entries.length} were listed`);
+  } else if (!complete) facts.notes.push('ZIP directory incomplete (body cut short?): only entries found are judged');
   if (files.length === 0) {
     facts.structured = false;
     facts.structuredEvidence = complete ? 'the ZIP archive is empty' : 'no ZIP entries could be read';
@@ -238,53 +266,66 @@ async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: numb
   }
 
   const judged = facts.format === 'kmz' ? files.filter((f) => /\.kml$/i.test(f.name)) : files;
+  const declaredTotal = judged.reduce((n, e) => n + e.size, 0);
+  if (declaredTotal > ZIP_LIMITS.maxTotalBytes) {
+    limitsHit.push(`total size: the entries declare ${declaredTotal} bytes uncompressed, above the limit of ${ZIP_LIMITS.maxTotalBytes}; entries past it were not inflated`);
+  }
   const parts: NonNullable<ResourceFacts['parts']> = [];
   let inflated = 0;
   for (const entry of judged) {
-    if (parts.length >= ZIP_MAX_INSPECTED) {
-      facts.notes.push(`${judged.length - ZIP_MAX_INSPECTED} more entries not inspected (limit ${ZIP_MAX_INSPECTED})`);
+    if (parts.length >= ZIP_LIMITS.maxInspected) {
+      limitsHit.push(`inspected entries: ${judged.length - ZIP_LIMITS.maxInspected} more entries not inspected (limit ${ZIP_LIMITS.maxInspected})`);
       break;
     }
     if (SHAPEFILE_PARTS.test(entry.name)) {
       parts.push({ name: entry.name, format: 'shp', structured: null, note: 'shapefile component, not parsed' });
       continue;
     }
-    if (inflated + entry.size > ZIP_MAX_TOTAL_BYTES) {
-      parts.push({ name: entry.name, format: 'unknown', structured: null, note: `not inflated: the archive's total inflated size limit (${ZIP_MAX_TOTAL_BYTES} bytes) was reached` });
+    if (inflated + entry.size > ZIP_LIMITS.maxTotalBytes) {
+      parts.push({ name: entry.name, format: 'unknown', structured: null, note: `not inflated: the archive's total inflated size limit (${ZIP_LIMITS.maxTotalBytes} bytes) was reached` });
       continue;
     }
     const read = readZipEntry(input.body, entry, DEFAULT_ZIP_LIMITS);
     if (!read.data) {
+      if (read.problem && /ratio|limit/.test(read.problem)) limitsHit.push(`${entry.name}: ${read.problem}`);
       parts.push({ name: entry.name, format: 'unknown', structured: null, note: read.problem });
       continue;
     }
     inflated += read.data.length;
-    const sub = await inspectBody({ body: read.data, url: entry.name }, depth + 1);
+    const sub = await inspectBody({ body: read.data, url: entry.name, ...(input.spreadsheet ? { spreadsheet: input.spreadsheet } : {}) }, depth + 1);
     parts.push({
       name: entry.name,
       format: sub.format,
       structured: sub.structured,
       ...(sub.structured === true ? {} : { note: sub.structuredEvidence }),
     });
-    for (const e of sub.structuralErrors.slice(0, 50)) facts.structuralErrors.push({ ...e, cell: `${entry.name}${e.row !== null ? `!row ${e.row}` : ''}` } satisfies StructuralError);
+    for (const e of sub.structuralErrors.slice(0, 50)) {
+      facts.structuralErrors.push({ ...e, cell: e.cell ? `${entry.name}:${e.cell}` : `${entry.name}${e.row !== null ? `!row ${e.row}` : ''}` } satisfies StructuralError);
+    }
     if (judged.length === 1) {
       if (sub.fields) facts.fields = sub.fields;
       if (sub.recordCount !== undefined) facts.recordCount = sub.recordCount;
       if (sub.encoding) facts.encoding = sub.encoding;
     }
   }
+  for (const l of limitsHit) facts.notes.push(`ZIP limit: ${l}`);
   facts.parts = parts;
+  const list = (ps: typeof parts) => ps.slice(0, 5).map((p) => `${p.name} (${p.format})`).join(', ') + (ps.length > 5 ? `, … ${ps.length - 5} more` : '');
   const bad = parts.filter((p) => p.structured === false);
   const unsure = parts.filter((p) => p.structured === null);
   if (bad.length > 0) {
     facts.structured = false;
-    facts.structuredEvidence = `${bad.length} of ${parts.length} ZIP entries are not structured data: ${bad.slice(0, 3).map((p) => `${p.name} (${p.format})`).join(', ')}`;
+    facts.structuredEvidence = `${bad.length} of ${parts.length} ZIP entries ${bad.length === 1 ? 'is' : 'are'} not structured data: ${bad.slice(0, 3).map((p) => `${p.name} (${p.format}${p.note ? `: ${p.note}` : ''})`).join('; ')}`;
   } else if (unsure.length > 0 || parts.length === 0) {
     facts.structured = null;
     facts.structuredEvidence = `${unsure.length} of ${parts.length} ZIP entries could not be judged: ${unsure.slice(0, 3).map((p) => `${p.name}${p.note ? ` (${p.note})` : ''}`).join(', ')}`;
   } else {
     facts.structured = true;
-    facts.structuredEvidence = `every one of the ${parts.length} ${facts.format === 'kmz' ? 'KML' : 'ZIP'} entries is structured data (${[...new Set(parts.map((p) => p.format))].join(', ')})`;
+    facts.structuredEvidence = `every one of the ${parts.length} ${facts.format === 'kmz' ? 'KML' : 'ZIP'} entries is structured data: ${list(parts)}`;
+  }
+  if (limitsHit.length > 0 && facts.structured === true) {
+    facts.structured = null;
+    facts.structuredEvidence = `the inspected entries are structured (${list(parts)}), but not every entry was inspected: ${limitsHit[0]}`;
   }
   return facts;
 }

@@ -23,7 +23,7 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 2000, maxEntryBytes: 
 const decoder = new TextDecoder('utf-8');
 
 /** Entries from the central directory; falls back to walking local headers when the end record is missing. */
-export function listZipEntries(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): { entries: ZipEntry[]; complete: boolean } {
+export function listZipEntries(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): { entries: ZipEntry[]; complete: boolean; declaredCount?: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // End of central directory: signature 0x06054b50 within the last 64 KiB + 22 bytes
   const stop = Math.max(0, bytes.length - 65557);
@@ -46,7 +46,7 @@ export function listZipEntries(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZI
       });
       p += 46 + nameLength + extra + comment;
     }
-    if (entries.length > 0 || count === 0) return { entries, complete: entries.length === count };
+    if (entries.length > 0 || count === 0) return { entries, complete: entries.length === count, declaredCount: count };
   }
   return { entries: walkLocalHeaders(bytes, limits), complete: false };
 }

@@ -67,10 +67,10 @@ describe('inspectResource: structured judgement', () => {
     expect(broken.structured).toBe(false);
     expect(broken.structuralErrors[0].type).toBe('malformed-xml');
   });
-  it('XLSX is left unjudged with a note', async () => {
+  it('XLSX is judged sheet by sheet (goodtables multilingual.xlsx: two clean sheets)', async () => {
     const facts = await inspectResource({ body: readBytes(path.join(corporaDir, 'goodtables-py'), 'multilingual.xlsx') });
-    expect(facts).toMatchObject({ format: 'xlsx', structured: null });
-    expect(facts.notes).toContain('spreadsheet inspection not yet implemented');
+    expect(facts).toMatchObject({ format: 'xlsx', structured: true });
+    expect(facts.parts?.map((p) => p.name)).toEqual(['Entity', 'Division']);
   });
   it('an empty body is not data', async () => {
     expect(await inspectResource({ body: new Uint8Array() })).toMatchObject({ format: 'empty', structured: false, notData: { kind: 'empty' } });

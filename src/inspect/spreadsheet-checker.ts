@@ -1,0 +1,292 @@
+// The structure rules for one worksheet, fed row by row. Both spreadsheet readers (SheetJS in memory, and the
+// streaming XLSX reader for large files) hand their cells to this one checker, so both give the same facts.
+// Rows and fields are the sheet's own numbers (row 1 = the sheet's first row, field 1 = column A), and every
+// error carries the cell reference a person can click to (`Sheet1!B7:D7`).
+import type { StructuralError } from '../model.ts';
+import { isNumericText, subtotalKeyword } from './csv.ts';
+
+export type CellKind = 'text' | 'number' | 'bool' | 'error';
+
+/** One non-empty cell. `key` compares cells for "this row repeats the header". */
+export interface SheetCell {
+  /** 0-based column */
+  col: number;
+  kind: CellKind;
+  /** Display text when known (the streaming reader knows only the strings it kept). */
+  text?: string;
+  key: string;
+  /** The text is a summary keyword (小計, 合計, Total …). */
+  summary?: boolean;
+  /** The text looks like a number ("1,234", "12%"). */
+  numericText?: boolean;
+}
+
+export interface SheetResult {
+  name: string;
+  /** Labels of the header row, from its first to its last non-empty column. */
+  header: string[];
+  headerRow: number | null;
+  /** Last non-empty row. */
+  rowCount: number;
+  recordCount: number;
+  errors: StructuralError[];
+  errorCounts: Record<string, number>;
+  errorTotal: number;
+  empty: boolean;
+}
+
+export const MAX_SHEET_ERRORS = 1000;
+/** How many leading non-blank rows are held to find a title line above the real header. */
+const TITLE_WINDOW = 15;
+/** How many data rows after the header are looked at to decide whether the first one is a second header row. */
+const SECOND_HEADER_WINDOW = 5;
+
+export function columnName(col: number): string {
+  let s = '';
+  let n = col + 1;
+  while (n > 0) {
+    const m = (n - 1) % 26;
+    s = String.fromCharCode(65 + m) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+/** `A1` → { row: 1, col: 0 }. */
+export function parseCellRef(ref: string): { row: number; col: number } | undefined {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/i.exec(ref.trim());
+  if (!m) return undefined;
+  let col = 0;
+  for (const ch of m[1].toUpperCase()) col = col * 26 + (ch.charCodeAt(0) - 64);
+  return { row: Number(m[2]), col: col - 1 };
+}
+
+/** Excel quotes sheet names that are not plain words: 'My Sheet'!A1. */
+export function sheetPrefix(name: string): string {
+  return /^[\p{L}\p{N}_.]+$/u.test(name) ? `${name}!` : `'${name.replace(/'/g, "''")}'!`;
+}
+
+export function normaliseCellText(text: string): { summary: boolean; numericText: boolean } {
+  return { summary: subtotalKeyword(text), numericText: isNumericText(text) };
+}
+
+interface HeldRow {
+  r: number;
+  cells: SheetCell[];
+}
+
+export class SheetChecker {
+  readonly name: string;
+  private readonly prefix: string;
+  private readonly errors: StructuralError[] = [];
+  private readonly counts: Record<string, number> = {};
+  private total = 0;
+  private held: HeldRow[] | null = [];
+  private header: string[] = [];
+  private headerRow: number | null = null;
+  private headerKey = '';
+  private firstCol = 0;
+  private lastCol = -1;
+  private lastRow = 0;
+  private records = 0;
+  private candidate: HeldRow | null = null;
+  private candidateSeen = 0;
+  private candidateNumbers = new Set<number>();
+  private candidateTexts = new Set<number>();
+  private readonly cap: number;
+
+  constructor(name: string, cap = MAX_SHEET_ERRORS) {
+    this.name = name;
+    this.prefix = sheetPrefix(name);
+    this.cap = cap;
+  }
+
+  private add(e: Omit<StructuralError, 'cell'> & { cell: string }): void {
+    this.total++;
+    this.counts[e.type] = (this.counts[e.type] ?? 0) + 1;
+    if (this.errors.length < this.cap) this.errors.push(e);
+  }
+
+  private ref(col: number, row: number): string {
+    return `${columnName(col)}${row}`;
+  }
+
+  private rowRange(row: number): string {
+    const last = Math.max(this.firstCol, this.lastCol);
+    return `${this.prefix}${this.ref(this.firstCol, row)}:${this.ref(last, row)}`;
+  }
+
+  /** A row with its non-empty cells in column order. Rows must arrive in ascending order; blank rows may be omitted. */
+  row(r: number, cells: SheetCell[]): void {
+    if (cells.length === 0 || r <= this.lastRow) return;
+    if (this.held) {
+      this.held.push({ r, cells });
+      if (this.held.length >= TITLE_WINDOW) this.settleHeader();
+      return;
+    }
+    this.dataRow(r, cells);
+  }
+
+  formula(col: number, row: number, formula: string): void {
+    const where = `${this.prefix}${this.ref(col, row)}`;
+    this.add({ type: 'formula', row, field: col + 1, cell: where, message: `formula in ${where}${formula ? `: =${formula.slice(0, 80)}` : ''}; publish the values, not the formulas` });
+  }
+
+  merge(ref: string): void {
+    const [a, b] = ref.split(':');
+    const start = parseCellRef(a ?? '');
+    if (!start) return;
+    const end = b ? parseCellRef(b) : start;
+    const cell = `${this.prefix}${a}${b && b !== a ? `:${b}` : ''}`;
+    this.add({ type: 'merged-cell', row: start.row, field: start.col + 1, cell, message: `merged cells ${cell}${end && end.row > start.row ? ` (spanning ${end.row - start.row + 1} rows)` : ''}` });
+  }
+
+  private settleHeader(): void {
+    const rows = this.held ?? [];
+    this.held = null;
+    if (rows.length === 0) return;
+    let h = 0;
+    // A title line: one value alone above a later row that looks like the real header.
+    if (rows[0].cells.length === 1 && rows.length > 1) {
+      const width = Math.max(...rows.map((x) => x.cells[x.cells.length - 1].col - x.cells[0].col + 1));
+      const need = Math.max(2, Math.ceil(width * 0.6));
+      const real = rows.findIndex((x) => x.cells.length >= need);
+      if (real > 0) h = real;
+    }
+    for (let i = 0; i < h; i++) {
+      const t = rows[i];
+      const c = t.cells[0];
+      const where = `${this.prefix}${this.ref(c.col, t.r)}`;
+      this.add({
+        type: 'title-row',
+        row: t.r,
+        field: null,
+        cell: where,
+        message: `row ${t.r} holds ${t.cells.length === 1 ? `a single value ("${(c.text ?? '').slice(0, 60)}")` : `${t.cells.length} values`} in ${where}, above the real header at row ${rows[h].r}`,
+      });
+    }
+    this.blankRowsBefore(rows[h].r, rows.slice(0, h).map((x) => x.r));
+    // The table is as wide as most of its first rows: a label merged over two columns (人口 over 男 / 女) leaves the
+    // header cell on its right empty, which is a blank label, not a header narrower than the data.
+    const ends = rows.slice(h + 1).map((x) => x.cells[x.cells.length - 1].col).sort((a, b) => a - b);
+    const typicalEnd = ends.length > 0 ? ends[Math.floor((ends.length - 1) / 2)] : -1;
+    this.headerRowOf(rows[h], typicalEnd);
+    for (let i = h + 1; i < rows.length; i++) this.dataRow(rows[i].r, rows[i].cells);
+  }
+
+  /**
+   * Blank rows between the last row seen and `until`, except the ones listed. Blank rows above the table count
+   * too: the CSV the official checker makes of this sheet starts with empty lines.
+   */
+  private blankRowsBefore(until: number, taken: number[] = []): void {
+    for (let x = Math.max(1, this.lastRow + 1); x < until; x++) {
+      if (taken.includes(x)) continue;
+      this.add({ type: 'blank-row', row: x, field: null, cell: this.rowRange(x), message: `row ${x} is completely blank (${this.rowRange(x)})` });
+    }
+  }
+
+  private headerRowOf(row: HeldRow, typicalEnd: number): void {
+    this.headerRow = row.r;
+    this.lastRow = row.r;
+    this.firstCol = row.cells[0].col;
+    this.lastCol = Math.max(row.cells[row.cells.length - 1].col, typicalEnd);
+    const byCol = new Map(row.cells.map((c) => [c.col, c]));
+    const seen = new Map<string, number>();
+    for (let col = this.firstCol; col <= this.lastCol; col++) {
+      const c = byCol.get(col);
+      const label = (c?.text ?? '').trim();
+      this.header.push(label);
+      const where = `${this.prefix}${this.ref(col, row.r)}`;
+      if (label === '') {
+        this.add({ type: 'blank-label', row: null, field: col + 1, cell: where, message: `header cell ${where} has no name` });
+        continue;
+      }
+      const first = seen.get(label);
+      if (first !== undefined) {
+        this.add({ type: 'duplicate-label', row: null, field: col + 1, cell: where, message: `header cell ${where} "${label}" repeats ${this.prefix}${this.ref(first, row.r)}` });
+      } else seen.set(label, col);
+    }
+    this.headerKey = row.cells.length >= 2 ? keyOf(row.cells) : '';
+  }
+
+  private dataRow(r: number, cells: SheetCell[]): void {
+    this.blankRowsBefore(r);
+    this.lastRow = r;
+    this.records++;
+    for (const c of cells) {
+      if (c.col < this.firstCol || c.col > this.lastCol) {
+        const where = `${this.prefix}${this.ref(c.col, r)}`;
+        this.add({ type: 'extra-cell', row: r, field: c.col + 1, cell: where, message: `${where} holds a value outside the header's columns (${columnName(this.firstCol)}–${columnName(this.lastCol)})` });
+      }
+    }
+    if (this.headerKey && keyOf(cells) === this.headerKey) {
+      this.add({ type: 'second-header-row', row: r, field: null, cell: this.rowRange(r), message: `row ${r} repeats the header (${this.rowRange(r)})` });
+      this.records--;
+      return;
+    }
+    if (this.records === 1 && cells.every((c) => c.kind === 'text' && !c.numericText)) {
+      this.candidate = { r, cells };
+      return;
+    }
+    if (this.candidate) this.observeAfterCandidate(cells);
+    this.subtotal(r, cells);
+  }
+
+  /** A first data row of labels over columns that then hold numbers is a second header row (男 / 女 under 人口). */
+  private observeAfterCandidate(cells: SheetCell[]): void {
+    const cand = this.candidate!;
+    for (const c of cells) {
+      if (!cand.cells.some((x) => x.col === c.col)) continue;
+      if (c.kind === 'number' || c.numericText) this.candidateNumbers.add(c.col);
+      else this.candidateTexts.add(c.col);
+    }
+    if (++this.candidateSeen >= SECOND_HEADER_WINDOW) this.decideCandidate();
+  }
+
+  private decideCandidate(): void {
+    const cand = this.candidate;
+    this.candidate = null;
+    if (!cand) return;
+    const numericUnderLabel = [...this.candidateNumbers].some((col) => !this.candidateTexts.has(col));
+    if (numericUnderLabel) {
+      this.records--;
+      this.add({
+        type: 'second-header-row',
+        row: cand.r,
+        field: null,
+        cell: this.rowRange(cand.r),
+        message: `row ${cand.r} (${this.rowRange(cand.r)}) is a second header row (${cand.cells.map((c) => `"${(c.text ?? '').slice(0, 20)}"`).join(', ')} over columns of numbers); use one header row`,
+      });
+    } else this.subtotal(cand.r, cand.cells);
+  }
+
+  private subtotal(r: number, cells: SheetCell[]): void {
+    const labels = cells.slice(0, 2);
+    const k = labels.find((c) => c.summary);
+    if (k && cells.some((c) => c !== k && (c.kind === 'number' || c.numericText))) {
+      const where = `${this.prefix}${this.ref(k.col, r)}`;
+      this.add({ type: 'subtotal-row', row: r, field: null, cell: this.rowRange(r), message: `row ${r} is a summary row ("${(k.text ?? '').trim()}" in ${where}); totals belong in a separate table` });
+    }
+  }
+
+  end(): SheetResult {
+    if (this.held) this.settleHeader();
+    if (this.candidate) this.decideCandidate();
+    this.errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.field ?? 0) - (b.field ?? 0));
+    return {
+      name: this.name,
+      header: this.header,
+      headerRow: this.headerRow,
+      rowCount: this.lastRow,
+      recordCount: this.records,
+      errors: this.errors,
+      errorCounts: this.counts,
+      errorTotal: this.total,
+      empty: this.headerRow === null,
+    };
+  }
+}
+
+function keyOf(cells: SheetCell[]): string {
+  return cells.map((c) => `${c.col}\u0001${c.key.trim()}`).join('\u0000');
+}
