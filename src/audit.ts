@@ -9,7 +9,10 @@ import type { AgencyScore, Dataset, DatasetResult, FetchOutcome, Finding, Resour
 import type { OasCheck, ResourceEvidence } from './rules/rule.ts';
 import { scoreAgencies } from './score/agency-score.ts';
 import { evaluateDataset } from './score/evaluate.ts';
-import { loadRuleset, type Ruleset } from './score/ruleset.ts';
+import { loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
+import { AuditHistory, catalogKeyOf, sha256, type Observed } from './store/audit-history.ts';
+import { StoreError } from './store/errors.ts';
+import type { Store } from './store/store.ts';
 
 export interface AuditOptions {
   /** A catalogue: a data.gov.tw bulk export (URL or file), or any source a catalogue adapter accepts. */
@@ -25,6 +28,19 @@ export interface AuditOptions {
   now?: () => Date;
   onProgress?: (p: AuditProgress) => void;
   signal?: AbortSignal;
+  /**
+   * History store: the run is recorded there dataset by dataset (so a killed audit can resume), resources are
+   * requested conditionally and unchanged ones reuse their stored facts. Without it, nothing is recorded.
+   */
+  store?: Store;
+  /** Continue this interrupted run of `store` (same catalogue and agency filter; its stored ruleset is used). */
+  resumeRunId?: number;
+  /** Conditional requests and reuse of stored facts when a store is given (default true). */
+  incremental?: boolean;
+  /** Extra options recorded with the run (the CLI records --out, so `--resume` needs nothing else). */
+  runOptions?: Record<string, unknown>;
+  /** Called when every dataset is done and the run is about to be scored and closed. */
+  onPhase?: (phase: 'scoring') => void | Promise<void>;
 }
 
 export interface AuditProgress {
@@ -43,15 +59,14 @@ export interface AuditResult {
   finishedAt: string;
   datasets: DatasetResult[];
   agencies: AgencyScore[];
-  stats: { resources: number; distinctUrls: number; bytes: number; requests: number; retries: number };
+  stats: { resources: number; distinctUrls: number; bytes: number; requests: number; retries: number; wireBytes?: number; reusedResources?: number };
+  /** The run in the history store, when one was used. */
+  run?: { id: number; resumed: boolean; status: 'complete' | 'interrupted'; previousRunId?: number };
 }
 
 export const ODBADGE_VERSION = '0.1.0';
 
-interface Fetched {
-  fetch: FetchOutcome;
-  facts?: ResourceFacts;
-}
+type Fetched = Observed;
 
 export function matchesAgency(agency: string, filter: string | undefined): boolean {
   if (!filter) return true;
@@ -64,10 +79,32 @@ function withoutBody(f: FetchOutcome): FetchOutcome {
   return rest;
 }
 
+/** Fetch options that can be written down (and so replayed by a resume): no functions. */
+function recordableFetchOptions(f: Partial<FetchOptions> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(f ?? {}).filter(([, v]) => v !== undefined && typeof v !== 'function'));
+}
+
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
-  const rs = opts.ruleset ?? loadRuleset();
-  const now = opts.now ?? (() => new Date());
-  const startedAt = new Date().toISOString();
+  if (opts.resumeRunId !== undefined && !opts.store) throw new Error('resumeRunId needs a store');
+  let rs = opts.ruleset ?? loadRuleset();
+  const history = opts.store
+    ? AuditHistory.start(opts.store, {
+      rulesetId: rs.id, ruleset: rs, catalog: redactCatalog(opts.catalog),
+      catalogKey: catalogKeyOf(redactCatalog(opts.catalog), opts.agency, opts.catalogKind),
+      options: {
+        catalog: opts.catalog, agency: opts.agency, catalogKind: opts.catalogKind, enrichApiBase: opts.enrichApiBase,
+        fetch: recordableFetchOptions(opts.fetch), incremental: opts.incremental ?? true, ...opts.runOptions,
+      },
+      ...(opts.resumeRunId !== undefined ? { resumeRunId: opts.resumeRunId } : {}),
+    }, opts.incremental ?? true)
+    : undefined;
+  // A resumed run judges by the ruleset it started with, so its results match an uninterrupted run's.
+  if (history?.resumed) rs = parseRuleset(history.run.ruleset, `ruleset stored with run ${history.run.id}`);
+  // With history, time-dependent verdicts are judged as of the run's start: a run resumed tomorrow still agrees
+  // with itself. Without, as of each dataset's evaluation (the original behaviour).
+  const runStart = history ? new Date(history.run.startedAt) : undefined;
+  const now = opts.now ?? (runStart ? () => runStart : () => new Date());
+  const startedAt = history?.run.startedAt ?? new Date().toISOString();
   const fetcher = new Fetcher(opts.fetch);
   const byUrl = new Map<string, Promise<Fetched>>();
   const oasByUrl = new Map<string, Promise<OasCheck>>();
@@ -81,14 +118,31 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     let p = byUrl.get(url);
     if (!p) {
       p = (async () => {
-        const f = await fetcher.fetch(url);
-        let facts: ResourceFacts | undefined;
-        if (f.kind === 'ok' || f.kind === 'too-large') {
-          facts = await inspectResource({ body: f.body ?? new Uint8Array(0), contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated });
+        const prior = history?.prior(url, declaredFormat);
+        const headers = history?.conditionalHeaders(prior);
+        const f = await fetcher.fetch(url, headers ? { headers } : {});
+        let out: Fetched;
+        if (prior && headers && f.status === 304) {
+          out = history!.reuseNotModified(prior, f);
+        } else {
+          let facts: ResourceFacts | undefined;
+          let hash: string | undefined;
+          let reused = false;
+          if (f.kind === 'ok' || f.kind === 'too-large') {
+            const body = f.body ?? new Uint8Array(0);
+            if (history) {
+              hash = sha256(body);
+              facts = history.reuseSameContent(prior, f, hash);
+              reused = !!facts;
+            }
+            facts ??= await inspectResource({ body, contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated });
+          }
+          out = { fetch: withoutBody(f), facts, hash, reused };
         }
+        if (history) out.verdict = history.record(url, out, declaredFormat, f.headers);
         progress.resourcesDone++;
-        if (f.kind !== 'ok') progress.failures++;
-        return { fetch: withoutBody(f), facts };
+        if (out.fetch.kind !== 'ok') progress.failures++;
+        return out;
       })();
       byUrl.set(url, p);
     }
@@ -113,35 +167,70 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     if (opts.enrichApiBase && d.findings.every((x) => x.code !== 'catalog-row-malformed')) {
       d = await enrichFromApiV2(d, opts.enrichApiBase);
     }
-    const resources: ResourceEvidence[] = await Promise.all(
-      d.resources.map(async (r) => ({ resource: r, ...(await fetchAndInspect(r.url, r.declared.format)) })),
-    );
+    const observed = await Promise.all(d.resources.map((r) => fetchAndInspect(r.url, r.declared.format)));
+    const resources: ResourceEvidence[] = d.resources.map((r, i) => ({
+      resource: r, fetch: observed[i].fetch, facts: observed[i].facts,
+      ...(observed[i].verdict?.changedAt ? { contentChangedAt: observed[i].verdict!.changedAt } : {}),
+    }));
     const oasUrls = [...new Set(d.resources.map((r) => r.declared.oasUrl).filter((u): u is string => !!u))];
     const oas = await Promise.all(oasUrls.map(checkOas));
-    results[index] = evaluateDataset({ dataset: d, resources, oas }, rs, now());
+    const result = evaluateDataset({ dataset: d, resources, oas }, rs, now());
+    if (history) {
+      const h = history.historyFindings(d, observed);
+      result.findings.push(...h.findings);
+      saveDataset(index, d, result, h.contentChanged, d.resources.map((r, i) => ({ url: r.url, ...observed[i] })));
+    }
+    results[index] = result;
     progress.datasetsDone++;
     opts.onProgress?.({ ...progress });
+  };
+
+  const saveDataset = (idx: number, d: Dataset, result: DatasetResult, contentChanged: boolean | null, res: (Observed & { url: string })[]) => {
+    if (!history) return;
+    const s = fetcher.stats;
+    history.store.saveDataset({
+      runId: history.run.id, idx, result, contentChanged, metadataUpdatedAt: d.metadataUpdatedAt,
+      resources: res.map((r) => ({ url: r.url, fetch: r.fetch, facts: r.facts, hash: r.hash, reused: r.reused })),
+      bytes: { bytes: history.baseBytes.bytes + s.bytes, wireBytes: history.baseBytes.wireBytes + s.wireBytes },
+    });
   };
 
   // Bounded window of datasets in flight: enough to keep every fetch slot busy, small enough that a
   // 150,000-resource catalogue is never held in memory at once.
   const window = Math.max(8, (opts.fetch?.concurrency ?? 32) * 2);
   const inFlight = new Set<Promise<void>>();
+  let storeFailure: unknown;
   try {
     let index = 0;
     for await (const d of readCatalog(opts.catalog, { signal: opts.signal, kind: opts.catalogKind })) {
-      if (opts.signal?.aborted) break;
+      if (opts.signal?.aborted || storeFailure) break;
       if (!matchesAgency(d.agency, opts.agency)) continue;
       progress.datasetsSeen++;
       catalogFindings += d.findings.length;
       resourceCount += d.resources.length;
       const at = index++;
+      history?.seen(at, d.id);
+      const stored = history?.storedResult(at, d.id);
+      if (stored) {
+        // Finished by an earlier session of this run: never fetched, judged or written twice.
+        results[at] = stored;
+        progress.datasetsDone++;
+        opts.onProgress?.({ ...progress });
+        continue;
+      }
       const p = processDataset(at, d)
         .catch((e: unknown) => {
+          if (e instanceof StoreError) throw e;
           // A bug or an unexpected input in one dataset must not cost the audit the others' results.
           d.findings.push({ code: 'internal-error', message: `odbadge failed on this dataset: ${(e as Error)?.stack ?? e}` });
-          results[at] = evaluateDataset({ dataset: d, resources: [], oas: [] }, rs, now());
+          const r = evaluateDataset({ dataset: d, resources: [], oas: [] }, rs, now());
+          saveDataset(at, d, r, null, []);
+          results[at] = r;
           progress.datasetsDone++;
+        })
+        .catch((e: unknown) => {
+          // The store failed (disk full, file corrupted under us): stop reading, report it after the in-flight work.
+          storeFailure ??= e;
         })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -157,22 +246,42 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   } finally {
     await fetcher.close();
   }
+  if (storeFailure) throw storeFailure;
 
   const datasets = results.filter(Boolean);
-  const stats = fetcher.stats as { requests?: number; bytes?: number; retries?: number };
+  const stats = fetcher.stats;
+  const complete = !catalogError && !opts.signal?.aborted;
+  await opts.onPhase?.('scoring');
+  const agencies = scoreAgencies(datasets, rs);
+  const bytes = (history?.baseBytes.bytes ?? 0) + stats.bytes;
+  const wireBytes = (history?.baseBytes.wireBytes ?? 0) + stats.wireBytes;
+  const runStats = {
+    resources: resourceCount, distinctUrls: byUrl.size, bytes, requests: stats.requests, retries: stats.retries,
+    ...(history ? { wireBytes, reusedResources: history.reusedResources } : {}),
+  };
+  const finishedAt = new Date().toISOString();
+  if (history) {
+    // A catalogue that changed between the sessions of a resumed run: results of datasets it no longer lists go.
+    if (complete && history.resumed) history.dropUnseen();
+    history.store.finishRun(history.run.id, {
+      status: complete ? 'complete' : 'interrupted', finishedAt, catalogComplete: complete, catalogError,
+      catalogFindings, stats: runStats, bytes, wireBytes, agencies,
+    });
+  }
   return {
     odbadge: ODBADGE_VERSION,
     ruleset: { id: rs.id, title: rs.title, source: rs.source },
-    catalog: { source: redactCatalog(opts.catalog), datasets: datasets.length, findings: catalogFindings, complete: !catalogError && !opts.signal?.aborted, ...(catalogError ? { error: catalogError } : {}) },
+    catalog: { source: redactCatalog(opts.catalog), datasets: datasets.length, findings: catalogFindings, complete, ...(catalogError ? { error: catalogError } : {}) },
     startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt,
     datasets,
-    agencies: scoreAgencies(datasets, rs),
-    stats: { resources: resourceCount, distinctUrls: byUrl.size, bytes: stats.bytes ?? 0, requests: stats.requests ?? 0, retries: stats.retries ?? 0 },
+    agencies,
+    stats: runStats,
+    ...(history ? { run: { id: history.run.id, resumed: history.resumed, status: complete ? 'complete' as const : 'interrupted' as const, ...(history.run.previousRunId !== undefined ? { previousRunId: history.run.previousRunId } : {}) } } : {}),
   };
 }
 
-function redactCatalog(s: string): string {
+export function redactCatalog(s: string): string {
   try {
     const u = new URL(s);
     if (u.password || u.username) {

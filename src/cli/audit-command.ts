@@ -2,11 +2,15 @@
 // summary.md to --out, and print the Markdown summary.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
+import { redactCatalog, runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
 import { resultsJson, validateResults } from '../report/results-json.ts';
 import { summaryCsv } from '../report/summary-csv.ts';
 import { summaryMarkdown } from '../report/summary-md.ts';
-import { indicatorIds, loadRuleset, type Ruleset } from '../score/ruleset.ts';
+import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
+import { catalogKeyOf } from '../store/audit-history.ts';
+import { StoreError } from '../store/errors.ts';
+import type { RunInfo, Store } from '../store/store.ts';
+import { openStoreForCli, resumeHint } from './store-cli.ts';
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
@@ -23,6 +27,46 @@ export interface AuditCliOptions {
   timeout?: number;
   maxBytes?: number;
   quiet?: boolean;
+  /** History store file (default: see defaultDbPath). */
+  db?: string;
+  /** false with --no-store: record nothing, no conditional requests. */
+  store?: boolean;
+  /** --resume [runId]: true = the newest interrupted run (of --catalog, when given). */
+  resume?: string | boolean;
+  /** false with --no-incremental: download and inspect everything again even when unchanged. */
+  incremental?: boolean;
+}
+
+/** What `odbadge audit` accepts: --catalog and --out may be left out with --resume (the run recorded them). */
+export type AuditCommandOptions = Omit<AuditCliOptions, 'catalog' | 'out'> & { catalog?: string; out?: string };
+
+interface ResumePlan {
+  run: RunInfo;
+  catalog: string;
+  out: string;
+  agency?: string;
+  enrich?: string;
+  fetch: Record<string, unknown>;
+}
+
+/** Works out which run --resume means and the options it was started with. Throws StoreError (usage) when none. */
+function planResume(store: Store, o: AuditCommandOptions): ResumePlan {
+  let run: RunInfo | undefined;
+  if (typeof o.resume === 'string') {
+    const id = Number(o.resume);
+    if (!Number.isInteger(id) || id < 1) throw new StoreError('usage', store.path, `--resume expects a run id (see odbadge history), got "${o.resume}"`);
+    run = store.getRun(id);
+    if (!run) throw new StoreError('usage', store.path, `no run ${id} in ${store.path} (see odbadge history)`);
+  } else {
+    const key = o.catalog ? catalogKeyOf(redactCatalog(o.catalog), o.agency, undefined) : undefined;
+    run = store.resumable(key);
+    if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactCatalog(o.catalog)}` : ''} to resume in ${store.path} (see odbadge history)`);
+  }
+  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown> };
+  const out = o.out ?? ro.out;
+  if (!ro.catalog) throw new StoreError('usage', store.path, `run ${run.id} did not record its catalogue; it cannot be resumed`);
+  if (!out) throw new StoreError('usage', store.path, `run ${run.id} did not record an output directory; give --out`);
+  return { run, catalog: ro.catalog, out, agency: ro.agency, enrich: ro.enrichApiBase, fetch: ro.fetch ?? {} };
 }
 
 /** The API v2 base for enrichment: given explicitly, or the origin of a data.gov.tw-style export URL. */
@@ -47,8 +91,37 @@ export async function writeOutputs(results: AuditResult, rs: Ruleset, out: strin
   return md;
 }
 
-export async function auditCommand(o: AuditCliOptions, auditOverrides: Partial<AuditOptions> = {}): Promise<number> {
-  const rs = loadRuleset(o.ruleset);
+export async function auditCommand(o: AuditCommandOptions, auditOverrides: Partial<AuditOptions> = {}): Promise<number> {
+  if (o.resume && o.store === false) {
+    process.stderr.write('odbadge: --resume needs the history store; drop --no-store\n');
+    return EXIT.usage;
+  }
+  if (!o.resume && (!o.catalog || !o.out)) {
+    process.stderr.write(`odbadge: audit needs ${!o.catalog ? '--catalog <url|file>' : '--out <dir>'} (or --resume to continue an interrupted audit)\n`);
+    return EXIT.usage;
+  }
+  const opened = openStoreForCli(o.db, o.store !== false);
+  if ('code' in opened) return opened.code;
+  const store = opened.store;
+  try {
+    let plan: ResumePlan | undefined;
+    try {
+      plan = store && o.resume ? planResume(store, o) : undefined;
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      process.stderr.write(`odbadge: ${e.message}\n`);
+      return e.kind === 'usage' ? EXIT.usage : EXIT.input;
+    }
+    return await auditWith(o, store, plan, auditOverrides);
+  } finally {
+    store?.close();
+  }
+}
+
+async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan: ResumePlan | undefined, auditOverrides: Partial<AuditOptions>): Promise<number> {
+  const rs = plan ? parseRuleset(plan.run.ruleset, `ruleset stored with run ${plan.run.id}`) : loadRuleset(o.ruleset);
+  const catalog = plan?.catalog ?? o.catalog!;
+  const out = plan?.out ?? o.out!;
   const controller = new AbortController();
   let interrupted = false;
   const onSignal = () => {
@@ -62,13 +135,16 @@ export async function auditCommand(o: AuditCliOptions, auditOverrides: Partial<A
   const progress = startProgress({ quiet: !!o.quiet });
   try {
     const results = await runAudit({
-      catalog: o.catalog,
+      catalog,
       ruleset: rs,
-      agency: o.agency,
-      enrichApiBase: enrichBase(o.enrich, o.catalog),
+      agency: plan ? plan.agency : o.agency,
+      enrichApiBase: plan ? plan.enrich : enrichBase(o.enrich, catalog),
       signal: controller.signal,
       onProgress: progress.update,
+      ...(store ? { store, runOptions: { out }, incremental: o.incremental !== false } : {}),
+      ...(plan ? { resumeRunId: plan.run.id } : {}),
       fetch: {
+        ...plan?.fetch,
         ...(o.concurrency ? { concurrency: o.concurrency } : {}),
         ...(o.perHost ? { perHost: o.perHost } : {}),
         ...(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
@@ -78,19 +154,31 @@ export async function auditCommand(o: AuditCliOptions, auditOverrides: Partial<A
       ...auditOverrides,
     });
     progress.done();
+    const hint = results.run && results.run.status !== 'complete' ? resumeHint(results.run.id, store!.path, o.db) : '';
     if (results.datasets.length === 0 && results.catalog.error) {
-      process.stderr.write(`odbadge: cannot read the catalogue ${o.catalog}: ${results.catalog.error}\n`);
+      process.stderr.write(`odbadge: cannot read the catalogue ${catalog}: ${results.catalog.error}\n${hint}`);
       return EXIT.input;
     }
-    const md = await writeOutputs(results, rs, o.out);
+    const md = await writeOutputs(results, rs, out);
     if (!o.quiet) process.stdout.write(md);
-    process.stderr.write(`Wrote ${join(o.out, 'results.json')}, summary.csv and summary.md (${results.datasets.length} datasets).\n`);
-    if (interrupted) return EXIT.interrupted;
+    process.stderr.write(`Wrote ${join(out, 'results.json')}, summary.csv and summary.md (${results.datasets.length} datasets).\n`);
+    if (results.run) {
+      const s = results.stats;
+      process.stderr.write(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
+    }
+    if (interrupted) {
+      process.stderr.write(hint);
+      return EXIT.interrupted;
+    }
     if (!results.catalog.complete) {
-      process.stderr.write(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n`);
+      process.stderr.write(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n${hint}`);
       return EXIT.input;
     }
     return EXIT.ok;
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e;
+    process.stderr.write(`odbadge: ${e.message}\n`);
+    return e.kind === 'usage' ? EXIT.usage : EXIT.input;
   } finally {
     progress.done();
     process.off('SIGINT', onSignal);
@@ -102,8 +190,8 @@ export const registerAudit: RegisterCommand = (program, setExit) => {
   program
     .command('audit')
     .description('audit a data.gov.tw catalogue export: every dataset\'s badge with evidence, every agency\'s score')
-    .requiredOption('--catalog <url|file>', 'data.gov.tw bulk export (URL or local CSV file)')
-    .requiredOption('--out <dir>', 'directory for results.json, summary.csv and summary.md')
+    .option('--catalog <url|file>', 'data.gov.tw bulk export (URL or local CSV file); required unless --resume')
+    .option('--out <dir>', 'directory for results.json, summary.csv and summary.md; required unless --resume')
     .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
     .option('--agency <name>', 'only this agency (exact name; a trailing * matches by prefix, e.g. "勞動部*")')
     .option('--concurrency <n>', 'downloads in flight at once (default 32)', positiveInt)
@@ -113,5 +201,9 @@ export const registerAudit: RegisterCommand = (program, setExit) => {
     .option('--timeout <ms>', 'total time allowed per download attempt in ms (default 300000)', positiveInt)
     .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
     .option('--quiet', 'no progress and no summary on stdout')
+    .option('--db <file>', 'history store (default $ODBADGE_HOME/odbadge.db, else $XDG_DATA_HOME/odbadge/odbadge.db, else ~/.local/share/odbadge/odbadge.db)')
+    .option('--no-store', 'record nothing in the history store (and download everything)')
+    .option('--resume [runId]', 'continue an interrupted audit (default: the newest one, of --catalog when given)')
+    .option('--no-incremental', 'download and inspect every resource again, even when unchanged since the last audit')
     .action(async (o) => setExit(await auditCommand(o)));
 };

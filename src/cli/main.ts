@@ -9,9 +9,16 @@ import { registerAudit } from './audit-command.ts';
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { registerInspect } from './inspect-command.ts';
+import { registerAwards } from './awards-command.ts';
+import { registerCi } from './ci-command.ts';
+import { registerReport } from './report-command.ts';
+import { registerPlan } from './plan-command.ts';
+import { registerDiff } from './diff-command.ts';
+import { registerHistory } from './history-command.ts';
+import { registerPrune } from './prune-command.ts';
 
 // Each command lives in its own module and registers itself here; adding a command is one line.
-const COMMANDS: RegisterCommand[] = [registerAudit, registerInspect];
+const COMMANDS: RegisterCommand[] = [registerAudit, registerInspect, registerReport, registerAwards, registerCi, registerPlan, registerHistory, registerDiff, registerPrune];
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('odbadge')

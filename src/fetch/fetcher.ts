@@ -309,12 +309,14 @@ export class Fetcher {
         return { type: 'redirect', status: res.statusCode, location, headers: resHeaders };
       }
       const ok = res.statusCode >= 200 && res.statusCode < 300;
+      // readBody counts wire bytes itself: no extra async-generator hop per chunk (it shows at thousands of req/s).
       const read = await readBody(
-        counting(res.body, (n) => { this.#stats.wireBytes += n; }),
+        res.body as AsyncIterable<Buffer>,
         parseContentEncoding(resHeaders['content-encoding']),
         ok ? maxBytes : Math.min(maxBytes, ERROR_BODY_CAP),
         this.options.maxDecompressionRatio,
       );
+      this.#stats.wireBytes += read.wireBytes;
       if (read.truncated || read.error !== undefined) res.body.destroy();
       return { type: 'response', status: res.statusCode, headers: resHeaders, read };
     } catch (error) {
@@ -339,14 +341,6 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
     out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
-}
-
-async function* counting(src: AsyncIterable<unknown>, add: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const c of src) {
-    const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
-    add(b.length);
-    yield b;
-  }
 }
 
 /** Discards a redirect's body so the connection can be reused; a large one just closes the socket. */

@@ -1,0 +1,53 @@
+// `odbadge history`: the runs in the history store, oldest first (table, or --json).
+import type { RunInfo } from '../store/store.ts';
+import type { RegisterCommand } from './command.ts';
+import { EXIT } from './exit-codes.ts';
+import { openExistingStore, withStoreErrors } from './store-cli.ts';
+
+export interface HistoryCliOptions {
+  db?: string;
+  json?: boolean;
+}
+
+export function runSummary(r: RunInfo) {
+  return {
+    id: r.id, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt ?? null, ruleset: r.rulesetId, catalog: r.catalog,
+    agency: (r.options.agency as string | undefined) ?? null, datasets: r.datasets, bytes: r.bytes, resumes: r.resumes,
+    previousRunId: r.previousRunId ?? null, reusedResources: r.stats?.reusedResources ?? null, catalogError: r.catalogError ?? null,
+  };
+}
+
+export function historyText(runs: RunInfo[]): string {
+  if (!runs.length) return 'No runs recorded yet.\n';
+  const rows = runs.map((r) => [
+    String(r.id), r.status, r.startedAt, r.finishedAt ?? '', r.rulesetId, String(r.datasets), String(r.bytes),
+    `${r.catalog}${r.options.agency ? ` (${r.options.agency})` : ''}`,
+  ]);
+  const head = ['run', 'status', 'started', 'finished', 'ruleset', 'datasets', 'bytes', 'catalogue'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  return [fmt(head), ...rows.map(fmt)].join('\n') + '\n';
+}
+
+export function historyCommand(o: HistoryCliOptions): number {
+  const opened = openExistingStore(o.db);
+  if ('code' in opened) return opened.code;
+  try {
+    return withStoreErrors(() => {
+      const runs = opened.store.listRuns();
+      process.stdout.write(o.json ? JSON.stringify({ store: opened.store.path, runs: runs.map(runSummary) }, null, 2) + '\n' : historyText(runs));
+      return EXIT.ok;
+    });
+  } finally {
+    opened.store.close();
+  }
+}
+
+export const registerHistory: RegisterCommand = (program, setExit) => {
+  program
+    .command('history')
+    .description('list the audits recorded in the history store')
+    .option('--db <file>', 'history store (default: see odbadge audit --help)')
+    .option('--json', 'JSON instead of a table')
+    .action((o: HistoryCliOptions) => setExit(historyCommand(o)));
+};

@@ -1,0 +1,159 @@
+// What one audit does with the history store: start or resume its run, ask for a resource conditionally, decide
+// whether stored facts can be reused, record what it saw, and turn content changes into timeliness evidence and
+// findings. runAudit stays ignorant of SQL; without a store none of this runs.
+import { createHash } from 'node:crypto';
+import type { Dataset, DatasetResult, FetchOutcome, Finding, ResourceFacts } from '../model.ts';
+import { datasetKey, type RunInfo, type Store, type UrlState, type UrlVerdict } from './store.ts';
+import { StoreError } from './errors.ts';
+
+export interface RunStart {
+  rulesetId: string;
+  ruleset: unknown;
+  /** Catalogue source, redacted. */
+  catalog: string;
+  catalogKey: string;
+  options: Record<string, unknown>;
+  resumeRunId?: number;
+}
+
+/** One URL's fetch as the pipeline keeps it, plus what history says about it. */
+export interface Observed {
+  fetch: FetchOutcome;
+  facts?: ResourceFacts;
+  hash?: string;
+  reused: boolean;
+  verdict?: UrlVerdict;
+}
+
+export function sha256(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** Identifies "the same audit" for resume and comparisons: the catalogue plus what selects its datasets. */
+export function catalogKeyOf(catalog: string, agency: string | undefined, kind: string | undefined): string {
+  return JSON.stringify([catalog, agency ?? '', kind ?? '']);
+}
+
+export class AuditHistory {
+  readonly store: Store;
+  readonly run: RunInfo;
+  readonly resumed: boolean;
+  /** Results stored by earlier sessions of this run. */
+  readonly completed: Map<string, DatasetResult>;
+  readonly incremental: boolean;
+  /** Run-level byte counters before this session (a resumed run adds to them). */
+  readonly baseBytes: { bytes: number; wireBytes: number };
+  reusedResources = 0;
+
+  private constructor(store: Store, run: RunInfo, resumed: boolean, incremental: boolean) {
+    this.store = store;
+    this.run = run;
+    this.resumed = resumed;
+    this.incremental = incremental;
+    this.completed = resumed ? store.storedDatasets(run.id) : new Map();
+    this.baseBytes = { bytes: run.bytes, wireBytes: run.wireBytes };
+  }
+
+  static start(store: Store, s: RunStart, incremental = true): AuditHistory {
+    if (s.resumeRunId !== undefined) {
+      const existing = store.getRun(s.resumeRunId);
+      if (existing && existing.catalogKey !== s.catalogKey) {
+        throw new StoreError('usage', store.path, `run ${s.resumeRunId} audited ${existing.catalog} with other options; resume it with the same catalogue and --agency`);
+      }
+      return new AuditHistory(store, store.claimRun(s.resumeRunId), true, incremental);
+    }
+    const startedAt = new Date().toISOString();
+    // Fixed at creation so a resumed run compares with the same earlier run as an uninterrupted one would.
+    const previous = store.listRuns().reverse().find((r) => r.status === 'complete' && r.catalogKey === s.catalogKey);
+    const run = store.createRun({ ...s, startedAt, ...(previous ? { previousRunId: previous.id } : {}) });
+    return new AuditHistory(store, run, false, incremental);
+  }
+
+  readonly #seen = new Set<string>();
+
+  /** Notes a dataset the catalogue listed in this session. */
+  seen(idx: number, id: string): void {
+    if (this.resumed) this.#seen.add(datasetKey(idx, id));
+  }
+
+  /** After a complete catalogue read: forget stored results for datasets the catalogue no longer lists there. */
+  dropUnseen(): number {
+    return this.store.retainDatasets(this.run.id, this.#seen);
+  }
+
+  storedResult(idx: number, id: string): DatasetResult | undefined {
+    return this.completed.get(datasetKey(idx, id));
+  }
+
+  /** Stored state that may stand in for a fresh inspection of `url` declared as `declaredFormat`. */
+  prior(url: string, declaredFormat: string | undefined): UrlState | undefined {
+    if (!this.incremental) return undefined;
+    const s = this.store.urlState(url);
+    if (!s?.hash || !s.facts || !s.fetch || s.fetch.kind !== 'ok' || s.declaredFormat !== (declaredFormat ?? '')) return undefined;
+    return s;
+  }
+
+  /** If-None-Match / If-Modified-Since from the stored validators. */
+  conditionalHeaders(p: UrlState | undefined): Record<string, string> | undefined {
+    if (!p || (!p.etag && !p.lastModified)) return undefined;
+    return { ...(p.etag ? { 'if-none-match': p.etag } : {}), ...(p.lastModified ? { 'if-modified-since': p.lastModified } : {}) };
+  }
+
+  /** A 304 to our conditional request: the stored fetch and facts stand, with this request's timing. */
+  reuseNotModified(p: UrlState, f: FetchOutcome): Observed {
+    this.reusedResources++;
+    return { fetch: { ...p.fetch!, elapsedMs: f.elapsedMs }, facts: p.facts, hash: p.hash, reused: true };
+  }
+
+  /** A full body identical to the stored one: reuse the facts instead of inspecting again. */
+  reuseSameContent(p: UrlState | undefined, f: FetchOutcome, hash: string): ResourceFacts | undefined {
+    if (!p || p.hash !== hash || f.truncated || f.kind !== 'ok') return undefined;
+    this.reusedResources++;
+    return p.facts;
+  }
+
+  record(url: string, o: Observed, declaredFormat: string | undefined, headers: Record<string, string>): UrlVerdict {
+    return this.store.observeUrl(this.run, { url, fetch: o.fetch, facts: o.facts, hash: o.hash, declaredFormat, headers }, new Date().toISOString());
+  }
+
+  /**
+   * Findings from comparing this audit with the previous one: the metadata says the dataset was updated but no
+   * resource changed, or the reverse. Silent when either side is unknown.
+   */
+  historyFindings(d: Dataset, observed: Observed[]): { findings: Finding[]; contentChanged: boolean | null } {
+    const changed = observed.some((o) => o.verdict?.changedThisRun);
+    const allKnown = observed.length > 0 && observed.every((o) => o.hash && o.verdict?.seenBefore);
+    const contentChanged = changed ? true : allKnown ? false : null;
+    if (this.run.previousRunId === undefined || contentChanged === null) return { findings: [], contentChanged };
+    const prev = this.store.datasetMetadata(this.run.previousRunId, d.id);
+    if (!prev.found || !prev.metadataUpdatedAt || !d.metadataUpdatedAt) return { findings: [], contentChanged };
+    const before = Date.parse(prev.metadataUpdatedAt);
+    const now = Date.parse(d.metadataUpdatedAt);
+    if (Number.isNaN(before) || Number.isNaN(now)) return { findings: [], contentChanged };
+    const detail = { previousRunId: this.run.previousRunId, metadataUpdatedBefore: prev.metadataUpdatedAt, metadataUpdatedNow: d.metadataUpdatedAt };
+    if (now !== before && !contentChanged) {
+      return {
+        contentChanged,
+        findings: [{
+          code: 'metadata-claims-update-without-content-change',
+          message: `the metadata update time moved from ${prev.metadataUpdatedAt} to ${d.metadataUpdatedAt} since run ${this.run.previousRunId}, but no resource's content changed`,
+          messageZh: `詮釋資料更新時間已由 ${prev.metadataUpdatedAt} 改為 ${d.metadataUpdatedAt}，但所有資料資源內容均未變更；請確認資料確實已更新。`,
+          detail,
+        }],
+      };
+    }
+    if (now === before && contentChanged) {
+      const urls = observed.filter((o) => o.verdict?.changedThisRun).map((o) => o.fetch.url);
+      return {
+        contentChanged,
+        findings: [{
+          code: 'content-changed-without-metadata-update',
+          message: `${urls.length} resource(s) changed since run ${this.run.previousRunId} but the metadata update time stayed ${d.metadataUpdatedAt}`,
+          messageZh: `資料資源內容已變更，但詮釋資料更新時間仍為 ${d.metadataUpdatedAt}；請同步更新詮釋資料。`,
+          detail: { ...detail, changedResources: urls },
+        }],
+      };
+    }
+    return { findings: [], contentChanged };
+  }
+}

@@ -1,0 +1,19 @@
+// 品質進步獎 computed from stored runs: a run's agency scores against the previous complete run of the same ruleset.
+import { improvementAward, type ImprovementResult } from '../score/improvement-award.ts';
+import { StoreError } from './errors.ts';
+import type { Store } from './store.ts';
+
+export interface StoredImprovement extends ImprovementResult {
+  runId: number;
+  /** Undefined when there is no earlier complete run of the ruleset (then nobody can win). */
+  previousRunId?: number;
+}
+
+export function improvementFromStore(store: Store, runId: number, groupPrizeWinners: ReadonlySet<string>, minGain = 5): StoredImprovement {
+  const run = store.getRun(runId);
+  if (!run) throw new StoreError('usage', store.path, `no run ${runId} in ${store.path}`);
+  const prev = store.previousComplete(runId, { rulesetId: run.rulesetId });
+  const current = store.agencyScores(runId);
+  if (!prev) return { runId, winners: [], excludedPrizeWinners: [], newAgencies: current.map((a) => a.agency) };
+  return { runId, previousRunId: prev.id, ...improvementAward(current, store.agencyScores(prev.id), { groupPrizeWinners, minGain }) };
+}

@@ -1,0 +1,37 @@
+// Stored runs as AuditResults, for reports that compare with earlier audits (trends, 品質進步獎): the same shape
+// a results.json has, so a report cannot tell whether history came from files or from the store.
+import { ODBADGE_VERSION, type AuditResult } from '../audit.ts';
+import type { Bilingual } from '../model.ts';
+import { StoreError } from './errors.ts';
+import type { Store } from './store.ts';
+
+export function storedAuditResult(store: Store, runId: number): AuditResult {
+  const run = store.getRun(runId);
+  if (!run) throw new StoreError('usage', store.path, `no run ${runId} in ${store.path}`);
+  const rs = (run.ruleset ?? {}) as { title?: Bilingual; source?: string };
+  const { datasets, agencies } = store.runResults(runId);
+  const st = run.stats ?? {};
+  return {
+    odbadge: ODBADGE_VERSION,
+    ruleset: { id: run.rulesetId, title: rs.title ?? { zh: run.rulesetId, en: run.rulesetId }, source: rs.source ?? '' },
+    catalog: {
+      source: run.catalog, datasets: datasets.length, findings: run.catalogFindings, complete: run.status === 'complete' && run.catalogComplete !== false,
+      ...(run.catalogError ? { error: run.catalogError } : {}),
+    },
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt ?? run.startedAt,
+    datasets,
+    agencies,
+    stats: { resources: st.resources ?? 0, distinctUrls: st.distinctUrls ?? 0, bytes: run.bytes, requests: st.requests ?? 0, retries: st.retries ?? 0 },
+    run: { id: run.id, resumed: run.resumes > 0, status: run.status === 'complete' ? 'complete' : 'interrupted', ...(run.previousRunId !== undefined ? { previousRunId: run.previousRunId } : {}) },
+  };
+}
+
+/** Complete runs before `beforeRunId` (all when omitted), optionally of one ruleset, oldest first: a RunHistory. */
+export function storeHistory(store: Store, o: { beforeRunId?: number; rulesetId?: string } = {}): { runs(): Promise<AuditResult[]> } {
+  return {
+    runs: async () => store.listRuns()
+      .filter((r) => r.status === 'complete' && (o.beforeRunId === undefined || r.id < o.beforeRunId) && (!o.rulesetId || r.rulesetId === o.rulesetId))
+      .map((r) => storedAuditResult(store, r.id)),
+  };
+}

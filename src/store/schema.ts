@@ -1,0 +1,89 @@
+// The store's schema, versioned by PRAGMA user_version: migration i brings a file from version i to i + 1.
+// Never edit a released migration; append a new one. PRAGMA application_id marks the file as odbadge's.
+
+/** "odbg" in ASCII: identifies an odbadge store among SQLite files (see sqlite.org/fileformat.html#appid). */
+export const APPLICATION_ID = 0x6f646267;
+
+export const MIGRATIONS: string[] = [
+  // 1: runs, their per-dataset results, per-indicator verdicts, per-resource observations, agency scores, and the
+  // per-URL state (validators, content hash, reusable facts) that makes re-audits incremental.
+  `
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    ruleset_id TEXT NOT NULL,
+    ruleset TEXT NOT NULL,            -- the full ruleset JSON, so a resumed run judges by exactly the same rules
+    catalog TEXT NOT NULL,            -- catalogue source, credentials redacted
+    catalog_key TEXT NOT NULL,        -- catalogue + agency filter: which runs are comparable / resumable together
+    options TEXT NOT NULL,            -- JSON: what a resume needs to continue the same audit
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted')),
+    pid INTEGER,
+    previous_run_id INTEGER,          -- the run this one is compared with (history-based findings); fixed at creation
+    catalog_complete INTEGER,
+    catalog_error TEXT,
+    catalog_findings INTEGER NOT NULL DEFAULT 0,
+    resumes INTEGER NOT NULL DEFAULT 0,
+    stats TEXT,                       -- JSON, accumulated over resumes
+    bytes INTEGER NOT NULL DEFAULT 0, -- decoded body bytes downloaded, over all sessions of this run
+    wire_bytes INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX runs_catalog ON runs (catalog_key, id);
+  CREATE TABLE run_datasets (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,             -- position among the audited datasets of the catalogue
+    dataset_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    badge TEXT NOT NULL,
+    metadata_updated_at TEXT,
+    content_changed INTEGER,          -- 1: a resource's content hash changed in this run; 0: none did; NULL: unknown
+    result TEXT NOT NULL,             -- the DatasetResult JSON as reported
+    PRIMARY KEY (run_id, idx, dataset_id)
+  );
+  CREATE INDEX run_datasets_id ON run_datasets (dataset_id, run_id);
+  CREATE TABLE run_indicators (
+    run_id INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    dataset_id TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    PRIMARY KEY (run_id, idx, dataset_id, indicator),
+    FOREIGN KEY (run_id, idx, dataset_id) REFERENCES run_datasets (run_id, idx, dataset_id) ON DELETE CASCADE
+  );
+  CREATE TABLE run_resources (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    fetch TEXT NOT NULL,              -- FetchOutcome JSON without the body
+    facts TEXT,                       -- ResourceFacts JSON
+    content_hash TEXT,                -- sha256 of the decoded body
+    reused INTEGER NOT NULL DEFAULT 0, -- 1: facts reused from an earlier audit (304 or identical hash)
+    PRIMARY KEY (run_id, url)
+  );
+  CREATE TABLE run_agencies (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    agency TEXT NOT NULL,
+    datasets INTEGER NOT NULL,
+    score REAL NOT NULL,
+    detail TEXT NOT NULL,             -- the AgencyScore JSON
+    PRIMARY KEY (run_id, agency)
+  );
+  CREATE TABLE url_state (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    content_hash TEXT,
+    declared_format TEXT,             -- facts depend on the declared format (format mismatch), so reuse needs the same
+    fetch TEXT,
+    facts TEXT,
+    first_run INTEGER NOT NULL,
+    seen_run INTEGER NOT NULL,
+    changed_at TEXT,                  -- audit time at which a changed content hash was first seen
+    changed_run INTEGER,
+    checked_at TEXT NOT NULL
+  );
+  CREATE INDEX url_state_seen ON url_state (seen_run);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

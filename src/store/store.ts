@@ -1,0 +1,516 @@
+// The history store: one SQLite file (WAL, so `odbadge diff` and `history` read while an audit writes) holding
+// runs, per-dataset results, per-indicator verdicts, per-resource observations, agency scores and the per-URL
+// state (HTTP validators, content hash, reusable facts) behind incremental re-audits.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { AgencyScore, DatasetResult, FetchOutcome, ResourceFacts } from '../model.ts';
+import { StoreError, storeErrorFrom } from './errors.ts';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+
+export type RunStatus = 'running' | 'complete' | 'interrupted';
+
+export interface RunInfo {
+  id: number;
+  rulesetId: string;
+  /** The ruleset JSON the run judges by. */
+  ruleset: unknown;
+  catalog: string;
+  catalogKey: string;
+  options: Record<string, unknown>;
+  startedAt: string;
+  finishedAt?: string;
+  /** As recorded. A run killed outright (SIGKILL, power loss) stays `running` in the file… */
+  storedStatus: RunStatus;
+  /** …so this is what it really is: `running` only while its process is alive. */
+  status: RunStatus;
+  pid?: number;
+  previousRunId?: number;
+  catalogComplete?: boolean;
+  catalogError?: string;
+  catalogFindings: number;
+  resumes: number;
+  stats?: Record<string, number>;
+  /** Decoded body bytes downloaded over every session of the run. */
+  bytes: number;
+  wireBytes: number;
+  datasets: number;
+}
+
+export interface NewRun {
+  rulesetId: string;
+  ruleset: unknown;
+  catalog: string;
+  catalogKey: string;
+  options: Record<string, unknown>;
+  startedAt: string;
+  previousRunId?: number;
+}
+
+/** What the store remembers of a URL between audits. */
+export interface UrlState {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  hash?: string;
+  declaredFormat: string;
+  fetch?: FetchOutcome;
+  facts?: ResourceFacts;
+  firstRun: number;
+  seenRun: number;
+  changedAt?: string;
+  changedRun?: number;
+}
+
+export interface UrlObservation {
+  url: string;
+  fetch: FetchOutcome;
+  facts?: ResourceFacts;
+  /** sha256 of the decoded body; undefined when no body was received (failure, or nothing to compare). */
+  hash?: string;
+  declaredFormat?: string;
+  /** Response headers (a 304 may carry a fresh ETag). */
+  headers: Record<string, string>;
+}
+
+export interface UrlVerdict {
+  /** The audit time at which this URL's content was last seen to change. */
+  changedAt?: string;
+  /** The content hash changed in this run. */
+  changedThisRun: boolean;
+  /** A content hash from an earlier run exists to compare with. */
+  seenBefore: boolean;
+}
+
+export interface StoredResource {
+  url: string;
+  fetch: FetchOutcome;
+  facts?: ResourceFacts;
+  hash?: string;
+  reused: boolean;
+}
+
+export interface DatasetRecord {
+  runId: number;
+  idx: number;
+  result: DatasetResult;
+  metadataUpdatedAt?: string;
+  /** true: a resource's content changed in this run; false: none did (all known); null: cannot tell. */
+  contentChanged: boolean | null;
+  resources: StoredResource[];
+  /** Run-level byte counters to record in the same transaction (so a SIGKILL loses none of them). */
+  bytes?: { bytes: number; wireBytes: number };
+}
+
+export interface FinishRun {
+  status: Exclude<RunStatus, 'running'>;
+  finishedAt: string;
+  catalogComplete: boolean;
+  catalogError?: string;
+  catalogFindings: number;
+  stats: Record<string, number>;
+  bytes: number;
+  wireBytes: number;
+  agencies: AgencyScore[];
+}
+
+export interface OpenOptions {
+  /** Create the file when it does not exist (default true). Readers (`diff`, `history`) pass false. */
+  create?: boolean;
+  /** How long a writer waits for another writer's lock, ms (default 10 s). */
+  busyTimeoutMs?: number;
+}
+
+type Row = Record<string, unknown>;
+
+const json = (v: unknown): string => JSON.stringify(v);
+const parse = <T>(v: unknown): T | undefined => (typeof v === 'string' ? (JSON.parse(v) as T) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined);
+
+/** Is a process with this id alive? (EPERM: it exists but belongs to someone else.) */
+export function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+export class Store {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  private constructor(path: string, db: DatabaseSync) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  /** Opens (or creates) a store; a file that is not an odbadge store gives a StoreError, never a crash. */
+  static open(path: string, o: OpenOptions = {}): Store {
+    const exists = existsSync(path);
+    if (!exists && o.create === false) {
+      throw new StoreError('missing', path, `no history store at ${path} (run an audit first, or choose one with --db)`);
+    }
+    if (exists && statSync(path).isDirectory()) throw new StoreError('io', path, `${path} is a directory, not a history store file`);
+    let db: DatabaseSync | undefined;
+    try {
+      if (!exists) mkdirSync(dirname(path), { recursive: true });
+      db = new DatabaseSync(path, { timeout: o.busyTimeoutMs ?? 10_000, enableForeignKeyConstraints: true });
+      const store = new Store(path, db);
+      store.#prepareFile();
+      return store;
+    } catch (e) {
+      try {
+        db?.close();
+      } catch {
+        // already unusable; the original error is the one to report
+      }
+      throw storeErrorFrom(e, path);
+    }
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #prepareFile(): void {
+    const appId = num(this.#get('PRAGMA application_id')?.application_id) ?? 0;
+    const version = num(this.#get('PRAGMA user_version')?.user_version) ?? 0;
+    const objects = num(this.#get("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")?.n) ?? 0;
+    if (appId !== APPLICATION_ID && (appId !== 0 || version !== 0 || objects !== 0)) {
+      throw new StoreError('foreign', this.path, `${this.path} is an SQLite database but not an odbadge history store (application_id ${appId}, ${objects} tables); choose another file with --db`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError('newer-schema', this.path, `the history store ${this.path} has schema version ${version}, newer than this odbadge understands (${SCHEMA_VERSION}); upgrade odbadge`);
+    }
+    this.#db.exec('PRAGMA journal_mode = WAL');
+    // NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may lose the last commits.
+    this.#db.exec('PRAGMA synchronous = NORMAL');
+    this.#db.exec('PRAGMA foreign_keys = ON');
+    this.#migrate();
+  }
+
+  #migrate(): void {
+    // Readers (`diff` while an audit runs) must not queue for the write lock when there is nothing to migrate.
+    if ((num(this.#get('PRAGMA user_version')?.user_version) ?? 0) >= SCHEMA_VERSION) return;
+    for (;;) {
+      const done = this.#tx(() => {
+        // Re-read inside the write lock: two processes may open a fresh file at the same moment.
+        const v = num(this.#get('PRAGMA user_version')?.user_version) ?? 0;
+        if (v >= SCHEMA_VERSION) return true;
+        if (v === 0) this.#db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+        this.#db.exec(MIGRATIONS[v]);
+        this.#db.exec(`PRAGMA user_version = ${v + 1}`);
+        return false;
+      });
+      if (done) return;
+    }
+  }
+
+  #stmt(sql: string): StatementSync {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+
+  #get(sql: string, ...p: SQLInputValue[]): Row | undefined {
+    return this.#stmt(sql).get(...p) as Row | undefined;
+  }
+
+  #all(sql: string, ...p: SQLInputValue[]): Row[] {
+    return this.#stmt(sql).all(...p) as Row[];
+  }
+
+  #run(sql: string, ...p: SQLInputValue[]): { changes: number; lastInsertRowid: number } {
+    const r = this.#stmt(sql).run(...p);
+    return { changes: Number(r.changes), lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  /** One write transaction; BEGIN IMMEDIATE takes the write lock up front so it cannot deadlock on upgrade. */
+  #tx<T>(fn: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const r = fn();
+      this.#db.exec('COMMIT');
+      return r;
+    } catch (e) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  #guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw storeErrorFrom(e, this.path);
+    }
+  }
+
+  // ------------------------------------------------------------------ runs
+
+  createRun(r: NewRun): RunInfo {
+    return this.#guard(() => {
+      const { lastInsertRowid } = this.#run(
+        `INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+        r.rulesetId, json(r.ruleset), r.catalog, r.catalogKey, json(r.options), r.startedAt, process.pid, r.previousRunId ?? null,
+      );
+      return this.getRun(lastInsertRowid)!;
+    });
+  }
+
+  /** Marks an interrupted run as running in this process; refuses a run that is still running elsewhere. */
+  claimRun(id: number): RunInfo {
+    return this.#guard(() =>
+      this.#tx(() => {
+        const run = this.getRun(id);
+        if (!run) throw new StoreError('usage', this.path, `no run ${id} in ${this.path} (see odbadge history)`);
+        if (run.status === 'complete') throw new StoreError('usage', this.path, `run ${id} is already complete; nothing to resume`);
+        if (run.status === 'running') throw new StoreError('usage', this.path, `run ${id} is still running (process ${run.pid}); stop it first or wait`);
+        this.#run("UPDATE runs SET status = 'running', pid = ?, resumes = resumes + 1 WHERE id = ?", process.pid, id);
+        return this.getRun(id)!;
+      }));
+  }
+
+  getRun(id: number): RunInfo | undefined {
+    return this.#guard(() => {
+      const row = this.#get(`SELECT r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n FROM runs r WHERE id = ?`, id);
+      return row ? toRun(row) : undefined;
+    });
+  }
+
+  /** Every run, oldest first. */
+  listRuns(): RunInfo[] {
+    return this.#guard(() =>
+      this.#all(`SELECT r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n FROM runs r ORDER BY id`).map(toRun));
+  }
+
+  /** The newest run that can be resumed (interrupted, or killed), optionally of one catalogue. */
+  resumable(catalogKey?: string): RunInfo | undefined {
+    return this.listRuns().reverse().find((r) => r.status === 'interrupted' && (catalogKey === undefined || r.catalogKey === catalogKey));
+  }
+
+  /** The newest complete run before `beforeId` matching the filter. */
+  previousComplete(beforeId: number, by: { catalogKey?: string; rulesetId?: string }): RunInfo | undefined {
+    return this.#guard(() => {
+      const row = this.#get(
+        `SELECT id FROM runs WHERE id < ? AND status = 'complete' AND (? IS NULL OR catalog_key = ?) AND (? IS NULL OR ruleset_id = ?)
+         ORDER BY id DESC LIMIT 1`,
+        beforeId, by.catalogKey ?? null, by.catalogKey ?? null, by.rulesetId ?? null, by.rulesetId ?? null,
+      );
+      return row ? this.getRun(num(row.id)!) : undefined;
+    });
+  }
+
+  /** The newest complete runs, newest first. */
+  latestComplete(n: number): RunInfo[] {
+    return this.#guard(() => this.#all("SELECT id FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT ?", n).map((r) => this.getRun(num(r.id)!)!));
+  }
+
+  finishRun(id: number, f: FinishRun): void {
+    this.#guard(() =>
+      this.#tx(() => {
+        this.#run(
+          `UPDATE runs SET status = ?, finished_at = ?, pid = NULL, catalog_complete = ?, catalog_error = ?, catalog_findings = ?,
+           stats = ?, bytes = ?, wire_bytes = ? WHERE id = ?`,
+          f.status, f.finishedAt, f.catalogComplete ? 1 : 0, f.catalogError ?? null, f.catalogFindings, json(f.stats), f.bytes, f.wireBytes, id,
+        );
+        this.#run('DELETE FROM run_agencies WHERE run_id = ?', id);
+        for (const a of f.agencies) {
+          this.#run('INSERT INTO run_agencies (run_id, agency, datasets, score, detail) VALUES (?, ?, ?, ?, ?)', id, a.agency, a.datasets, a.score, json(a));
+        }
+      }));
+  }
+
+  // ------------------------------------------------------------------ datasets
+
+  /** Results already stored for a run, keyed by `datasetKey(idx, id)`. */
+  storedDatasets(runId: number): Map<string, DatasetResult> {
+    return this.#guard(() => new Map(
+      this.#all('SELECT idx, dataset_id, result FROM run_datasets WHERE run_id = ?', runId)
+        .map((r) => [datasetKey(num(r.idx)!, String(r.dataset_id)), parse<DatasetResult>(r.result)!]),
+    ));
+  }
+
+  /** Writes one dataset's result, verdicts and resource observations in one transaction; a second write is ignored. */
+  saveDataset(rec: DatasetRecord): void {
+    const d = rec.result;
+    this.#guard(() =>
+      this.#tx(() => {
+        const { changes } = this.#run(
+          `INSERT INTO run_datasets (run_id, idx, dataset_id, title, agency, badge, metadata_updated_at, content_changed, result)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          rec.runId, rec.idx, d.id, d.title, d.agency, d.badge, rec.metadataUpdatedAt ?? null,
+          rec.contentChanged === null ? null : rec.contentChanged ? 1 : 0, json(d),
+        );
+        if (!changes) return;
+        for (const [indicator, r] of Object.entries(d.indicators)) {
+          this.#run('INSERT INTO run_indicators (run_id, idx, dataset_id, indicator, verdict) VALUES (?, ?, ?, ?, ?)', rec.runId, rec.idx, d.id, indicator, r.verdict);
+        }
+        for (const r of rec.resources) {
+          this.#run(
+            'INSERT INTO run_resources (run_id, url, fetch, facts, content_hash, reused) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+            rec.runId, r.url, json(r.fetch), r.facts ? json(r.facts) : null, r.hash ?? null, r.reused ? 1 : 0,
+          );
+        }
+        if (rec.bytes) this.#run('UPDATE runs SET bytes = ?, wire_bytes = ? WHERE id = ?', rec.bytes.bytes, rec.bytes.wireBytes, rec.runId);
+      }));
+  }
+
+  /** Deletes a run's dataset rows whose key is not in `keep`; returns how many went. */
+  retainDatasets(runId: number, keep: ReadonlySet<string>): number {
+    return this.#guard(() =>
+      this.#tx(() => {
+        let n = 0;
+        for (const r of this.#all('SELECT idx, dataset_id FROM run_datasets WHERE run_id = ?', runId)) {
+          if (keep.has(datasetKey(num(r.idx)!, String(r.dataset_id)))) continue;
+          this.#run('DELETE FROM run_indicators WHERE run_id = ? AND idx = ? AND dataset_id = ?', runId, num(r.idx)!, String(r.dataset_id));
+          n += this.#run('DELETE FROM run_datasets WHERE run_id = ? AND idx = ? AND dataset_id = ?', runId, num(r.idx)!, String(r.dataset_id)).changes;
+        }
+        return n;
+      }));
+  }
+
+  /** The metadata update time a dataset had in a run (found = the dataset was in that run). */
+  datasetMetadata(runId: number, datasetId: string): { found: boolean; metadataUpdatedAt?: string } {
+    return this.#guard(() => {
+      const row = this.#get('SELECT metadata_updated_at AS m FROM run_datasets WHERE run_id = ? AND dataset_id = ? ORDER BY idx LIMIT 1', runId, datasetId);
+      return row ? { found: true, metadataUpdatedAt: str(row.m) } : { found: false };
+    });
+  }
+
+  /** A run's dataset results in catalogue order and its agency scores. */
+  runResults(runId: number): { datasets: DatasetResult[]; agencies: AgencyScore[] } {
+    return this.#guard(() => ({
+      datasets: this.#all('SELECT result FROM run_datasets WHERE run_id = ? ORDER BY idx, dataset_id', runId).map((r) => parse<DatasetResult>(r.result)!),
+      agencies: this.agencyScores(runId),
+    }));
+  }
+
+  agencyScores(runId: number): AgencyScore[] {
+    return this.#guard(() => this.#all('SELECT detail FROM run_agencies WHERE run_id = ? ORDER BY agency', runId).map((r) => parse<AgencyScore>(r.detail)!));
+  }
+
+  /** Per-run resource observations (how many were reused from history, bytes…). */
+  runResources(runId: number): StoredResource[] {
+    return this.#guard(() => this.#all('SELECT * FROM run_resources WHERE run_id = ? ORDER BY url', runId).map((r) => ({
+      url: String(r.url), fetch: parse<FetchOutcome>(r.fetch)!, facts: parse<ResourceFacts>(r.facts), hash: str(r.content_hash), reused: r.reused === 1,
+    })));
+  }
+
+  // ------------------------------------------------------------------ per-URL state
+
+  urlState(url: string): UrlState | undefined {
+    return this.#guard(() => {
+      const r = this.#get('SELECT * FROM url_state WHERE url = ?', url);
+      if (!r) return undefined;
+      return {
+        url, etag: str(r.etag), lastModified: str(r.last_modified), hash: str(r.content_hash), declaredFormat: str(r.declared_format) ?? '',
+        fetch: parse<FetchOutcome>(r.fetch), facts: parse<ResourceFacts>(r.facts), firstRun: num(r.first_run)!, seenRun: num(r.seen_run)!,
+        changedAt: str(r.changed_at), changedRun: num(r.changed_run),
+      };
+    });
+  }
+
+  /**
+   * Records what run `run` saw at a URL and says whether its content changed. Safe to repeat within a run (a
+   * resumed run re-fetches what its killed session fetched): a change is attributed to the run that first saw it.
+   */
+  observeUrl(run: { id: number; startedAt: string }, o: UrlObservation, checkedAt: string): UrlVerdict {
+    return this.#guard(() =>
+      this.#tx(() => {
+        const prev = this.urlState(o.url);
+        const fmt = o.declaredFormat ?? '';
+        if (!prev) {
+          this.#run(
+            `INSERT INTO url_state (url, etag, last_modified, content_hash, declared_format, fetch, facts, first_run, seen_run, checked_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            o.url, o.hash ? o.headers.etag ?? null : null, o.hash ? o.headers['last-modified'] ?? null : null, o.hash ?? null, fmt,
+            o.hash ? json(o.fetch) : null, o.hash && o.facts ? json(o.facts) : null, run.id, run.id, checkedAt,
+          );
+          return { changedThisRun: false, seenBefore: false };
+        }
+        const seenBefore = prev.firstRun < run.id && prev.hash !== undefined;
+        if (!o.hash) {
+          // Nothing received this time: keep what we knew of the content for the next audit.
+          this.#run('UPDATE url_state SET seen_run = ?, checked_at = ? WHERE url = ?', run.id, checkedAt, o.url);
+          return { changedAt: prev.changedAt, changedThisRun: prev.changedRun === run.id, seenBefore };
+        }
+        const changed = prev.hash !== undefined && prev.hash !== o.hash;
+        const changedAt = changed ? run.startedAt : prev.changedAt;
+        const changedRun = changed ? run.id : prev.changedRun;
+        this.#run(
+          `UPDATE url_state SET etag = ?, last_modified = ?, content_hash = ?, declared_format = ?, fetch = ?, facts = ?, seen_run = ?,
+           changed_at = ?, changed_run = ?, checked_at = ? WHERE url = ?`,
+          o.headers.etag ?? (changed ? null : prev.etag ?? null), o.headers['last-modified'] ?? (changed ? null : prev.lastModified ?? null),
+          o.hash, fmt, json(o.fetch), o.facts ? json(o.facts) : null, run.id, changedAt ?? null, changedRun ?? null, checkedAt, o.url,
+        );
+        return { changedAt, changedThisRun: changedRun === run.id, seenBefore };
+      }));
+  }
+
+  // ------------------------------------------------------------------ retention
+
+  /** Deletes all but the `keep` newest runs (never a live one) and the URL state no kept run refers to. */
+  prune(keep: number): { deletedRuns: number[]; urlsDropped: number } {
+    return this.#guard(() =>
+      this.#tx(() => {
+        const runs = this.#all('SELECT id, status, pid FROM runs ORDER BY id DESC').map((r) => ({ id: num(r.id)!, status: String(r.status), pid: num(r.pid) }));
+        const doomed = runs.slice(keep).filter((r) => !(r.status === 'running' && r.pid !== undefined && processAlive(r.pid))).map((r) => r.id);
+        for (const id of doomed) {
+          this.#run('DELETE FROM run_indicators WHERE run_id = ?', id);
+          this.#run('DELETE FROM run_datasets WHERE run_id = ?', id);
+          this.#run('DELETE FROM run_resources WHERE run_id = ?', id);
+          this.#run('DELETE FROM run_agencies WHERE run_id = ?', id);
+          this.#run('DELETE FROM runs WHERE id = ?', id);
+        }
+        const { changes } = this.#run('DELETE FROM url_state WHERE seen_run NOT IN (SELECT id FROM runs)');
+        return { deletedRuns: doomed.sort((a, b) => a - b), urlsDropped: changes };
+      }));
+  }
+
+  /** `ok`, or SQLite's list of problems. */
+  integrityCheck(): string {
+    return this.#guard(() => this.#all('PRAGMA integrity_check').map((r) => String(Object.values(r)[0])).join('; '));
+  }
+}
+
+export function datasetKey(idx: number, id: string): string {
+  return `${idx}\u0000${id}`;
+}
+
+function toRun(r: Row): RunInfo {
+  const storedStatus = String(r.status) as RunStatus;
+  const pid = num(r.pid);
+  const status: RunStatus = storedStatus === 'running' && (pid === undefined || !processAlive(pid)) ? 'interrupted' : storedStatus;
+  return {
+    id: num(r.id)!,
+    rulesetId: String(r.ruleset_id),
+    ruleset: parse(r.ruleset),
+    catalog: String(r.catalog),
+    catalogKey: String(r.catalog_key),
+    options: parse<Record<string, unknown>>(r.options) ?? {},
+    startedAt: String(r.started_at),
+    ...(str(r.finished_at) ? { finishedAt: str(r.finished_at) } : {}),
+    storedStatus,
+    status,
+    ...(pid !== undefined ? { pid } : {}),
+    ...(num(r.previous_run_id) !== undefined ? { previousRunId: num(r.previous_run_id) } : {}),
+    ...(r.catalog_complete === null || r.catalog_complete === undefined ? {} : { catalogComplete: num(r.catalog_complete) === 1 }),
+    ...(str(r.catalog_error) ? { catalogError: str(r.catalog_error) } : {}),
+    catalogFindings: num(r.catalog_findings) ?? 0,
+    resumes: num(r.resumes) ?? 0,
+    ...(parse(r.stats) ? { stats: parse<Record<string, number>>(r.stats) } : {}),
+    bytes: num(r.bytes) ?? 0,
+    wireBytes: num(r.wire_bytes) ?? 0,
+    datasets: num(r.n) ?? 0,
+  };
+}

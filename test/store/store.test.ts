@@ -1,0 +1,164 @@
+// The history store file: created with our schema, refuses foreign / corrupted / newer files with a clear error
+// (exit 3 from the CLI, never a crash), and prune keeps it consistent.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgencyScore, DatasetResult } from '../../src/model.ts';
+import { StoreError } from '../../src/store/errors.ts';
+import { defaultDbPath } from '../../src/store/paths.ts';
+import { APPLICATION_ID, SCHEMA_VERSION } from '../../src/store/schema.ts';
+import { Store } from '../../src/store/store.ts';
+
+const execP = promisify(execFile);
+const CLI = resolve(__dirname, '../../src/cli/main.ts');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'odbadge-store-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function odbadge(args: string[]) {
+  try {
+    const { stdout, stderr } = await execP(process.execPath, [CLI, ...args], { timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const dataset = (id: string, agency: string, badge: string): DatasetResult => ({
+  id, title: `資料集 ${id}`, agency, badge, officialBadge: null, whitelisted: false, bonus: false,
+  indicators: { 'link-valid': { verdict: badge === 'none' ? 'fail' : 'pass', evidence: 'HTTP 200' } }, findings: [], resources: [],
+});
+const agency = (name: string, score: number): AgencyScore => ({ agency: name, datasets: 1, badges: {}, bonusDatasets: 0, bonus: 0, score });
+
+/** A run with one dataset per agency, written the way runAudit writes it. */
+function addRun(s: Store, badge: string, score: number) {
+  const run = s.createRun({ rulesetId: 'tw-ndc-2017', ruleset: { tiers: [{ id: 'bronze' }, { id: 'silver' }, { id: 'gold' }] }, catalog: 'c.csv', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
+  const fetch = { url: 'http://x/a', finalUrl: 'http://x/a', kind: 'ok' as const, transient: false, redirects: [], headers: {}, truncated: false, bytes: 3, attempts: 1, elapsedMs: 1 };
+  s.observeUrl(run, { url: `http://x/${run.id}`, fetch, hash: `h${run.id}`, headers: {} }, run.startedAt);
+  s.saveDataset({ runId: run.id, idx: 0, result: dataset('d1', '甲', badge), contentChanged: null, resources: [{ url: `http://x/${run.id}`, fetch, reused: false }] });
+  s.finishRun(run.id, { status: 'complete', finishedAt: new Date().toISOString(), catalogComplete: true, catalogFindings: 0, stats: {}, bytes: 3, wireBytes: 3, agencies: [agency('甲', score)] });
+  return run.id;
+}
+
+describe('store file', () => {
+  it('defaults under $ODBADGE_HOME, else $XDG_DATA_HOME/odbadge, else ~/.local/share/odbadge', () => {
+    expect(defaultDbPath({ ODBADGE_HOME: '/srv/odb' })).toBe('/srv/odb/odbadge.db');
+    expect(defaultDbPath({ XDG_DATA_HOME: '/data' })).toBe('/data/odbadge/odbadge.db');
+    expect(defaultDbPath({})).toMatch(/\.local\/share\/odbadge\/odbadge\.db$/);
+  });
+
+  it('is created in WAL mode with our application id and schema version; reopening keeps the runs', () => {
+    const path = join(dir, 'sub', 'new.db');
+    const s = Store.open(path);
+    addRun(s, 'gold', 100);
+    s.close();
+    const raw = new DatabaseSync(path);
+    expect(raw.prepare('PRAGMA application_id').get()).toEqual({ application_id: APPLICATION_ID });
+    expect(raw.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
+    expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    raw.close();
+    const again = Store.open(path);
+    expect(again.listRuns().map((r) => r.status)).toEqual(['complete']);
+    again.close();
+  });
+
+  const cases: [string, () => Promise<string>, RegExp, string][] = [
+    ['a text file', async () => {
+      const p = join(dir, 'text.db');
+      await writeFile(p, 'this is not a database\n'.repeat(100));
+      return p;
+    }, /not an odbadge history store \(not an SQLite database\)/, 'not-sqlite'],
+    ['another program\'s SQLite database', async () => {
+      const p = join(dir, 'foreign.db');
+      const d = new DatabaseSync(p);
+      d.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
+      d.close();
+      return p;
+    }, /an SQLite database but not an odbadge history store/, 'foreign'],
+    ['a store written by a newer odbadge', async () => {
+      const p = join(dir, 'newer.db');
+      Store.open(p).close();
+      const d = new DatabaseSync(p);
+      d.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+      d.close();
+      return p;
+    }, /newer than this odbadge understands/, 'newer-schema'],
+    ['a corrupted store', async () => {
+      const p = join(dir, 'corrupt.db');
+      const s = Store.open(p);
+      for (let i = 0; i < 20; i++) addRun(s, 'gold', 100);
+      s.close();
+      const d = new DatabaseSync(p);
+      d.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      d.close();
+      const b = await readFile(p);
+      for (let i = 4096; i < b.length; i++) b[i] = (i * 7) & 0xff; // every page after the header page
+      await writeFile(p, b);
+      return p;
+    }, /is corrupted/, 'corrupt'],
+  ];
+
+  for (const [name, make, message, kind] of cases) {
+    it(`${name}: a clear StoreError, and exit 3 from history, diff, prune and audit`, async () => {
+      const p = await make();
+      let err: unknown;
+      try {
+        Store.open(p).close();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).kind).toBe(kind);
+      expect((err as Error).message).toMatch(message);
+      for (const args of [['history'], ['diff'], ['prune', '--keep', '1'], ['audit', '--catalog', 'nothing.csv', '--out', join(dir, 'o')]]) {
+        const r = await odbadge([...args, '--db', p]);
+        expect(r.code, `${args[0]}: ${r.stderr}`).toBe(3);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/internal error|at .*\.ts:\d+/);
+      }
+    });
+  }
+
+  it('history and diff on a store that does not exist: exit 3, no file created', async () => {
+    const p = join(dir, 'absent.db');
+    const r = await odbadge(['history', '--db', p]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/no history store at/);
+  });
+});
+
+describe('prune', () => {
+  it('keeps the newest runs in one transaction; history and diff still work; integrity_check ok', async () => {
+    const path = join(dir, 'prune.db');
+    const s = Store.open(path);
+    const ids = [addRun(s, 'none', 30), addRun(s, 'bronze', 30), addRun(s, 'silver', 60), addRun(s, 'gold', 100)];
+    expect(s.prune(2)).toEqual({ deletedRuns: ids.slice(0, 2), urlsDropped: 2 });
+    expect(s.listRuns().map((r) => r.id)).toEqual(ids.slice(2));
+    expect(s.runResults(ids[0]).datasets).toEqual([]);
+    expect(s.urlState(`http://x/${ids[0]}`)).toBeUndefined();
+    expect(s.urlState(`http://x/${ids[3]}`)?.hash).toBe(`h${ids[3]}`);
+    expect(s.integrityCheck()).toBe('ok');
+    s.close();
+    const h = await odbadge(['history', '--db', path, '--json']);
+    expect(JSON.parse(h.stdout).runs.map((r: { id: number }) => r.id)).toEqual(ids.slice(2));
+    const d = await odbadge(['diff', '--db', path, '--json']);
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.stdout).rose).toEqual([expect.objectContaining({ id: 'd1', from: 'silver', to: 'gold' })]);
+    const p = await odbadge(['prune', '--keep', '5', '--db', path]);
+    expect(p.stdout).toMatch(/Nothing to prune/);
+    const raw = new DatabaseSync(path);
+    expect(raw.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    expect(raw.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    raw.close();
+  });
+});
