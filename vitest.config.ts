@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Tests must never write the user's real history store (~/.local/share/odbadge): give them a scratch home.
+const ODBADGE_HOME = process.env.ODBADGE_TEST_HOME ?? mkdtempSync(join(tmpdir(), 'odbadge-test-home-'));
 
 export default defineConfig({
   test: {
@@ -8,5 +14,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // 2-core CI machines: keep parallelism modest so loopback servers do not starve each other.
     maxWorkers: 2,
+    env: { ODBADGE_HOME },
   },
 });

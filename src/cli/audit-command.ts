@@ -10,6 +10,9 @@ import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from '../score/
 import { catalogKeyOf } from '../store/audit-history.ts';
 import { StoreError } from '../store/errors.ts';
 import type { RunInfo, Store } from '../store/store.ts';
+import { emptyHistory } from '../report/html/history.ts';
+import { storeHistory } from '../store/run-history.ts';
+import { loadUsage, writeReports } from './report-command.ts';
 import { openStoreForCli, resumeHint } from './store-cli.ts';
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
@@ -160,8 +163,12 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
       return EXIT.input;
     }
     const md = await writeOutputs(results, rs, out);
+    // The dashboard and the spreadsheet/mail reports come with every audit; the trend reads earlier runs of the
+    // same ruleset from the history store.
+    const history = store && results.run ? storeHistory(store, { beforeRunId: results.run.id, rulesetId: rs.id }) : emptyHistory;
+    await writeReports(results, out, { ruleset: rs, history, usage: loadUsage() });
     if (!o.quiet) process.stdout.write(md);
-    process.stderr.write(`Wrote ${join(out, 'results.json')}, summary.csv and summary.md (${results.datasets.length} datasets).\n`);
+    process.stderr.write(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
     if (results.run) {
       const s = results.stats;
       process.stderr.write(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);

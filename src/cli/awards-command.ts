@@ -1,5 +1,9 @@
 // `odbadge awards`: the 資料開放金質獎 award tables of a run — 金質獎 by group, 品質進步獎 against a previous run,
 // 人氣獎 from usage counts, and the 應用獎 public-vote scale. Prints Markdown (or JSON) and writes awards.json/.md.
+import { existsSync } from 'node:fs';
+import { defaultDbPath } from '../store/paths.ts';
+import { Store } from '../store/store.ts';
+import { storedAuditResult } from '../store/run-history.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -22,6 +26,7 @@ interface AwardsCliOptions {
   localPattern?: string;
   entries?: number;
   previousWinners?: string;
+  db?: string;
 }
 
 function regex(v: string): string {
@@ -33,6 +38,21 @@ function regex(v: string): string {
   }
 }
 
+/** The run before this one (same ruleset and catalogue) from the history store, when the results came from a stored run. */
+function previousFromStore(current: AuditResult, db: string | undefined): AuditResult | undefined {
+  const runId = current.run?.id;
+  const path = db ?? defaultDbPath();
+  if (!runId || (!db && !existsSync(path))) return undefined;
+  const store = Store.open(path, { create: false });
+  try {
+    const run = store.getRun(runId);
+    const prev = store.previousComplete(runId, { rulesetId: current.ruleset.id, catalogKey: run?.catalogKey });
+    return prev ? storedAuditResult(store, prev.id) : undefined;
+  } finally {
+    store.close();
+  }
+}
+
 export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
   let current: AuditResult;
   let previous: AuditResult | undefined;
@@ -40,7 +60,7 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
   let previousWinners: string[][] | undefined;
   try {
     current = await readResultsFile(o.results);
-    previous = o.previous ? await readResultsFile(o.previous) : undefined;
+    previous = o.previous ? await readResultsFile(o.previous) : previousFromStore(current, o.db);
     usage = loadUsage(o.usage);
     if (o.previousWinners) {
       const { readFile } = await import('node:fs/promises');
@@ -49,6 +69,7 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
       previousWinners = json;
     }
   } catch (e) {
+    // A StoreError (foreign or corrupt store) is as much an unreadable input as a bad results file.
     process.stderr.write(`odbadge: ${(e as Error).message}\n`);
     return EXIT.input;
   }
@@ -73,7 +94,8 @@ export const registerAwards: RegisterCommand = (program, setExit) => {
     .command('awards')
     .description('資料開放金質獎 award tables: 金質獎 by group, 品質進步獎, 人氣獎, 應用獎 public-vote scale')
     .requiredOption('--results <file>', 'results.json of the run being judged')
-    .option('--previous <file>', 'results.json of the previous assessment (for 品質進步獎)')
+    .option('--previous <file>', 'results.json of the previous assessment (for 品質進步獎; default: the previous complete run of the same ruleset in the history store)')
+    .option('--db <file>', 'history store to read the previous run from (default: see odbadge history)')
     .option('--threshold <n>', '第一組 from this many datasets (set yearly by NDC; default 100)', positiveInt)
     .option('--json', 'print JSON instead of Markdown')
     .option('--out <dir>', 'where to write awards.json and awards.md (default: beside --results)')

@@ -1,12 +1,16 @@
 // 品質進步獎 computed from stored runs: a run's agency scores against the previous complete run of the same ruleset.
-import { improvementAward, type ImprovementResult } from '../score/improvement-award.ts';
+// The rule itself is src/score/awards.ts's improvementAward, shared with `odbadge awards`.
+import { awardConfig, improvementAward, type ImprovementEntry } from '../score/awards.ts';
 import { StoreError } from './errors.ts';
 import type { Store } from './store.ts';
 
-export interface StoredImprovement extends ImprovementResult {
+export interface StoredImprovement {
   runId: number;
   /** Undefined when there is no earlier complete run of the ruleset (then nobody can win). */
   previousRunId?: number;
+  winners: ImprovementEntry[];
+  excludedPrizeWinners: ImprovementEntry[];
+  newAgencies: string[];
 }
 
 export function improvementFromStore(store: Store, runId: number, groupPrizeWinners: ReadonlySet<string>, minGain = 5): StoredImprovement {
@@ -15,5 +19,6 @@ export function improvementFromStore(store: Store, runId: number, groupPrizeWinn
   const prev = store.previousComplete(runId, { rulesetId: run.rulesetId });
   const current = store.agencyScores(runId);
   if (!prev) return { runId, winners: [], excludedPrizeWinners: [], newAgencies: current.map((a) => a.agency) };
-  return { runId, previousRunId: prev.id, ...improvementAward(current, store.agencyScores(prev.id), { groupPrizeWinners, minGain }) };
+  const r = improvementAward(current, store.agencyScores(prev.id), new Set(groupPrizeWinners), awardConfig({ improvementMinGain: minGain }));
+  return { runId, previousRunId: prev.id, winners: r.winners, excludedPrizeWinners: r.excluded, newAgencies: r.newAgencies };
 }

@@ -21,6 +21,7 @@ async function odbadge(args: string[]) {
 }
 
 let portal: Awaited<ReturnType<typeof startFixturePortal>>;
+let goneComesBack = false;
 let dir: string;
 
 beforeAll(async () => {
@@ -31,7 +32,10 @@ beforeAll(async () => {
       { id: 'a2', title: '壞連結', agency: '甲機關', fields: '村名、人口', resources: [{ path: '/gone.csv', format: 'CSV' }] },
       { id: 'b1', title: '乙的資料', agency: '乙機關', fields: '村名、人口', resources: [{ path: '/good.csv', format: 'CSV' }] },
     ],
-    { '/good.csv': (_q, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end('村名,人口\n大安里,1200\n') },
+    {
+      '/good.csv': (_q, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end('村名,人口\n大安里,1200\n'),
+      '/gone.csv': (_q, res) => (goneComesBack ? res.writeHead(200, { 'content-type': 'text/csv' }).end('村名,人口\n中正里,980\n') : res.writeHead(404).end()),
+    },
   );
 });
 afterAll(() => portal?.close());
@@ -84,6 +88,31 @@ describe('odbadge audit', () => {
     const r = await odbadge(['audit', '--catalog', portal.exportUrl, '--out', dir, '--ruleset', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ruleset/);
+  });
+});
+
+describe('every audit writes the dashboard; awards read the previous run from history', () => {
+  it('index.html beside results.json, and 品質進步獎 from the store without --previous', async () => {
+    const db = join(dir, 'history.db');
+    const out1 = join(dir, 'h1');
+    const out2 = join(dir, 'h2');
+    goneComesBack = false;
+    expect((await odbadge(['audit', '--catalog', portal.exportUrl, '--out', out1, '--allow-private-network', '--db', db, '--quiet'])).code).toBe(0);
+    goneComesBack = true;
+    try {
+      expect((await odbadge(['audit', '--catalog', portal.exportUrl, '--out', out2, '--allow-private-network', '--db', db, '--quiet'])).code).toBe(0);
+    } finally {
+      goneComesBack = false;
+    }
+    const html = await readFile(join(out2, 'index.html'), 'utf8');
+    expect(html).toContain('甲機關');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    const awards = await odbadge(['awards', '--results', join(out2, 'results.json'), '--db', db, '--json']);
+    expect(awards.code).toBe(0);
+    const tables = JSON.parse(awards.stdout);
+    // 甲機關 rose from 50 to 100; it is also the top of its group, so the prize-winner exclusion applies.
+    const all = [...tables.improvement.winners, ...tables.improvement.excluded];
+    expect(all.map((w: { agency: string; gain: number }) => [w.agency, w.gain])).toEqual([['甲機關', 50]]);
   });
 });
 
