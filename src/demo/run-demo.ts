@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runAudit } from '../audit.ts';
 import { writeOutputs } from '../cli/audit-command.ts';
 import { startProgress } from '../cli/progress.ts';
+import { loadUsage, writeReports } from '../cli/report-command.ts';
 import { loadRuleset, REPO_ROOT } from '../score/ruleset.ts';
 import { buildDemoPortal } from './portal.ts';
 import { startDemoServer } from './server.ts';
@@ -26,6 +27,7 @@ export async function runDemo(opts: { out?: string; quiet?: boolean } = {}) {
     });
     progress.done();
     const md = await writeOutputs(results, rs, out);
+    await writeReports(results, out, { ruleset: rs, usage: loadUsage() });
     const truth = new Map(portal.datasets.map((d) => [String(d.id), d.expectedBadge]));
     const agree = results.datasets.filter((d) => truth.get(d.id) === d.badge).length;
     return { results, md, out, agreement: { agree, total: results.datasets.length } };
@@ -41,7 +43,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     ({ md, out, results, agreement }) => {
       process.stdout.write(md);
       process.stdout.write(`\nDemo ground truth: odbadge's badge agrees on ${agreement.agree} of ${agreement.total} datasets.\n`);
-      process.stdout.write(`Wrote ${out}/results.json, summary.csv, summary.md — ${results.datasets.length} datasets in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+      process.stdout.write(`Wrote ${out}/results.json, summary.csv, summary.md, index.html (the dashboard) — ${results.datasets.length} datasets in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     },
     (e) => {
       process.stderr.write(`demo failed: ${(e as Error)?.stack ?? e}\n`);

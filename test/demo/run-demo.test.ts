@@ -16,6 +16,7 @@ describe('npm run demo', () => {
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
     expect(validateResults(results)).toEqual([]);
     expect(results.datasets).toHaveLength(562);
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('勞動部勞工保險局');
     expect(agreement.total).toBe(562);
     // Every planted failure is deterministic; only a loaded machine turning a pass into a time-out could differ.
     expect(agreement.agree).toBeGreaterThanOrEqual(560);
