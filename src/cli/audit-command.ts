@@ -1,6 +1,8 @@
 // `odbadge audit`: read a catalogue, fetch and inspect every resource, write results.json, summary.csv and
 // summary.md to --out, and print the Markdown summary.
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
 import { redactCatalog, runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
 import { resultsJson, validateResults } from '../report/results-json.ts';
@@ -146,14 +148,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
       onProgress: progress.update,
       ...(store ? { store, runOptions: { out }, incremental: o.incremental !== false } : {}),
       ...(plan ? { resumeRunId: plan.run.id } : {}),
-      fetch: {
-        ...plan?.fetch,
-        ...(o.concurrency ? { concurrency: o.concurrency } : {}),
-        ...(o.perHost ? { perHost: o.perHost } : {}),
-        ...(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
-        ...(o.timeout ? { totalTimeoutMs: o.timeout } : {}),
-        ...(o.maxBytes ? { maxBytes: o.maxBytes } : {}),
-      },
+      fetch: { ...plan?.fetch, ...fetchOptionsFrom(o) },
       ...auditOverrides,
     });
     progress.done();
@@ -193,12 +188,9 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
   }
 }
 
-export const registerAudit: RegisterCommand = (program, setExit) => {
-  program
-    .command('audit')
-    .description('audit a data.gov.tw catalogue export: every dataset\'s badge with evidence, every agency\'s score')
-    .option('--catalog <url|file>', 'data.gov.tw bulk export (URL or local CSV file); required unless --resume')
-    .option('--out <dir>', 'directory for results.json, summary.csv and summary.md; required unless --resume')
+/** The options every auditing command (audit, ci) shares. */
+export function addAuditOptions(cmd: Command): Command {
+  return cmd
     .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
     .option('--agency <name>', 'only this agency (exact name; a trailing * matches by prefix, e.g. "勞動部*")')
     .option('--concurrency <n>', 'downloads in flight at once (default 32)', positiveInt)
@@ -206,7 +198,26 @@ export const registerAudit: RegisterCommand = (program, setExit) => {
     .option('--allow-private-network', 'allow resource URLs on private, loopback and link-local addresses (tests, on-premises portals)')
     .option('--enrich [apiBase]', 'read per-resource metadata from the data.gov.tw API v2 (base URL; default: the catalogue URL\'s origin)')
     .option('--timeout <ms>', 'total time allowed per download attempt in ms (default 300000)', positiveInt)
-    .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
+    .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt);
+}
+
+/** Fetcher options from the shared audit options: only what the user set, so the fetcher's defaults stand. */
+export function fetchOptionsFrom(o: Pick<AuditCliOptions, 'concurrency' | 'perHost' | 'allowPrivateNetwork' | 'timeout' | 'maxBytes'>): Partial<FetchOptions> {
+  return {
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    ...(o.perHost ? { perHost: o.perHost } : {}),
+    ...(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+    ...(o.timeout ? { totalTimeoutMs: o.timeout } : {}),
+    ...(o.maxBytes ? { maxBytes: o.maxBytes } : {}),
+  };
+}
+
+export const registerAudit: RegisterCommand = (program, setExit) => {
+  addAuditOptions(program
+    .command('audit')
+    .description('audit a data.gov.tw catalogue export: every dataset\'s badge with evidence, every agency\'s score')
+    .option('--catalog <url|file>', 'data.gov.tw bulk export (URL or local CSV file); required unless --resume')
+    .option('--out <dir>', 'directory for results.json, summary.csv and summary.md; required unless --resume'))
     .option('--quiet', 'no progress and no summary on stdout')
     .option('--db <file>', 'history store (default $ODBADGE_HOME/odbadge.db, else $XDG_DATA_HOME/odbadge/odbadge.db, else ~/.local/share/odbadge/odbadge.db)')
     .option('--no-store', 'record nothing in the history store (and download everything)')

@@ -8,8 +8,8 @@ import { runAudit } from '../audit.ts';
 import { ciCheck, junitXml } from '../report/junit.ts';
 import { ciMarkdown } from '../report/markdown-report.ts';
 import { loadRuleset } from '../score/ruleset.ts';
-import { enrichBase, writeOutputs, type AuditCliOptions } from './audit-command.ts';
-import { positiveInt, type RegisterCommand } from './command.ts';
+import { addAuditOptions, enrichBase, fetchOptionsFrom, writeOutputs, type AuditCliOptions } from './audit-command.ts';
+import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadUsage, writeReports } from './report-command.ts';
 
@@ -46,13 +46,7 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
     ruleset: rs,
     agency: o.agency,
     enrichApiBase: enrichBase(o.enrich, o.catalog),
-    fetch: {
-      ...(o.concurrency ? { concurrency: o.concurrency } : {}),
-      ...(o.perHost ? { perHost: o.perHost } : {}),
-      ...(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
-      ...(o.timeout ? { totalTimeoutMs: o.timeout } : {}),
-      ...(o.maxBytes ? { maxBytes: o.maxBytes } : {}),
-    },
+    fetch: fetchOptionsFrom(o),
   });
   if (results.datasets.length === 0 && results.catalog.error) {
     process.stderr.write(`odbadge: cannot read the catalogue ${o.catalog}: ${results.catalog.error}\n`);
@@ -75,23 +69,15 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
 }
 
 export const registerCi: RegisterCommand = (program, setExit) => {
-  program
+  const cmd = program
     .command('ci')
     .description('audit and pass/fail a pipeline: exit 1 below the thresholds, JUnit XML and a Markdown summary')
-    .requiredOption('--catalog <url|file>', 'data.gov.tw bulk export (URL or local CSV file)')
+    .requiredOption('--catalog <source>', 'a data.gov.tw export (URL or file), ckan:<base>, or a local catalogue')
     .option('--min-badge <tier>', 'every dataset must hold at least this badge (default: the lowest tier; "none" to disable)')
     .option('--min-score <score>', 'every agency must score at least this', score)
     .option('--junit <file>', 'write JUnit XML here')
     .option('--markdown <file>', 'write the Markdown summary (for a PR comment) here')
     .option('--out <dir>', 'also write results.json, the dashboard and the CSV/Markdown reports here')
-    .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
-    .option('--agency <name>', 'only this agency (exact name; a trailing * matches by prefix)')
-    .option('--concurrency <n>', 'downloads in flight at once (default 32)', positiveInt)
-    .option('--per-host <n>', 'downloads in flight per host (default 4)', positiveInt)
-    .option('--allow-private-network', 'allow resource URLs on private, loopback and link-local addresses')
-    .option('--enrich [apiBase]', 'read per-resource metadata from the data.gov.tw API v2')
-    .option('--timeout <ms>', 'total time allowed per download (default 60000)', positiveInt)
-    .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
-    .option('--quiet', 'no summary on stdout')
-    .action(async (o) => setExit(await ciCommand(o)));
+    .option('--quiet', 'no summary on stdout');
+  addAuditOptions(cmd).action(async (o) => setExit(await ciCommand(o)));
 };
