@@ -5,11 +5,12 @@ import { readCatalog } from './catalog/index.ts';
 import { Fetcher, type FetchOptions } from './fetch/index.ts';
 import { inspectResource } from './inspect/index.ts';
 import { validateOpenApi } from './inspect/openapi.ts';
-import type { AgencyScore, Dataset, DatasetResult, FetchOutcome, Finding, ResourceFacts } from './model.ts';
+import type { AgencyScore, Dataset, DatasetResult, FetchOutcome, Finding, IndicatorResult, ResourceFacts } from './model.ts';
+import { RULES } from './rules/index.ts';
 import type { OasCheck, ResourceEvidence } from './rules/rule.ts';
 import { scoreAgencies } from './score/agency-score.ts';
-import { evaluateDataset } from './score/evaluate.ts';
-import { loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
+import { badgeOf, evaluateDataset } from './score/evaluate.ts';
+import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
 import { AuditHistory, catalogKeyOf, sha256, type Observed } from './store/audit-history.ts';
 import { StoreError } from './store/errors.ts';
 import type { Store } from './store/store.ts';
@@ -84,6 +85,70 @@ function recordableFetchOptions(f: Partial<FetchOptions> | undefined): Record<st
   return Object.fromEntries(Object.entries(f ?? {}).filter(([, v]) => v !== undefined && typeof v !== 'function'));
 }
 
+/**
+ * Recent outcomes by key, oldest evicted first. Shared URLs are mostly adjacent in a catalogue, so a bounded
+ * window of recent ones keeps the dedupe without holding every outcome of a 150,000-resource audit until the end.
+ */
+class Lru<V> {
+  readonly #map = new Map<string, V>();
+  readonly #capacity: number;
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+  get(key: string): V | undefined {
+    const v = this.#map.get(key);
+    if (v !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, v);
+    if (this.#map.size > this.#capacity) this.#map.delete(this.#map.keys().next().value!);
+  }
+}
+
+/** Window sizes: every fetch slot busy across many hosts, yet a huge catalogue is never held at once. */
+export function auditWindow(concurrency: number): { minDatasets: number; maxResources: number } {
+  const minDatasets = Math.max(8, concurrency * 2);
+  return { minDatasets, maxResources: Math.max(minDatasets, concurrency * 8) };
+}
+
+/**
+ * The result of a dataset odbadge itself failed on: its resource indicators are `unsure` (we do not know), never
+ * "the catalogue lists no resource", and the internal-error finding says why.
+ */
+export function failedDatasetResult(d: Dataset, rs: Ruleset, now: Date, message: string): DatasetResult {
+  const evidence = `odbadge failed on this dataset: ${message}`;
+  const unsure = (): IndicatorResult => ({ verdict: 'unsure', evidence });
+  let base: DatasetResult | undefined;
+  try {
+    base = evaluateDataset({ dataset: d, resources: [], oas: [] }, rs, now);
+  } catch {
+    // A dataset rule failed as well: every indicator is unknown.
+  }
+  const indicators: Record<string, IndicatorResult> = {};
+  for (const id of indicatorIds(rs)) {
+    const rule = RULES.get(id);
+    indicators[id] = rule?.scope === 'dataset' && base?.indicators[id] ? base.indicators[id] : unsure();
+  }
+  return {
+    id: d.id, title: d.title, agency: d.agency,
+    ...(d.publishedAt ? { publishedAt: d.publishedAt } : {}),
+    ...(d.usage ? { usage: d.usage } : {}),
+    formats: d.resources.map((r) => r.declared.format ?? ''),
+    badge: badgeOf(indicators, rs, d.whitelisted),
+    officialBadge: d.officialBadge ?? null,
+    whitelisted: d.whitelisted,
+    bonus: !!rs.bonus && indicators[rs.bonus.indicator]?.verdict === 'pass',
+    indicators,
+    findings: [...d.findings],
+    resources: [],
+  };
+}
+
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   if (opts.resumeRunId !== undefined && !opts.store) throw new Error('resumeRunId needs a store');
   let rs = opts.ruleset ?? loadRuleset();
@@ -106,44 +171,62 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const now = opts.now ?? (runStart ? () => runStart : () => new Date());
   const startedAt = history?.run.startedAt ?? new Date().toISOString();
   const fetcher = new Fetcher(opts.fetch);
-  const byUrl = new Map<string, Promise<Fetched>>();
-  const oasByUrl = new Map<string, Promise<OasCheck>>();
+  const { minDatasets, maxResources } = auditWindow(opts.fetch?.concurrency ?? 32);
+  // In flight or recently done, per distinct URL: a bounded dedupe (see Lru). Further back, with a store, the
+  // store's per-URL state of this run stands in; without one, a URL listed again far apart is fetched again.
+  const byUrl = new Lru<Promise<Fetched>>(Math.max(1024, maxResources * 4));
+  const oasByUrl = new Lru<Promise<OasCheck>>(256);
+  /** Distinct URLs asked for in this session: for stats.distinctUrls and to know when the store holds this run's state. */
+  const sessionUrls = new Set<string>();
   const results: DatasetResult[] = [];
   const progress: AuditProgress = { datasetsDone: 0, datasetsSeen: 0, resourcesDone: 0, failures: 0, catalogDone: false };
   let catalogFindings = 0;
   let catalogError: string | undefined;
   let resourceCount = 0;
 
+  /** What this run already recorded for `url` (evicted from the LRU), when it holds a body's facts. */
+  const recordedThisRun = (url: string, declaredFormat: string | undefined): Fetched | undefined => {
+    if (!history || !sessionUrls.has(url)) return undefined;
+    const s = history.store.urlState(url);
+    if (!s || s.seenRun !== history.run.id || !s.hash || !s.fetch || !s.facts || s.declaredFormat !== (declaredFormat ?? '')) return undefined;
+    const verdict = { ...(s.changedAt ? { changedAt: s.changedAt } : {}), changedThisRun: s.changedRun === history.run.id, seenBefore: s.firstRun < history.run.id };
+    return { fetch: s.fetch, facts: s.facts, hash: s.hash, reused: true, verdict };
+  };
+
+  const observe = async (url: string, declaredFormat: string | undefined): Promise<Fetched> => {
+    const prior = history?.prior(url, declaredFormat);
+    const headers = history?.conditionalHeaders(prior);
+    const f = await fetcher.fetch(url, headers ? { headers } : {});
+    let out: Fetched;
+    if (prior && headers && f.status === 304) {
+      out = history!.reuseNotModified(prior, f);
+    } else {
+      let facts: ResourceFacts | undefined;
+      let hash: string | undefined;
+      let reused = false;
+      if (f.kind === 'ok' || f.kind === 'too-large') {
+        const body = f.body ?? new Uint8Array(0);
+        if (history) {
+          hash = sha256(body);
+          facts = history.reuseSameContent(prior, f, hash);
+          reused = !!facts;
+        }
+        facts ??= await inspectResource({ body, contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated });
+      }
+      out = { fetch: withoutBody(f), facts, hash, reused };
+    }
+    if (history) out.verdict = history.record(url, out, declaredFormat, f.headers);
+    progress.resourcesDone++;
+    if (out.fetch.kind !== 'ok') progress.failures++;
+    return out;
+  };
+
   const fetchAndInspect = (url: string, declaredFormat?: string): Promise<Fetched> => {
     let p = byUrl.get(url);
     if (!p) {
-      p = (async () => {
-        const prior = history?.prior(url, declaredFormat);
-        const headers = history?.conditionalHeaders(prior);
-        const f = await fetcher.fetch(url, headers ? { headers } : {});
-        let out: Fetched;
-        if (prior && headers && f.status === 304) {
-          out = history!.reuseNotModified(prior, f);
-        } else {
-          let facts: ResourceFacts | undefined;
-          let hash: string | undefined;
-          let reused = false;
-          if (f.kind === 'ok' || f.kind === 'too-large') {
-            const body = f.body ?? new Uint8Array(0);
-            if (history) {
-              hash = sha256(body);
-              facts = history.reuseSameContent(prior, f, hash);
-              reused = !!facts;
-            }
-            facts ??= await inspectResource({ body, contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated });
-          }
-          out = { fetch: withoutBody(f), facts, hash, reused };
-        }
-        if (history) out.verdict = history.record(url, out, declaredFormat, f.headers);
-        progress.resourcesDone++;
-        if (out.fetch.kind !== 'ok') progress.failures++;
-        return out;
-      })();
+      const again = recordedThisRun(url, declaredFormat);
+      p = again ? Promise.resolve(again) : observe(url, declaredFormat);
+      sessionUrls.add(url);
       byUrl.set(url, p);
     }
     return p;
@@ -163,7 +246,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     return p;
   };
 
-  const processDataset = async (index: number, d: Dataset) => {
+  const processDataset = async (index: number, d: Dataset): Promise<DatasetResult> => {
     if (opts.enrichApiBase && d.findings.every((x) => x.code !== 'catalog-row-malformed')) {
       d = await enrichFromApiV2(d, opts.enrichApiBase);
     }
@@ -180,6 +263,10 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       result.findings.push(...h.findings);
       saveDataset(index, d, result, h.contentChanged, d.resources.map((r, i) => ({ url: r.url, ...observed[i] })));
     }
+    return result;
+  };
+
+  const finishDataset = (index: number, result: DatasetResult) => {
     results[index] = result;
     progress.datasetsDone++;
     opts.onProgress?.({ ...progress });
@@ -195,15 +282,19 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     });
   };
 
-  // Bounded window of datasets in flight: enough to keep every fetch slot busy, small enough that a
-  // 150,000-resource catalogue is never held in memory at once.
-  const window = Math.max(8, (opts.fetch?.concurrency ?? 32) * 2);
+  // Bounded window, sized by resources in flight rather than datasets: a stretch of one host's datasets then leaves
+  // the fetcher other hosts to choose from. At least minDatasets datasets, whatever their size.
   const inFlight = new Set<Promise<void>>();
-  let storeFailure: unknown;
+  let resourcesInFlight = 0;
+  // One waiter woken when any dataset finishes: Promise.race over the whole window would attach a reaction to
+  // every in-flight promise per dataset read (quadratic microtasks, and memory on long-pending promises).
+  let wake: (() => void) | undefined;
+  const slotFreed = () => new Promise<void>((r) => { wake = r; });
+  let fatal: unknown;
   try {
     let index = 0;
-    for await (const d of readCatalog(opts.catalog, { signal: opts.signal, kind: opts.catalogKind })) {
-      if (opts.signal?.aborted || storeFailure) break;
+    for await (const d of readCatalog(opts.catalog, { signal: opts.signal, kind: opts.catalogKind, agency: opts.agency })) {
+      if (opts.signal?.aborted || fatal) break;
       if (!matchesAgency(d.agency, opts.agency)) continue;
       progress.datasetsSeen++;
       catalogFindings += d.findings.length;
@@ -213,28 +304,36 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       const stored = history?.storedResult(at, d.id);
       if (stored) {
         // Finished by an earlier session of this run: never fetched, judged or written twice.
-        results[at] = stored;
-        progress.datasetsDone++;
-        opts.onProgress?.({ ...progress });
+        finishDataset(at, stored);
         continue;
       }
+      const weight = Math.max(1, d.resources.length);
+      resourcesInFlight += weight;
       const p = processDataset(at, d)
         .catch((e: unknown) => {
           if (e instanceof StoreError) throw e;
           // A bug or an unexpected input in one dataset must not cost the audit the others' results.
           d.findings.push({ code: 'internal-error', message: `odbadge failed on this dataset: ${(e as Error)?.stack ?? e}` });
-          const r = evaluateDataset({ dataset: d, resources: [], oas: [] }, rs, now());
+          const r = failedDatasetResult(d, rs, now(), (e as Error)?.message ?? String(e));
           saveDataset(at, d, r, null, []);
-          results[at] = r;
-          progress.datasetsDone++;
+          return r;
         })
+        .then((r) => finishDataset(at, r))
         .catch((e: unknown) => {
-          // The store failed (disk full, file corrupted under us): stop reading, report it after the in-flight work.
-          storeFailure ??= e;
+          // The store failed (disk full, file corrupted under us) or onProgress threw: stop reading, report it
+          // after the in-flight work.
+          fatal ??= e;
         })
-        .finally(() => inFlight.delete(p));
+        .finally(() => {
+          inFlight.delete(p);
+          resourcesInFlight -= weight;
+          wake?.();
+          wake = undefined;
+        });
       inFlight.add(p);
-      if (inFlight.size >= window) await Promise.race(inFlight);
+      while (inFlight.size >= minDatasets && (resourcesInFlight >= maxResources || inFlight.size >= maxResources)) {
+        await slotFreed();
+      }
     }
     progress.catalogDone = true;
   } catch (e) {
@@ -246,7 +345,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   } finally {
     await fetcher.close();
   }
-  if (storeFailure) throw storeFailure;
+  if (fatal) throw fatal;
 
   const datasets = results.filter(Boolean);
   const stats = fetcher.stats;
@@ -256,7 +355,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const bytes = (history?.baseBytes.bytes ?? 0) + stats.bytes;
   const wireBytes = (history?.baseBytes.wireBytes ?? 0) + stats.wireBytes;
   const runStats = {
-    resources: resourceCount, distinctUrls: byUrl.size, bytes, requests: stats.requests, retries: stats.retries,
+    resources: resourceCount, distinctUrls: sessionUrls.size, bytes, requests: stats.requests, retries: stats.retries,
     ...(history ? { wireBytes, reusedResources: history.reusedResources } : {}),
   };
   const finishedAt = new Date().toISOString();
