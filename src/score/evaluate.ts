@@ -12,12 +12,20 @@ export interface DatasetEvidence {
   oas: OasCheck[];
 }
 
+// Per-ruleset lists computed once, not per resource (they sit on the hot path of a 150,000-resource audit).
+const plans = new WeakMap<Ruleset, { ids: string[]; gated: Set<string> }>();
+function planOf(rs: Ruleset) {
+  let p = plans.get(rs);
+  if (!p) plans.set(rs, (p = { ids: indicatorIds(rs), gated: new Set(rs.gating.flat()) }));
+  return p;
+}
+
 const SEVERITY: Record<Verdict, number> = { pass: 0, 'not-evaluated': 1, unsure: 2, fail: 3 };
 
 function resourceIndicators(ev: ResourceEvidence, d: DatasetEvidence, rs: Ruleset, now: Date): Record<string, IndicatorResult> {
   const out: Record<string, IndicatorResult> = {};
   let blockedBy: string | undefined;
-  const gated = rs.gating.flat();
+  const { ids, gated } = planOf(rs);
   const run = (id: string) => {
     const rule = RULES.get(id);
     if (!rule || rule.scope !== 'resource') return;
@@ -30,7 +38,7 @@ function resourceIndicators(ev: ResourceEvidence, d: DatasetEvidence, rs: Rulese
     }
     blockedBy ??= step.find((id) => out[id]?.verdict !== 'pass');
   }
-  for (const id of indicatorIds(rs)) if (!gated.includes(id)) run(id);
+  for (const id of ids) if (!gated.has(id)) run(id);
   return out;
 }
 
@@ -80,7 +88,7 @@ export function badgeOf(indicators: Record<string, IndicatorResult>, rs: Ruleset
 }
 
 export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): DatasetResult {
-  const ids = indicatorIds(rs);
+  const { ids } = planOf(rs);
   const perResource = d.resources.map((ev) => ({ ev, indicators: resourceIndicators(ev, d, rs, now) }));
   const indicators: Record<string, IndicatorResult> = {};
   for (const id of ids) {
