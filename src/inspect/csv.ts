@@ -70,6 +70,13 @@ export function isNumericText(cell: string): boolean {
   return s !== '' && /^[-+]?(\d+\.?\d*|\.\d+)%?$/.test(s);
 }
 
+/** A cell with something besides whitespace (the common case, a printable ASCII first character, without trim). */
+function hasText(cell: string): boolean {
+  if (cell === '') return false;
+  const c = cell.charCodeAt(0);
+  return (c > 0x20 && c < 0x7f) || cell.trim() !== '';
+}
+
 function isBlank(cells: string[], width: number): boolean {
   const n = Math.min(width, cells.length);
   for (let i = 0; i < n; i++) if (cells[i] !== '') return false;
@@ -137,12 +144,18 @@ class ErrorSink {
   }
 }
 
-export async function inspectCsv(source: AsyncIterable<string> | string, opts: CsvOptions = {}): Promise<CsvFacts> {
+/**
+ * Inspect CSV text: a whole string, or chunks. Chunks may be strings or UTF-8 bytes: bytes go to csv-parse as they
+ * are (it splits bytes and decodes cells itself, invalid sequences becoming U+FFFD as with TextDecoder), which
+ * saves decoding every chunk to a string only for csv-parse to encode it back.
+ */
+export async function inspectCsv(source: AsyncIterable<string | Uint8Array> | string, opts: CsvOptions = {}): Promise<CsvFacts> {
   const sink = new ErrorSink(opts.maxStoredErrors ?? MAX_STORED_ERRORS);
-  const iterator = typeof source === 'string' ? stringChunks(source)[Symbol.iterator]() : source[Symbol.asyncIterator]();
+  const iterator: Iterator<string | Uint8Array> | AsyncIterator<string | Uint8Array> =
+    typeof source === 'string' ? stringChunks(source)[Symbol.iterator]() : source[Symbol.asyncIterator]();
 
   // Read a sample for delimiter detection, then replay it ahead of the rest.
-  const head: string[] = [];
+  const head: (string | Uint8Array)[] = [];
   let headLength = 0;
   let exhausted = false;
   while (headLength < SAMPLE_CHARS) {
@@ -154,10 +167,11 @@ export async function inspectCsv(source: AsyncIterable<string> | string, opts: C
     head.push(next.value);
     headLength += next.value.length;
   }
-  const sample = head.join('').slice(0, SAMPLE_CHARS).replace(/^\uFEFF/, '');
+  const headText = sampleText(head);
+  const sample = headText.slice(0, SAMPLE_CHARS).replace(/^\uFEFF/, '');
   const guess = opts.delimiter
     ? { delimiter: opts.delimiter, evidence: `delimiter ${JSON.stringify(opts.delimiter)} given` }
-    : detectDelimiter(sample, exhausted && headLength <= SAMPLE_CHARS);
+    : detectDelimiter(sample, exhausted && headText.length <= SAMPLE_CHARS);
 
   const facts: CsvFacts = {
     delimiter: guess.delimiter,
@@ -179,7 +193,7 @@ export async function inspectCsv(source: AsyncIterable<string> | string, opts: C
     return finish(facts, sink);
   }
 
-  async function* all(): AsyncGenerator<string> {
+  async function* all(): AsyncGenerator<string | Uint8Array> {
     yield* head;
     if (exhausted) return;
     for (;;) {
@@ -255,6 +269,14 @@ export async function inspectCsv(source: AsyncIterable<string> | string, opts: C
     sink.add({ type: 'source-error', row: null, field: null, message: 'the source is empty: no header and no rows' });
   }
   return finish(facts, sink);
+}
+
+/** The head chunks as text (byte chunks are UTF-8; a character cut at the end of the head is left out). */
+function sampleText(head: (string | Uint8Array)[]): string {
+  let text = '';
+  const decoder = new TextDecoder('utf-8');
+  for (const chunk of head) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  return text;
 }
 
 function finish(facts: CsvFacts, sink: ErrorSink): CsvFacts {
@@ -339,10 +361,19 @@ class TableChecker {
       return;
     }
     // Subtotal: the keyword is one of the first two non-empty cells (where row labels live) and the row has a number.
-    const nonEmpty: number[] = [];
-    for (let i = 0; i < cells.length && nonEmpty.length < 2; i++) if (cells[i].trim() !== '') nonEmpty.push(i);
-    const k = nonEmpty.find((i) => subtotalKeyword(cells[i]));
-    if (k !== undefined && cells.some((c, i) => i !== k && isNumericText(c))) {
+    // Runs on every row, so no arrays or closures: find the two cells, test them, and only then look for a number.
+    let first = -1;
+    let k = -1;
+    for (let i = 0; i < cells.length; i++) {
+      if (!hasText(cells[i])) continue;
+      if (subtotalKeyword(cells[i])) {
+        k = i;
+        break;
+      }
+      if (first >= 0) break;
+      first = i;
+    }
+    if (k >= 0 && cells.some((c, i) => i !== k && isNumericText(c))) {
       this.sink.add({
         type: 'subtotal-row',
         row: n,

@@ -1,6 +1,7 @@
 // Strict encoding detection: a byte order mark first, then clean decodes. A statistical guess never overrides a
 // clean decode; when nothing decodes cleanly we say where the most plausible candidate breaks.
 // All validators are streaming state machines, so a 1 GB body can be judged chunk by chunk in bounded memory.
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import type { EncodingFacts, EncodingName } from '../model.ts';
 import { big5Table, type Big5Variant } from './big5-tables.ts';
@@ -32,7 +33,11 @@ interface Validator {
   failure?: DecodeFailure;
 }
 
-/** RFC 3629 UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
+/**
+ * RFC 3629 UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. Whole chunks are checked by Node's native
+ * validator (buffer.isUtf8, same strictness); the byte-by-byte state machine runs only on a sequence split across
+ * chunks, and on a chunk that fails, to find where.
+ */
 class Utf8Validator implements Validator {
   failure?: DecodeFailure;
   private need = 0;
@@ -43,37 +48,62 @@ class Utf8Validator implements Validator {
 
   feed(chunk: Uint8Array, base: number): void {
     if (this.failure) return;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (this.need === 0) {
-        if (b < 0x80) continue;
-        this.seqStart = base + i;
-        this.seq = [b];
-        this.lo = 0x80;
-        this.hi = 0xbf;
-        if (b >= 0xc2 && b <= 0xdf) this.need = 1;
-        else if (b >= 0xe0 && b <= 0xef) {
-          this.need = 2;
-          if (b === 0xe0) this.lo = 0xa0;
-          if (b === 0xed) this.hi = 0x9f;
-        } else if (b >= 0xf0 && b <= 0xf4) {
-          this.need = 3;
-          if (b === 0xf0) this.lo = 0x90;
-          if (b === 0xf4) this.hi = 0x8f;
-        } else {
-          this.failure = { offset: base + i, bytes: hex([b]) };
-          return;
-        }
-      } else {
-        if (b < this.lo || b > this.hi) {
-          this.failure = { offset: this.seqStart, bytes: hex([...this.seq, b]) };
-          return;
-        }
-        this.seq.push(b);
-        this.lo = 0x80;
-        this.hi = 0xbf;
-        this.need--;
+    let i = 0;
+    // finish a sequence the previous chunk left open
+    while (this.need > 0 && i < chunk.length) {
+      this.step(chunk[i], base + i);
+      if (this.failure) return;
+      i++;
+    }
+    // a sequence the end of this chunk opens is left to the state machine
+    let cut = chunk.length;
+    for (let k = chunk.length - 1; k >= i && k >= chunk.length - 3; k--) {
+      const b = chunk[k];
+      if (b < 0x80) break;
+      if (b >= 0xc0) {
+        const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+        if (chunk.length - k < len) cut = k;
+        break;
       }
+    }
+    if (cut > i && !isUtf8(chunk.subarray(i, cut))) {
+      for (; i < cut; i++) {
+        this.step(chunk[i], base + i);
+        if (this.failure) return;
+      }
+    }
+    for (i = cut; i < chunk.length; i++) {
+      this.step(chunk[i], base + i);
+      if (this.failure) return;
+    }
+  }
+
+  private step(b: number, at: number): void {
+    if (this.need === 0) {
+      if (b < 0x80) return;
+      this.seqStart = at;
+      this.seq = [b];
+      this.lo = 0x80;
+      this.hi = 0xbf;
+      if (b >= 0xc2 && b <= 0xdf) this.need = 1;
+      else if (b >= 0xe0 && b <= 0xef) {
+        this.need = 2;
+        if (b === 0xe0) this.lo = 0xa0;
+        if (b === 0xed) this.hi = 0x9f;
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        this.need = 3;
+        if (b === 0xf0) this.lo = 0x90;
+        if (b === 0xf4) this.hi = 0x8f;
+      } else this.failure = { offset: at, bytes: hex([b]) };
+    } else {
+      if (b < this.lo || b > this.hi) {
+        this.failure = { offset: this.seqStart, bytes: hex([...this.seq, b]) };
+        return;
+      }
+      this.seq.push(b);
+      this.lo = 0x80;
+      this.hi = 0xbf;
+      this.need--;
     }
   }
 
@@ -82,37 +112,97 @@ class Utf8Validator implements Validator {
   }
 }
 
-/** A Big5 variant: ASCII single bytes, otherwise lead + trail that the variant's table maps. */
-class Big5Validator implements Validator {
-  failure?: DecodeFailure;
+const BIG5_ORDER: Big5Variant[] = ['big5', 'cp950', 'big5-hkscs'];
+
+/** One flag per variant for every (lead << 8) | trail pair: bit i set when BIG5_ORDER[i] maps the pair. */
+let familyTable: Uint8Array | undefined;
+function big5FamilyTable(): Uint8Array {
+  if (!familyTable) {
+    const t = new Uint8Array(65536);
+    BIG5_ORDER.forEach((v, bit) => {
+      const one = big5Table(v);
+      for (let i = 0; i < 65536; i++) if (one[i]) t[i] |= 1 << bit;
+    });
+    familyTable = t;
+  }
+  return familyTable;
+}
+
+/**
+ * The three Big5 variants in one pass: they split bytes into pairs the same way (ASCII alone, otherwise lead +
+ * trail) until each fails, so one walk with a combined table judges all three. The same walk keeps the Latin-1
+ * plausibility counts: Latin-1 / CP1252 text can decode "cleanly" as Big5 when every accented letter is followed by
+ * an ASCII letter ("é" 0xE9 + "c"); real Big5 has adjacent hanzi or high trail bytes, so isolated pairs wedged
+ * between ASCII letters are the single-byte signature. Once every variant has failed, nothing more is read.
+ */
+class Big5Family {
+  readonly failures: Partial<Record<Big5Variant, DecodeFailure>> = {};
+  pairs = 0;
+  latinLike = 0;
+  private alive = (1 << BIG5_ORDER.length) - 1;
   private lead = -1;
   private leadAt = 0;
-  private readonly table: Uint8Array;
-  constructor(variant: Big5Variant) {
-    this.table = big5Table(variant);
-  }
+  private beforeLead = -1;
+  private last = -1;
+  private readonly table = big5FamilyTable();
 
   feed(chunk: Uint8Array, base: number): void {
-    if (this.failure) return;
+    const n = chunk.length;
+    if (this.alive === 0 || n === 0) return;
+    let i = 0;
+    if (this.lead >= 0) {
+      this.pair(this.lead, chunk[0], this.leadAt, this.beforeLead);
+      this.lead = -1;
+      i = 1;
+    }
     const t = this.table;
-    for (let i = 0; i < chunk.length; i++) {
+    while (i < n && this.alive !== 0) {
       const b = chunk[i];
-      if (this.lead < 0) {
-        if (b < 0x80) continue;
+      if (b < 0x80) {
+        i++;
+        continue;
+      }
+      const before = i > 0 ? chunk[i - 1] : this.last;
+      if (i + 1 === n) {
         this.lead = b;
         this.leadAt = base + i;
-      } else {
-        if (!t[(this.lead << 8) | b]) {
-          this.failure = { offset: this.leadAt, bytes: hex([this.lead, b]) };
-          return;
-        }
-        this.lead = -1;
+        this.beforeLead = before;
+        break;
       }
+      const trail = chunk[i + 1];
+      // the common case (a pair every variant maps) stays inline
+      if ((t[(b << 8) | trail] & this.alive) === this.alive) {
+        this.pairs++;
+        if (isAsciiLetter(trail) && isAsciiLetter(before)) this.latinLike++;
+      } else this.pair(b, trail, base + i, before);
+      i += 2;
     }
+    this.last = chunk[n - 1];
+  }
+
+  private pair(lead: number, trail: number, at: number, before: number): void {
+    this.pairs++;
+    if (isAsciiLetter(trail) && isAsciiLetter(before)) this.latinLike++;
+    const ok = this.table[(lead << 8) | trail];
+    const lost = this.alive & ~ok;
+    if (lost === 0) return;
+    BIG5_ORDER.forEach((v, bit) => {
+      if (lost & (1 << bit)) this.failures[v] = { offset: at, bytes: hex([lead, trail]) };
+    });
+    this.alive &= ok;
   }
 
   end(): void {
-    if (!this.failure && this.lead >= 0) this.failure = { offset: this.leadAt, bytes: hex([this.lead]) };
+    if (this.lead < 0) return;
+    BIG5_ORDER.forEach((v, bit) => {
+      if (this.alive & (1 << bit)) this.failures[v] = { offset: this.leadAt, bytes: hex([this.lead]) };
+    });
+    this.alive = 0;
+  }
+
+  /** true when the body looks like single-byte Latin text rather than Big5. */
+  get looksLatin(): boolean {
+    return this.pairs > 0 && this.latinLike === this.pairs;
   }
 }
 
@@ -162,42 +252,44 @@ class Utf16Validator implements Validator {
   }
 }
 
-/**
- * Latin-1 / CP1252 text can decode "cleanly" as Big5 when every accented letter happens to be followed by an ASCII
- * letter ("é" 0xE9 + "c"). Real Big5 text has adjacent hanzi or high trail bytes; isolated pairs wedged between
- * ASCII letters are the single-byte signature. Counted as we go, so the streaming detector keeps O(1) state.
- */
-class Big5Plausibility {
-  pairs = 0;
-  latinLike = 0;
-  private prev = -1; // last byte seen
-  private prev2 = -1;
-  private inPair = false;
-
-  feed(chunk: Uint8Array): void {
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (this.inPair) {
-        // b is a trail byte; prev is the lead, prev2 the byte before the lead
-        this.pairs++;
-        if (isAsciiLetter(b) && isAsciiLetter(this.prev2)) this.latinLike++;
-        this.inPair = false;
-      } else if (b >= 0x80) {
-        this.inPair = true;
-      }
-      this.prev2 = this.prev;
-      this.prev = b;
-    }
-  }
-
-  /** true when the body looks like single-byte Latin text rather than Big5. */
-  get looksLatin(): boolean {
-    return this.pairs > 0 && this.latinLike === this.pairs;
-  }
-}
-
 function isAsciiLetter(b: number): boolean {
   return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+}
+
+/**
+ * Bytes ≥ 0x80 in a chunk, four at a time (the high bit of each byte of a 32-bit word, summed by one multiply),
+ * and the offset of the first one when `wantFirst`.
+ */
+function countHighBytes(chunk: Uint8Array, wantFirst: boolean): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  const n = chunk.length;
+  const alignedStart = Math.min(n, (4 - (chunk.byteOffset & 3)) & 3);
+  const words = (n - alignedStart) >>> 2;
+  const alignedEnd = alignedStart + words * 4;
+  const byByte = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) {
+      if (chunk[i] >= 0x80) {
+        if (first < 0) first = i;
+        count++;
+      }
+    }
+  };
+  byByte(0, alignedStart);
+  if (words > 0) {
+    const u32 = new Uint32Array(chunk.buffer, chunk.byteOffset + alignedStart, words);
+    for (let w = 0; w < words; w++) {
+      const high = u32[w] & 0x80808080;
+      if (high === 0) continue;
+      if (first < 0 && wantFirst) {
+        const at = alignedStart + w * 4;
+        for (let k = 0; k < 4; k++) if (chunk[at + k] >= 0x80) { first = at + k; break; }
+      }
+      count += Math.imul(high >>> 7, 0x01010101) >>> 24;
+    }
+  }
+  byByte(alignedEnd, n);
+  return { count, first: wantFirst ? first : -1 };
 }
 
 export interface EncodingDetector {
@@ -205,7 +297,10 @@ export interface EncodingDetector {
   finish(): EncodingFactsDetail;
 }
 
-const BIG5_ORDER: Big5Variant[] = ['big5', 'cp950', 'big5-hkscs'];
+/** UTF-16 without a BOM is judged only by its NUL pattern: this many bytes without a NUL end those checks. */
+const UTF16_EVIDENCE_BYTES = 1 << 20;
+/** Past this many NULs in one chunk, counting them one indexOf at a time costs more than a plain loop. */
+const SPARSE_NULS = 64;
 
 /** Streaming detector: feed chunks in order, then `finish()`. Memory stays bounded whatever the body size. */
 export function createEncodingDetector(): EncodingDetector {
@@ -217,7 +312,7 @@ export function createEncodingDetector(): EncodingDetector {
   let nul = 0;
   let nulEven = 0;
   const validators = new Map<EncodingName, Validator>();
-  const plausibility = new Big5Plausibility();
+  let family: Big5Family | undefined;
 
   function start(first: Uint8Array): void {
     started = true;
@@ -232,7 +327,7 @@ export function createEncodingDetector(): EncodingDetector {
       validators.set('utf-16be', new Utf16Validator(false, 2));
     } else {
       validators.set('utf-8', new Utf8Validator());
-      for (const v of BIG5_ORDER) validators.set(v, new Big5Validator(v));
+      family = new Big5Family();
       validators.set('utf-16le', new Utf16Validator(true, 0));
       validators.set('utf-16be', new Utf16Validator(false, 0));
     }
@@ -243,14 +338,30 @@ export function createEncodingDetector(): EncodingDetector {
     const skip = bom === 'utf-8' ? Math.max(0, 3 - base) : 0;
     const body = skip > 0 ? chunk.subarray(skip) : chunk;
     for (const v of validators.values()) v.feed(body, base + skip);
-    if (!bom) plausibility.feed(chunk);
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (b >= 0x80) {
-        if (nonAscii === 0) firstNonAscii = { offset: base + i, bytes: hex([b]) };
-        nonAscii++;
-      }
-      else if (b === 0) {
+    family?.feed(chunk, base);
+    const high = countHighBytes(chunk, nonAscii === 0);
+    if (high.first >= 0 && nonAscii === 0) firstNonAscii = { offset: base + high.first, bytes: hex([chunk[high.first]]) };
+    nonAscii += high.count;
+    countNuls(chunk, base);
+    // Plain text in UTF-16 has NULs everywhere; a first megabyte without one rules UTF-16 out (unless a BOM said so)
+    if (!bom && nul === 0 && base + chunk.length >= UTF16_EVIDENCE_BYTES) {
+      validators.delete('utf-16le');
+      validators.delete('utf-16be');
+    }
+  }
+
+  function countNuls(chunk: Uint8Array, base: number): void {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let found = 0;
+    let i = buf.indexOf(0);
+    for (; i >= 0 && found < SPARSE_NULS; i = buf.indexOf(0, i + 1)) {
+      found++;
+      nul++;
+      if ((base + i) % 2 === 0) nulEven++;
+    }
+    if (i < 0) return;
+    for (; i < chunk.length; i++) {
+      if (chunk[i] === 0) {
         nul++;
         if ((base + i) % 2 === 0) nulEven++;
       }
@@ -283,6 +394,7 @@ export function createEncodingDetector(): EncodingDetector {
     finish(): EncodingFactsDetail {
       if (!started) startWith(Buffer.concat(pending));
       for (const v of validators.values()) v.end(total);
+      family?.end();
       return conclude();
     },
   };
@@ -291,8 +403,12 @@ export function createEncodingDetector(): EncodingDetector {
     const failures: Partial<Record<EncodingName, DecodeFailure>> = {};
     if (firstNonAscii && !bom) failures.ascii = firstNonAscii;
     const clean: EncodingName[] = [];
-    for (const [name, v] of validators) {
-      if (v.failure) failures[name] = v.failure;
+    const judged: [EncodingName, DecodeFailure | undefined][] = [];
+    for (const [name, v] of validators) if (!name.startsWith('utf-16')) judged.push([name, v.failure]);
+    if (family) for (const v of BIG5_ORDER) judged.push([v, family.failures[v]]);
+    for (const [name, v] of validators) if (name.startsWith('utf-16')) judged.push([name, v.failure]);
+    for (const [name, f] of judged) {
+      if (f) failures[name] = f;
       else clean.push(name);
     }
     if (total === 0) {
@@ -336,7 +452,7 @@ export function createEncodingDetector(): EncodingDetector {
     const u8 = failures['utf-8'];
     const u8Text = u8 ? `not UTF-8 (byte ${u8.bytes} at offset ${u8.offset})` : 'not UTF-8';
     if (big5) {
-      if (plausibility.looksLatin) {
+      if (family?.looksLatin) {
         return {
           detected: 'unknown',
           compatible,
