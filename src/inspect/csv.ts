@@ -2,6 +2,7 @@
 // findings can be compared with theirs: rows are counted as parsed rows with the header as row 1 (a quoted cell
 // spanning lines is one row; a blank line is a row), fields are 1-based, null means header-level or whole-row.
 // On top of frictionless we report what the Taiwanese rules also reject: subtotal rows, title lines, repeated headers.
+import { readHead } from './read-head.ts';
 import { parse } from 'csv-parse';
 import type { StructuralError } from '../model.ts';
 import { detectDelimiter } from './csv-delimiter.ts';
@@ -155,18 +156,7 @@ export async function inspectCsv(source: AsyncIterable<string | Uint8Array> | st
     typeof source === 'string' ? stringChunks(source)[Symbol.iterator]() : source[Symbol.asyncIterator]();
 
   // Read a sample for delimiter detection, then replay it ahead of the rest.
-  const head: (string | Uint8Array)[] = [];
-  let headLength = 0;
-  let exhausted = false;
-  while (headLength < SAMPLE_CHARS) {
-    const next = await iterator.next();
-    if (next.done) {
-      exhausted = true;
-      break;
-    }
-    head.push(next.value);
-    headLength += next.value.length;
-  }
+  const { head, exhausted } = await readHead(iterator, SAMPLE_CHARS);
   const headText = sampleText(head);
   const sample = headText.slice(0, SAMPLE_CHARS).replace(/^\uFEFF/, '');
   const guess = opts.delimiter

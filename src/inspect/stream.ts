@@ -3,6 +3,7 @@
 // detector sees every byte. Memory stays bounded by the chunk size and the stored errors: chunks are pulled one at a
 // time, so nothing is read ahead of the parser. Large XLSX files on disk go to the streaming XLSX
 // reader. Other formats (JSON, XML, ZIP…) need the whole document: they are read into memory up to a cap.
+import { readHead } from './read-head.ts';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import iconv from 'iconv-lite';
@@ -60,18 +61,7 @@ function chunkDecoder(encoding: EncodingName): { write(b: Uint8Array): string; e
  */
 export async function inspectStream(source: AsyncIterable<Uint8Array>, hints: StreamHints = {}, opts: StreamOptions = {}): Promise<ResourceFacts> {
   const iterator = source[Symbol.asyncIterator]();
-  const head: Uint8Array[] = [];
-  let headLength = 0;
-  let exhausted = false;
-  while (headLength < HEAD_BYTES) {
-    const next = await iterator.next();
-    if (next.done) {
-      exhausted = true;
-      break;
-    }
-    head.push(next.value);
-    headLength += next.value.length;
-  }
+  const { head, exhausted } = await readHead(iterator, HEAD_BYTES);
   const headBytes = Buffer.concat(head);
   const sniff = sniffFormat(headBytes.subarray(0, HEAD_BYTES), hints);
 
@@ -154,7 +144,7 @@ export async function inspectFile(path: string, hints: StreamHints = {}, opts: S
   const streamAbove = opts.streamAbove ?? STREAM_FILE_BYTES;
   const url = hints.url ?? path;
   if (size >= streamAbove) {
-    const head = await readHead(path, 64 * 1024);
+    const head = await readFileHead(path, 64 * 1024);
     const sniff = sniffFormat(head, { ...hints, url });
     // A ZIP's head shows only its first entries: the central directory says whether it is a workbook
     if (sniff.format === 'zip' && classifyZipNames(await zipEntryNames(path)).format === 'xlsx') {
@@ -171,7 +161,7 @@ export async function inspectFile(path: string, hints: StreamHints = {}, opts: S
   return inspectResource({ body: new Uint8Array(await readFile(path)), ...hints, url });
 }
 
-async function readHead(path: string, n: number): Promise<Uint8Array> {
+async function readFileHead(path: string, n: number): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const c of createReadStream(path, { start: 0, end: n - 1 })) {
