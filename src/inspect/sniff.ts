@@ -101,12 +101,13 @@ export function sniffFormat(head: Uint8Array, hints: SniffHints = {}): SniffResu
     const fmt: DetectedFormat = guess.delimiter === '\t' ? 'tsv' : 'csv';
     return { format: fmt, evidence: `delimited text: ${guess.evidence}${h}` };
   }
+  // Binary before the hint: a body of NUL bytes (a bomb cut at the cap) declared CSV is not a one-column table.
+  const controls = countControls(text);
+  if (controls > text.length * 0.1) return { format: 'unknown', evidence: `binary content (${controls} control characters in the first ${text.length})${h}` };
   if (/csv|tsv|text\/plain/.test(hinted) && !/html/.test(hinted)) {
     const fmt: DetectedFormat = /tsv|tab-separated/.test(hinted) ? 'tsv' : 'csv';
     if (/csv|tsv/.test(hinted)) return { format: fmt, evidence: `text without a consistent delimiter, taken as a one-column ${fmt.toUpperCase()} because of the hint${h}` };
   }
-  const controls = countControls(text);
-  if (controls > text.length * 0.1) return { format: 'unknown', evidence: `binary content (${controls} control characters in the first ${text.length})${h}` };
   return { format: 'text', evidence: `plain text without a table structure${h}` };
 }
 
