@@ -1,5 +1,5 @@
 // 資料資源可直接下載: the data itself comes back — no landing page, no login, no message instead of data.
-import { fail, opt, pass, type ResourceRule } from './rule.ts';
+import { fail, opt, pass, unsure, type ResourceRule } from './rule.ts';
 
 const LANDING_HINT = {
   zh: '連結回傳的是網頁而非資料檔（官方檢測訊息：[001] download_file(): cannot download directly.）；請將資料下載網址改為檔案本身的網址。',
@@ -14,6 +14,13 @@ export const directDownload: ResourceRule = {
   source: '政府資料開放優質標章 (2017) 可取得性; official checker message [001]',
   check({ fetch: f, facts, options }) {
     const loginRedirect = f.redirects.some((r) => /login|signin|sso|auth|登入/i.test(r.location));
+    if (!facts && f.kind !== 'ok' && f.kind !== 'too-large') {
+      // link-valid may be configured to pass a link whose content odbadge could not read (an incomplete TLS chain).
+      return unsure(`the content could not be read (${f.kind}${f.tlsProblem ? `: ${f.tlsProblem}` : ''}${f.error ? `: ${f.error}` : ''})`, {
+        zh: '無法取得檔案內容（例如伺服器憑證鏈不完整），請修正伺服器設定後再檢測。',
+        en: 'The file content could not be read (for example an incomplete TLS certificate chain); fix the server and check again.',
+      });
+    }
     if (!facts || f.bytes === 0 || facts.format === 'empty') {
       return fail(`HTTP ${f.status} with an empty body (0 bytes)`, {
         zh: '連結回應成功但沒有內容，請確認檔案已正確上傳。',
