@@ -1,9 +1,14 @@
 // Matching plan rows to catalogue datasets by normalised title. Similarity is the Dice coefficient over character
 // bigrams, which suits Chinese titles (no word boundaries) and English alike; it is always reported.
+import * as OpenCC from 'opencc-js';
 
-/** NFKC, lower case, no spaces or punctuation, no "category / " prefix: the part of a title people agree on. */
+// Plans and catalogues are written in Traditional or Simplified Chinese (DATA.GOV.HK publishes both); titles are
+// compared in Traditional characters so 劳工处 matches 勞工處. Character-level conversion only (no phrase rewriting).
+const toTraditional: (s: string) => string = OpenCC.Converter({ from: 'cn', to: 't' });
+
+/** Traditional characters, NFKC, lower case, no spaces or punctuation, no "category / " prefix. */
 export function normaliseTitle(s: string): string {
-  return s
+  return toTraditional(s)
     .normalize('NFKC')
     .toLowerCase()
     .replace(/^[^/／]{1,20}?\s*[/／]\s*/, (m) => (/[\u3400-\u9fff]/.test(m) ? '' : m)) // "社會福利 / …"

@@ -123,3 +123,12 @@ describe('odbadge plan (CLI)', () => {
     expect(p.rows[0]).toMatchObject({ section: 'planned', name: '裁決決定', date: '2015-08', formats: [] });
   });
 });
+
+describe('titles in Simplified and Traditional Chinese', () => {
+  it('match at similarity 1 (seed 002 is a Simplified-Chinese plan, the catalogue may be Traditional)', async () => {
+    const { titleSimilarity } = await import('../../src/plan/match.ts');
+    expect(titleSimilarity('安老服务统计数字', '安老服務統計數字')).toBe(1);
+    expect(titleSimilarity('劳工处职位空缺', '勞工處職位空缺')).toBe(1);
+    expect(titleSimilarity('劳工处职位空缺', '房屋署公屋資料')).toBeLessThan(0.3);
+  });
+});
