@@ -1,6 +1,7 @@
 // The bytes of each demo resource, generated deterministically from (seed, dataset, resource).
 // Tables look like labour statistics; the scenario decides how the bytes are broken (or merely unusual).
-import { gzipSync, crc32 } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { buildZip } from '../util/zip-writer.ts';
 import iconv from 'iconv-lite';
 import { createRng, type Rng } from './random.ts';
 import type { DemoDataset, DemoPortal, DemoResource, DemoColumn } from './portal.ts';
@@ -182,49 +183,7 @@ export function minimalPdf(title: string): Buffer {
 
 /** A ZIP of stored (uncompressed) entries; the ODT spec wants `mimetype` first and stored. */
 export function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const crc = crc32(e.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(0x21, 12); // 1980-01-01: a fixed date keeps the bytes deterministic
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(0x21, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(e.data.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, e.data);
-    centrals.push(central, name);
-    offset += local.length + name.length + e.data.length;
-  }
-  const centralSize = centrals.reduce((s, b) => s + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  return buildZip(entries.map((e) => ({ ...e, stored: true })));
 }
 
 export function minimalOdt(title: string, paragraphs: string[]): Buffer {
