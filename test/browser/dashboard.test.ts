@@ -1,18 +1,16 @@
 // The dashboard in real headless Chromium (Debian's `chromium`, driven by playwright-core): filter the table, open
 // a dataset's evidence, switch language, and save screenshots under reports/ as CI artifacts.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.ts';
 import { writeDashboard } from '../../src/report/html/dashboard.ts';
 import { demoLikeRun, HOSTILE_TITLE, seedUsage } from '../report/demo-like-run.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const REPORTS = resolve(__dirname, '../../reports');
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`SKIPPED test/browser/dashboard.test.ts: ${CHROMIUM} is absent (apt-get install chromium, as .ci/run does).`);
 
 describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
@@ -24,11 +22,7 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'odbadge-dash-'));
     const file = await writeDashboard(run, [demoLikeRun('2025-11-01T02:00:00.000Z', 13), demoLikeRun('2026-05-01T02:00:00.000Z', 29)], dir, { usage: seedUsage() });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-TW' });
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

@@ -1,17 +1,15 @@
 // The acceptance path of issue 7 on the real thing: the dashboard written by the demo audit (the embedded portal,
 // audited end to end), driven in headless Chromium — filter, open a dataset's evidence, switch language, screenshot.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.ts';
 import { runDemo } from '../../src/demo/run-demo.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const REPORTS = resolve(__dirname, '../../reports');
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`SKIPPED test/browser/demo-dashboard.test.ts: ${CHROMIUM} is absent (apt-get install chromium, as .ci/run does).`);
 
 describe.skipIf(!haveChromium)('the demo run dashboard in headless Chromium', () => {
@@ -24,11 +22,7 @@ describe.skipIf(!haveChromium)('the demo run dashboard in headless Chromium', ()
     const out = await mkdtemp(join(tmpdir(), 'odbadge-demo-dash-'));
     await runDemo({ out, quiet: true });
     datasets = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).datasets;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-TW' });
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (errors.push(`request ${route.request().url()}`), route.abort())));

@@ -1,16 +1,15 @@
 // CI mode: the JUnit file validates against the common JUnit schema (schemas/junit.xsd) with one failure per failing
 // dataset, and `odbadge ci` exits 0/1/2/3 as documented, run as a child process against a loopback fixture portal.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResult } from '../../src/audit.ts';
 import { ciCheck, junitXml } from '../../src/report/junit.ts';
 import { ciMarkdown } from '../../src/report/markdown-report.ts';
 import { loadRuleset } from '../../src/score/ruleset.ts';
+import { odbadge } from '../helpers/cli.ts';
 import { startFixturePortal } from '../helpers/portal-fixture.ts';
 import { demoLikeRun, HOSTILE_TITLE } from '../report/demo-like-run.ts';
 import { validateAgainstXsd } from './xsd-subset.ts';
@@ -89,17 +88,6 @@ describe('JUnit XML', () => {
   });
 });
 
-const run = promisify(execFile);
-const CLI = resolve(ROOT, 'src/cli/main.ts');
-async function odbadge(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('odbadge ci exit codes', () => {
   let portal: Awaited<ReturnType<typeof startFixturePortal>>;

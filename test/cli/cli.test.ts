@@ -1,24 +1,12 @@
 // The CLI as a user runs it: a child process, its exit code, its stdout and the files it writes.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { odbadge } from '../helpers/cli.ts';
 import { startFixturePortal } from '../helpers/portal-fixture.ts';
 
-const run = promisify(execFile);
-const CLI = resolve(__dirname, '../../src/cli/main.ts');
 
-async function odbadge(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 let portal: Awaited<ReturnType<typeof startFixturePortal>>;
 let goneComesBack = false;

@@ -1,19 +1,17 @@
 // Issue 5 acceptance: an audit killed with SIGKILL (during the catalogue read, mid-fetch, during scoring) or stopped
 // with Ctrl-C resumes with `odbadge audit --resume` and ends with exactly the results of an uninterrupted run.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.ts';
+import { CLI, odbadge } from '../helpers/cli.ts';
 import { EXPORT_COLUMNS } from '../helpers/portal-fixture.ts';
 
-const execP = promisify(execFile);
-const CLI = resolve(__dirname, '../../src/cli/main.ts');
 const CHILD = resolve(__dirname, 'audit-child.ts');
 const N = 24;
 const CSV = '村名,人口\r\n大安里,1200\r\n中正里,980\r\n';
@@ -88,15 +86,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function odbadge(args: string[]) {
-  try {
-    const { stdout, stderr } = await execP(process.execPath, [CLI, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 interface Normalised {
   catalog: unknown;

@@ -1,20 +1,19 @@
 // The history store file: created with our schema, refuses foreign / corrupted / newer files with a clear error
 // (exit 3 from the CLI, never a crash), and prune keeps it consistent.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgencyScore, DatasetResult } from '../../src/model.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { defaultDbPath } from '../../src/store/paths.ts';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../../src/store/schema.ts';
 import { Store } from '../../src/store/store.ts';
+import { odbadge as runCli } from '../helpers/cli.ts';
 
-const execP = promisify(execFile);
-const CLI = resolve(__dirname, '../../src/cli/main.ts');
+// The store's CLI errors come quickly; keep a tighter hang guard than the default.
+const odbadge = (args: string[]) => runCli(args, { timeoutMs: 30_000 });
 let dir: string;
 
 beforeAll(async () => {
@@ -24,15 +23,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function odbadge(args: string[]) {
-  try {
-    const { stdout, stderr } = await execP(process.execPath, [CLI, ...args], { timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const dataset = (id: string, agency: string, badge: string): DatasetResult => ({
   id, title: `資料集 ${id}`, agency, badge, officialBadge: null, whitelisted: false, bonus: false,

@@ -1,0 +1,23 @@
+// Runs the odbadge CLI as a user does — a child process on the same Node — and returns its exit code and output.
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+export const CLI = resolve(__dirname, '../../src/cli/main.ts');
+const execP = promisify(execFile);
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function odbadge(args: string[], opts: { timeoutMs?: number } = {}): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await execP(process.execPath, [CLI, ...args], { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
