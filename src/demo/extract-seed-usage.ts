@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const SEED_RELATIVE_PATH = '../shared/seeds/004_2d7911a91adf7833.txt';
+export const SEED_RELATIVE_PATH = 'seeds/source/004_2d7911a91adf7833.txt';
 
 export interface SeedUsageRow {
   no: number;

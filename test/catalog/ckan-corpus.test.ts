@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ckanPackageShow, datasetFromCkanPackage, readCkan, unwrapCkanResponse, type CkanPackage } from '../../src/catalog/ckan.ts';
 import type { Dataset } from '../../src/model.ts';
 
-const CORPORA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpora');
+const CORPORA = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/corpora');
 const json = (p: string) => JSON.parse(readFileSync(resolve(CORPORA, p), 'utf8'));
 
 describe('DATA.GOV.HK package_show records (2019)', () => {

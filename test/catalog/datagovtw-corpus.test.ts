@@ -1,4 +1,4 @@
-// The real 2017–18 data.gov.tw metadata in ../shared/corpora/datagovtw-catalogue must normalise.
+// The real 2017–18 data.gov.tw metadata in fixtures/corpora/datagovtw-catalogue must normalise.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetFromLegacyJson, officialQcFromDqEvent, parseTaiwanTime } from '../../src/catalog/datagovtw.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CORPUS = path.resolve(here, '../../../shared/corpora/datagovtw-catalogue');
+const CORPUS = path.resolve(here, '../../fixtures/corpora/datagovtw-catalogue');
 const manifest = JSON.parse(readFileSync(path.join(CORPUS, 'MANIFEST.json'), 'utf8')) as {
   files: Record<string, { kind: string; node?: string; title?: string; counts?: Record<string, unknown>; resources?: Record<string, unknown>[]; declared?: Record<string, string> }>;
 };

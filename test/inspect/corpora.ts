@@ -1,12 +1,12 @@
-// Paths to the shared read-only corpora and our own fixtures, resolved from the repository root so CI (where
-// shared/ sits beside the checkout) and local runs agree.
+// Paths to the third-party corpora (copied into fixtures/corpora with their licences) and our own fixtures,
+// resolved from the repository root.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
-export const corporaDir = path.resolve(repoRoot, '../shared/corpora');
+export const corporaDir = path.resolve(repoRoot, 'fixtures/corpora');
 export const fixturesDir = path.resolve(repoRoot, 'fixtures/inspect');
 
 export function readManifest<T = any>(dir: string): T {

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectJson } from '../../src/inspect/json.ts';
@@ -6,7 +6,7 @@ import { locateJsonError } from '../../src/inspect/json-syntax.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const fixtures = path.join(repoRoot, 'fixtures/inspect/json');
-const corpora = path.resolve(repoRoot, '../shared/corpora');
+const corpora = path.resolve(repoRoot, 'fixtures/corpora');
 const fixture = (name: string): string => readFileSync(path.join(fixtures, name), 'utf8');
 
 describe('inspectJson: where the records are', () => {
@@ -160,14 +160,12 @@ describe('inspectJson: error bodies and capped results', () => {
 
 // Real CKAN responses from dados.gov.br (third-party corpus): package_search / group_package_show / 404 bodies.
 const ckanDir = path.join(corpora, 'ckan-dadosgovbr');
-const ckan = existsSync(path.join(ckanDir, 'MANIFEST.json'))
-  ? (JSON.parse(readFileSync(path.join(ckanDir, 'MANIFEST.json'), 'utf8')) as {
-      files: Record<string, { success: boolean; returned?: number; name?: string; resources?: number; error?: { message: string } }>;
-    })
-  : undefined;
+const ckan = JSON.parse(readFileSync(path.join(ckanDir, 'MANIFEST.json'), 'utf8')) as {
+  files: Record<string, { success: boolean; returned?: number; name?: string; resources?: number; error?: { message: string } }>;
+};
 
-describe.skipIf(!ckan)('inspectJson on the CKAN corpus (shared/corpora/ckan-dadosgovbr)', () => {
-  const entries = Object.entries(ckan?.files ?? {});
+describe('inspectJson on the CKAN corpus (fixtures/corpora/ckan-dadosgovbr)', () => {
+  const entries = Object.entries(ckan.files);
   it.each(entries)('%s', (file, expected) => {
     const f = inspectJson(readFileSync(path.join(ckanDir, file), 'utf8'));
     expect(f.ok).toBe(true);

@@ -1,4 +1,4 @@
-// Every document of the two OpenAPI corpora in ../shared/corpora must get the verdict its MANIFEST.json gives.
+// Every document of the two OpenAPI corpora in fixtures/corpora must get the verdict its MANIFEST.json gives.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { validateOpenApi } from '../../src/inspect/openapi.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CORPORA = path.resolve(here, '../../../shared/corpora');
+const CORPORA = path.resolve(here, '../../fixtures/corpora');
 
 interface Expected {
   valid: boolean;

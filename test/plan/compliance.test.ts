@@ -116,7 +116,7 @@ describe('odbadge plan (CLI)', () => {
   });
 
   it('plan import --json prints { agency, rows }', async () => {
-    const seed = resolve(FIX, '../../../shared/seeds/003_d2c7201eb32e0fbd.txt');
+    const seed = resolve(FIX, '../../seeds/source/003_d2c7201eb32e0fbd.txt');
     expect(await run(['plan', 'import', seed, '--json'])).toBe(0);
     const p = JSON.parse(out);
     expect(p.agency).toBe('勞動部');

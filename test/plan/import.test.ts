@@ -9,7 +9,7 @@ import { importPlanFile, importPlanText } from '../../src/plan/import.ts';
 import { loadPlan, planToYaml } from '../../src/plan/plan.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SEEDS = resolve(ROOT, '../shared/seeds');
+const SEEDS = resolve(ROOT, 'seeds/source');
 const HK = ['000_c2ea0ecaa4420522', '001_bfb8a1c681c7974a', '002_ff95aa0adbd2e382'];
 const TW = '003_d2c7201eb32e0fbd';
 const seed = (f: string) => readFileSync(resolve(SEEDS, `${f}.txt`), 'utf8');
