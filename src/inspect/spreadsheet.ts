@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { DetectedFormat, ResourceFacts, StructuralError } from '../model.ts';
 import type { SheetResult } from './spreadsheet-checker.ts';
 import { inspectXlsxStream, type ZipSource } from './spreadsheet-xlsx-stream.ts';
+import { siblingModule } from '../util/sibling-module.ts';
 
 export type SpreadsheetFormat = 'xlsx' | 'xls' | 'ods';
 
@@ -40,7 +41,7 @@ export const SHEETJS_TIMEOUT_MS = 60_000;
 function readInWorker(body: Uint8Array, format: SpreadsheetFormat, timeoutMs: number): Promise<SpreadsheetFacts> {
   return new Promise((resolve) => {
     const heapMb = Math.max(256, Math.ceil((body.length * 40) / (1024 * 1024)));
-    const worker = new Worker(new URL('./spreadsheet-worker.ts', import.meta.url), { workerData: { body, format }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    const worker = new Worker(siblingModule('spreadsheet-worker', import.meta.url), { workerData: { body, format }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     let settled = false;
     const finish = (facts: SpreadsheetFacts) => {
       if (settled) return;
