@@ -15,7 +15,7 @@ import type { FetchOptions } from './options.ts';
 
 export type { FetchOptions } from './options.ts';
 export { DEFAULT_FETCH_OPTIONS } from './options.ts';
-import { redactUrl, scrubText, urlSecrets } from './redact.ts';
+import { redactUrl, scrubText, urlSecrets } from '../util/redact.ts';
 import { HostScheduler } from './scheduler.ts';
 
 /** FetchOutcome plus notes a person may want to see (truncation, odd encodings). Local extension of the model. */

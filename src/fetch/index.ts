@@ -3,6 +3,6 @@ export { Fetcher } from './fetcher.ts';
 export type { FetchCallOptions, FetchResult, FetchStats } from './fetcher.ts';
 export { DEFAULT_FETCH_OPTIONS, resolveOptions } from './options.ts';
 export type { FetchOptions } from './options.ts';
-export { redactUrl } from './redact.ts';
+export { redactUrl } from '../util/redact.ts';
 export { privateAddressReason, guardedLookup } from './ip-guard.ts';
 export { classifyError, classifyStatus, parseRetryAfter } from './classify.ts';

@@ -1,7 +1,7 @@
 // Facts → verdicts → badge for one dataset. Resource rules run in the ruleset's gating order; an indicator whose
 // earlier gate did not pass is "not-evaluated", which reports keep apart from "fail" as the official outputs do.
 import type { DatasetResult, IndicatorResult, ResourceResult, Verdict } from '../model.ts';
-import { redactUrl } from '../fetch/redact.ts';
+import { redactUrl } from '../util/redact.ts';
 import { RULES } from '../rules/index.ts';
 import type { DatasetRuleContext, OasCheck, ResourceEvidence } from '../rules/rule.ts';
 import { indicatorIds, type Ruleset } from './ruleset.ts';
