@@ -8,6 +8,8 @@ export type CkanPackage = Record<string, unknown>;
 export interface CkanNormaliseOptions {
   /** The portal base (e.g. https://data.gov.hk/tc-data); decides the migration-date caveat and the language. */
   base?: string;
+  /** Extra keys (top level or `extras`) that hold the update frequency on this portal, tried before the built-in ones. */
+  frequencyKeys?: string[];
 }
 
 /**
@@ -16,8 +18,20 @@ export interface CkanNormaliseOptions {
  */
 export const MIGRATION_DATES: Record<string, string[]> = { 'data.gov.hk': ['2021-07-02'] };
 
-/** Keys under which portals put the update frequency (top level first, then `extras`). */
-const FREQUENCY_KEYS = ['update_frequency', 'updateFrequency', 'frequency', 'accrual_periodicity', 'accrualPeriodicity', 'update-frequency'];
+/**
+ * Keys under which portals put the update frequency (top level first, then `extras`), compared with accents, case
+ * and punctuation folded: CKAN's own and DCAT-AP's names, and the extras dados.gov.br (Frequência de atualização,
+ * Periodicidade) and other Portuguese, Spanish, French and German portals use.
+ */
+export const FREQUENCY_KEYS = [
+  'update_frequency', 'updateFrequency', 'frequency', 'accrual_periodicity', 'accrualPeriodicity', 'dct:accrualPeriodicity',
+  'update-frequency', 'Frequência de atualização', 'Frequência de atualização dos dados', 'Periodicidade',
+  'Periodicidade atualização', 'Periodicidade de atualização', 'Frecuencia de actualización', 'Periodicidad',
+  'Fréquence de mise à jour', 'Périodicité', 'Aktualisierungsfrequenz', 'Aktualisierungsintervall', 'Aktualisierungszyklus',
+];
+
+/** A key as compared: accents, case and everything but letters and digits dropped ("Frequência de Atualização" → "frequenciadeatualizacao"). */
+const foldKey = (k: string) => k.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 
 const str = (v: unknown): string | undefined => {
   if (typeof v === 'string') return v.trim() || undefined;
@@ -30,19 +44,31 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
 /** The value of an `extras` entry ([{key, value}] on CKAN 2.x; sometimes a plain object). */
 export function extra(pkg: CkanPackage, keys: string[]): string | undefined {
   const ex = pkg.extras;
-  if (Array.isArray(ex)) {
-    for (const k of keys) {
-      const hit = ex.find((e) => obj(e)?.key === k);
-      const v = str(obj(hit)?.value);
-      if (v) return v;
-    }
-  } else if (obj(ex)) {
-    for (const k of keys) {
-      const v = str(obj(ex)![k]);
-      if (v) return v;
-    }
+  const entries: [string, unknown][] = Array.isArray(ex)
+    ? ex.flatMap((e) => (typeof obj(e)?.key === 'string' ? [[obj(e)!.key as string, obj(e)!.value] as [string, unknown]] : []))
+    : obj(ex) ? Object.entries(obj(ex)!) : [];
+  const byKey = new Map<string, unknown>();
+  for (const [k, v] of entries) if (!byKey.has(foldKey(k)) && str(v)) byKey.set(foldKey(k), v);
+  for (const k of keys) {
+    const v = str(byKey.get(foldKey(k)));
+    if (v) return v;
   }
   return undefined;
+}
+
+/** The declared update frequency: the portal's own keys first, then the built-in ones; top level before `extras`. */
+function frequencyOf(pkg: CkanPackage, extraKeys: string[] = []): { value?: string; key?: string } {
+  const keys = [...extraKeys, ...FREQUENCY_KEYS];
+  const top = new Map(Object.entries(pkg).map(([k, v]) => [foldKey(k), v]));
+  for (const k of keys) {
+    const v = str(top.get(foldKey(k)));
+    if (v) return { value: v, key: k };
+  }
+  for (const k of keys) {
+    const v = extra(pkg, [k]);
+    if (v) return { value: v, key: k };
+  }
+  return {};
 }
 
 /**
@@ -85,9 +111,9 @@ export function datasetFromCkanPackage(pkg: CkanPackage, opts: CkanNormaliseOpti
   const agency = str(org?.title) ?? str(org?.display_name) ?? str(org?.name) ?? str(pkg.maintainer) ?? str(pkg.author) ?? '';
   if (!agency) findings.push({ code: 'catalog-agency-missing', message: `CKAN package ${id} names no organisation` });
 
-  const frequency = FREQUENCY_KEYS.map((k) => str(pkg[k])).find(Boolean) ?? extra(pkg, FREQUENCY_KEYS);
+  const frequency = frequencyOf(pkg, opts.frequencyKeys).value;
   if (!frequency) {
-    findings.push({ code: 'catalog-frequency-missing', message: 'no update_frequency declared (neither at the top level nor in extras)', messageZh: '未宣告更新頻率' });
+    findings.push({ code: 'catalog-frequency-missing', message: 'no update frequency declared (neither at the top level nor in extras, under any known key)', messageZh: '未宣告更新頻率' });
   } else if (parseFrequency(frequency).kind === 'unknown') {
     findings.push({ code: 'catalog-frequency-unknown', message: `update_frequency "${frequency}" is not in odbadge's vocabulary`, detail: { frequency } });
   }

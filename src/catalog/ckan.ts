@@ -1,7 +1,8 @@
 // The CKAN catalogue adapter (CKAN 2.9+ action API v3; DATA.GOV.HK, dados.gov.br, …) → Dataset stream.
 //
 // Source syntax (for --catalog):
-//   ckan:<base>[?organization=<name>&group=<name>&q=<solr query>&fq=<filter>&rows=<page size>&start=<n>&limit=<n>&archive=<api base>]
+//   ckan:<base>[?organization=<name>&group=<name>&q=<solr query>&fq=<filter>&rows=<page size>&start=<n>&limit=<n>&archive=<api base>
+//              &frequencyKey=<extras key>]   (frequencyKey may repeat: keys this portal keeps 更新頻率 under)
 //   <base>/api/3/action[/…]            any URL naming the action API is recognised without the prefix
 //   https://data.gov.hk/{en,tc,sc}-data DATA.GOV.HK's three language variants are recognised without the prefix
 // <base> is the portal root the action API hangs off (https://data.gov.hk/tc-data, https://demo.ckan.org).
@@ -33,6 +34,8 @@ export interface CkanSource {
   limit?: number;
   /** base of the DATA.GOV.HK historical archive API (e.g. https://api.data.gov.hk) to read capture times from */
   archive?: string;
+  /** keys (top level or extras) holding the update frequency on this portal, before the built-in list */
+  frequencyKeys?: string[];
 }
 
 const HK_LANG: Record<string, CkanLanguage> = { en: 'en', tc: 'zh-HK', sc: 'zh-CN' };
@@ -73,6 +76,7 @@ export function parseCkanSource(source: string): CkanSource {
     start: int('start', 0)!,
     ...(int('limit', undefined) !== undefined ? { limit: int('limit', undefined)! } : {}),
     ...(p.get('archive') ? { archive: p.get('archive')! } : {}),
+    ...(p.getAll('frequencyKey').length ? { frequencyKeys: p.getAll('frequencyKey').filter(Boolean) } : {}),
   };
 }
 
@@ -122,7 +126,7 @@ export async function ckanPackageShow(source: string, id: string, o: CkanHttpOpt
   const src = parseCkanSource(source);
   const result = await ckanAction(src.apiBase, 'package_show', { id }, o);
   if (!result || typeof result !== 'object') throw new CkanError('package_show', `CKAN package_show ${id}: result is not a package`);
-  return datasetFromCkanPackage(result as CkanPackage, { base: src.base });
+  return datasetFromCkanPackage(result as CkanPackage, { base: src.base, ...(src.frequencyKeys ? { frequencyKeys: src.frequencyKeys } : {}) });
 }
 
 export async function* readCkan(source: string, o: CkanReadOptions = {}): AsyncGenerator<Dataset> {
@@ -146,7 +150,7 @@ export async function* readCkan(source: string, o: CkanReadOptions = {}): AsyncG
 }
 
 async function* packages(src: CkanSource, o: CkanReadOptions, http: CkanHttpOptions): AsyncGenerator<Dataset> {
-  const opts = { base: src.base };
+  const opts = { base: src.base, ...(src.frequencyKeys ? { frequencyKeys: src.frequencyKeys } : {}) };
   let yielded = 0;
   if (src.group) {
     // group_package_show answers one list (no paging), newest first.

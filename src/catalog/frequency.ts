@@ -1,6 +1,9 @@
-// One vocabulary for declared update frequencies (更新頻率 / update_frequency) across zh-TW, zh-HK, zh-CN and
-// English. Portals write these as free text; the timeliness rule needs a period. Unknown text is returned as
-// `unknown` (the caller turns it into a finding), never thrown.
+// One vocabulary for declared update frequencies (更新頻率 / update_frequency) across zh-TW, zh-HK, zh-CN, English,
+// Portuguese, Spanish, French and German, plus the machine forms DCAT portals use: the EU frequency authority
+// (http://publications.europa.eu/resource/authority/frequency/MONTHLY), Dublin Core's collection frequencies
+// (http://purl.org/cld/freq/monthly) and ISO 8601 durations and repeating intervals (P1M, R/P1M). Portals write
+// these as free text; the timeliness rule needs a period. Unknown text is returned as `unknown` (the caller turns
+// it into a finding), never thrown.
 
 export type FrequencyUnit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 
@@ -91,6 +94,94 @@ function timesPer(times: number, unit: FrequencyUnit, text: string): Frequency {
   return { ...f, periodDays: days };
 }
 
+/** One word (or fixed phrase) that names a whole frequency, in a language odbadge reads. Accents are folded. */
+type Word = readonly [FrequencyUnit, number] | 'realtime' | 'irregular' | 'static' | { times: number; unit: FrequencyUnit };
+
+const WORDS: Record<string, Word> = {
+  // Portuguese (dados.gov.br: Anual, Mensal, Diário, Semestral, Trimestral, Em tempo real)
+  'diario': ['day', 1], 'diaria': ['day', 1], 'diariamente': ['day', 1], 'semanal': ['week', 1], 'semanalmente': ['week', 1],
+  'quinzenal': ['week', 2], 'quinzenalmente': ['week', 2], 'mensal': ['month', 1], 'mensalmente': ['month', 1],
+  'bimestral': ['month', 2], 'trimestral': ['month', 3], 'trimestralmente': ['month', 3], 'quadrimestral': ['month', 4],
+  'semestral': ['month', 6], 'semestralmente': ['month', 6], 'anual': ['year', 1], 'anualmente': ['year', 1],
+  'bienal': ['year', 2], 'bianual': ['year', 2], 'horaria': ['hour', 1], 'a cada hora': ['hour', 1],
+  'bimensal': { times: 2, unit: 'month' }, 'em tempo real': 'realtime', 'tempo real': 'realtime', 'continua': 'realtime',
+  'continuo': 'realtime', 'eventual': 'irregular', 'irregular': 'irregular', 'sob demanda': 'irregular', 'quando necessario': 'irregular',
+  'nao se aplica': 'static', 'nao atualizado': 'static', 'sem atualizacao': 'static', 'nunca': 'static', 'nao ha': 'static',
+  // Spanish
+  'mensual': ['month', 1], 'mensualmente': ['month', 1], 'quincenal': ['week', 2], 'cuatrimestral': ['month', 4],
+  'horario': ['hour', 1], 'cada hora': ['hour', 1], 'bimensual': { times: 2, unit: 'month' }, 'en tiempo real': 'realtime',
+  'tiempo real': 'realtime', 'a demanda': 'irregular', 'bajo demanda': 'irregular', 'cuando sea necesario': 'irregular',
+  'sin actualizacion': 'static', 'no se actualiza': 'static', 'no aplica': 'static',
+  // French
+  'quotidien': ['day', 1], 'quotidienne': ['day', 1], 'quotidiennement': ['day', 1], 'journalier': ['day', 1], 'journaliere': ['day', 1],
+  'hebdomadaire': ['week', 1], 'mensuel': ['month', 1], 'mensuelle': ['month', 1], 'mensuellement': ['month', 1],
+  'bimestriel': ['month', 2], 'bimestrielle': ['month', 2], 'trimestriel': ['month', 3], 'trimestrielle': ['month', 3],
+  'semestriel': ['month', 6], 'semestrielle': ['month', 6], 'annuel': ['year', 1], 'annuelle': ['year', 1], 'annuellement': ['year', 1],
+  'biennal': ['year', 2], 'biennale': ['year', 2], 'bimensuel': { times: 2, unit: 'month' }, 'bimensuelle': { times: 2, unit: 'month' },
+  'en temps reel': 'realtime', 'temps reel': 'realtime', 'en continu': 'realtime', 'irregulier': 'irregular', 'irreguliere': 'irregular',
+  'ponctuel': 'irregular', 'ponctuelle': 'irregular', 'a la demande': 'irregular', 'jamais': 'static', 'aucune': 'static',
+  // German
+  'taglich': ['day', 1], 'wochentlich': ['week', 1], 'zweiwochentlich': ['week', 2], 'monatlich': ['month', 1],
+  'zweimonatlich': ['month', 2], 'vierteljahrlich': ['month', 3], 'quartalsweise': ['month', 3], 'halbjahrlich': ['month', 6],
+  'jahrlich': ['year', 1], 'zweijahrlich': ['year', 2], 'stundlich': ['hour', 1], 'echtzeit': 'realtime', 'in echtzeit': 'realtime',
+  'kontinuierlich': 'realtime', 'laufend': 'realtime', 'unregelmassig': 'irregular', 'bei bedarf': 'irregular', 'nie': 'static', 'keine': 'static',
+};
+
+/** The EU Publications Office frequency authority (DCAT-AP's dct:accrualPeriodicity), by code. */
+const EU_FREQUENCY: Record<string, Word> = {
+  '1min': ['minute', 1], '5min': ['minute', 5], '10min': ['minute', 10], '15min': ['minute', 15], '30min': ['minute', 30],
+  hourly: ['hour', 1], bihourly: ['hour', 2], trihourly: ['hour', 3], '12hrs': ['hour', 12],
+  daily: ['day', 1], daily_2: { times: 2, unit: 'day' }, weekly: ['week', 1], weekly_2: { times: 2, unit: 'week' },
+  weekly_3: { times: 3, unit: 'week' }, biweekly: ['week', 2], monthly: ['month', 1], monthly_2: { times: 2, unit: 'month' },
+  monthly_3: { times: 3, unit: 'month' }, bimonthly: ['month', 2], quarterly: ['month', 3], annual: ['year', 1],
+  annual_2: { times: 2, unit: 'year' }, annual_3: { times: 3, unit: 'year' }, biennial: ['year', 2], triennial: ['year', 3],
+  quadrennial: ['year', 4], quinquennial: ['year', 5], decennial: ['year', 10], bidecennial: ['year', 20], tridecennial: ['year', 30],
+  cont: 'realtime', update_cont: 'realtime', irreg: 'irregular', other: 'irregular', as_needed: 'irregular',
+  never: 'static', not_planned: 'static', op_datpro: 'static',
+};
+
+/** Dublin Core collection frequencies (http://purl.org/cld/freq/…), which some DCAT portals still use. */
+const DC_FREQUENCY: Record<string, Word> = {
+  triennial: ['year', 3], biennial: ['year', 2], annual: ['year', 1], semiannual: ['month', 6], threetimesayear: ['month', 4],
+  quarterly: ['month', 3], bimonthly: ['month', 2], monthly: ['month', 1], semimonthly: { times: 2, unit: 'month' },
+  biweekly: ['week', 2], threetimesamonth: { times: 3, unit: 'month' }, weekly: ['week', 1], semiweekly: { times: 2, unit: 'week' },
+  threetimesaweek: { times: 3, unit: 'week' }, daily: ['day', 1], continuous: 'realtime', irregular: 'irregular',
+};
+
+function fromWord(w: Word, text: string): Frequency {
+  if (w === 'realtime' || w === 'irregular' || w === 'static') return { kind: w, text };
+  if ('times' in w) return timesPer(w.times, w.unit, text);
+  return regular(w[1], w[0], text);
+}
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss');
+
+/** ISO 8601 duration or repeating interval: P1M, P1Y, P3M, PT1H, P1W, R/P1M, R/2020-01-01/P1D. */
+function isoDuration(s: string, text: string): Frequency | undefined {
+  const m = /^(?:r\d*\/(?:[^/]+\/)?)?p(?:(\d+(?:\.\d+)?)y)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)w)?(?:(\d+(?:\.\d+)?)d)?(?:t(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:\d+(?:\.\d+)?s)?)?$/.exec(s);
+  if (!m || s.endsWith('p') || s.endsWith('t')) return undefined;
+  const parts: [FrequencyUnit, string | undefined][] = [['year', m[1]], ['month', m[2]], ['week', m[3]], ['day', m[4]], ['hour', m[5]], ['minute', m[6]]];
+  const present = parts.filter(([, v]) => v !== undefined && Number(v) > 0);
+  if (present.length === 0) return undefined;
+  const days = present.reduce((n, [u, v]) => n + Number(v) * UNIT_DAYS[u], 0);
+  const [unit, v] = present[0];
+  const every = Number(v);
+  if (present.length === 1 && Number.isInteger(every)) return regular(every, unit, text);
+  return { kind: 'regular', every: 1, unit, periodDays: days, text };
+}
+
+/** Machine forms: EU authority URIs, Dublin Core URIs, ISO 8601 durations. */
+function machineForm(s: string, text: string): Frequency | undefined {
+  const eu = /\/authority\/frequency\/([a-z0-9_]+)\/?$/.exec(s);
+  if (eu) {
+    const w = EU_FREQUENCY[eu[1]];
+    return w ? fromWord(w, text) : eu[1] === 'unknown' ? { kind: 'unknown', text } : undefined;
+  }
+  const dc = /purl\.org\/cld\/freq\/([a-z]+)\/?$/.exec(s);
+  if (dc) return DC_FREQUENCY[dc[1]] ? fromWord(DC_FREQUENCY[dc[1]], text) : undefined;
+  return isoDuration(s, text);
+}
+
 export function parseFrequency(raw: string | undefined | null): Frequency {
   const text = (raw ?? '').toString();
   const base = text.normalize('NFKC').trim().replace(/\s+/g, ' ')
@@ -132,6 +223,11 @@ export function parseFrequency(raw: string | undefined | null): Frequency {
     if (n && unitEntry) return regular(n * unitEntry[2], unitEntry[1], text);
   }
   if (/^半年(一次)?$/.test(s)) return regular(6, 'month', text);
+
+  const machine = machineForm(s, text);
+  if (machine) return machine;
+  const word = WORDS[fold(s)];
+  if (word) return fromWord(word, text);
 
   // English
   const adv = EN_ADVERBS[s.replace(/\s*update[sd]?$/, '')];

@@ -40,3 +40,41 @@ describe('frequency vocabulary', () => {
     expect(days(' 每１月 ')).toBe(31); // full-width digit normalised
   });
 });
+
+describe('frequency vocabulary: Portuguese, Spanish, French, German', () => {
+  it.each([
+    ['Diário', 1], ['diária', 1], ['Semanal', 7], ['Quinzenal', 14], ['Mensal', 31], ['mensal', 31], ['Bimestral', 62],
+    ['Trimestral', 93], ['Quadrimestral', 124], ['Semestral', 186], ['Anual', 366], ['Anualmente', 366],
+    ['Diario', 1], ['Mensual', 31], ['Cuatrimestral', 124], ['Anual.', 366],
+    ['Quotidienne', 1], ['Hebdomadaire', 7], ['Mensuelle', 31], ['Trimestriel', 93], ['Semestrielle', 186], ['Annuel', 366],
+    ['Täglich', 1], ['wöchentlich', 7], ['Monatlich', 31], ['Vierteljährlich', 93], ['Halbjährlich', 186], ['Jährlich', 366],
+    ['Zweijährlich', 732],
+  ])('%s is every %d days', (text, d) => {
+    expect(days(text)).toBeCloseTo(d as number, 5);
+  });
+  it('twice a month (bimensal / bimensuel) is every 15.5 days', () => {
+    expect(days('Bimensal')).toBeCloseTo(15.5);
+    expect(days('bimensuel')).toBeCloseTo(15.5);
+  });
+  it.each(['Em tempo real', 'Tempo real', 'En tiempo real', 'Temps réel', 'Echtzeit'])('%s is realtime', (t) => expect(parseFrequency(t).kind).toBe('realtime'));
+  it.each(['Eventual', 'Sob demanda', 'A demanda', 'Irrégulier', 'Ponctuelle', 'Unregelmäßig', 'bei Bedarf'])('%s is irregular', (t) => expect(parseFrequency(t).kind).toBe('irregular'));
+  it.each(['Nunca', 'Não se aplica', 'Jamais', 'Nie'])('%s is static', (t) => expect(parseFrequency(t).kind).toBe('static'));
+});
+
+describe('frequency machine forms: EU authority, Dublin Core, ISO 8601', () => {
+  const EU = 'http://publications.europa.eu/resource/authority/frequency/';
+  it.each([
+    [`${EU}MONTHLY`, 31], [`${EU}DAILY`, 1], [`${EU}WEEKLY`, 7], [`${EU}QUARTERLY`, 93], [`${EU}ANNUAL`, 366],
+    [`${EU}BIENNIAL`, 732], [`${EU}BIMONTHLY`, 62], [`${EU}HOURLY`, 1 / 24], [`${EU}30MIN`, 30 / 1440], [`${EU}DAILY_2`, 0.5],
+    [`${EU}ANNUAL_2`, 183], ['https://publications.europa.eu/resource/authority/frequency/MONTHLY', 31],
+    ['http://purl.org/cld/freq/monthly', 31], ['http://purl.org/cld/freq/semiannual', 186], ['http://purl.org/cld/freq/biweekly', 14],
+    ['P1M', 31], ['R/P1M', 31], ['R/P1Y', 366], ['P1W', 7], ['P1D', 1], ['PT1H', 1 / 24], ['P3M', 93], ['R/2020-01-01/P1D', 1],
+    ['P1Y6M', 366 + 186], ['PT30M', 30 / 1440],
+  ])('%s is every %d days', (text, d) => {
+    expect(days(text)).toBeCloseTo(d as number, 5);
+  });
+  it.each([[`${EU}CONT`, 'realtime'], [`${EU}UPDATE_CONT`, 'realtime'], [`${EU}IRREG`, 'irregular'], [`${EU}NEVER`, 'static'], [`${EU}UNKNOWN`, 'unknown'], [`${EU}NO_SUCH_CODE`, 'unknown'], ['P', 'unknown'], ['PT', 'unknown'], ['P0D', 'unknown']])(
+    '%s is %s',
+    (t, kind) => expect(parseFrequency(t).kind).toBe(kind),
+  );
+});
