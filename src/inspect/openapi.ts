@@ -3,13 +3,14 @@
 // Pipeline: parse JSON/YAML → detect the version from `swagger`/`openapi` → check every `$ref` without leaving the
 // document → schema + specification validation. Swagger 2.0 and OpenAPI 3.0 use swagger-parser's `validate`
 // (the OAI JSON Schema, plus for 2.0 the prose rules: unique operationIds, path parameters matching the template,
-// one body parameter, …). OpenAPI 3.1 uses the OAI 3.1 schema with published corrections (openapi-schema31.ts),
+// one body parameter, …); for 3.x the same template and operationId rules are checked by openapi-semantics.ts. OpenAPI 3.1 uses the OAI 3.1 schema with published corrections (openapi-schema31.ts),
 // and swagger-parser only to resolve local refs. External refs are never fetched: resolution is configured
 // local-only, so validating a document makes no network or file access.
 
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { parseOpenApiText, type DocFormat } from './openapi-parse.ts';
 import { checkRefs } from './openapi-refs.ts';
+import { checkOas3Semantics } from './openapi-semantics.ts';
 import { validateOas31Schema } from './openapi-schema31.ts';
 import { dedupe, fromAjvErrors, pointerFromMessage, type OpenApiError } from './openapi-errors.ts';
 import type { ErrorObject } from 'ajv';
@@ -18,6 +19,12 @@ export type OpenApiVersion = '2.0' | '3.0' | '3.1';
 
 export interface OpenApiReport {
   valid: boolean;
+  /**
+   * Valid as far as the version's JSON Schema, version detection and `$ref`s go, i.e. before the 3.x prose rules
+   * (path templates, unique operationIds) that no schema expresses. Schema-only validators answer this. For Swagger
+   * 2.0, swagger-parser reports schema and prose errors together, so there it equals `valid`.
+   */
+  schemaValid: boolean;
   version?: OpenApiVersion;
   format: DocFormat;
   /** The first errors (at most MAX_ERRORS), each at a JSON pointer into the document ('' = the whole document). */
@@ -40,6 +47,7 @@ export async function validateOpenApi(text: string, opts: { filename?: string } 
     // Defensive: every expected failure is reported above; this keeps a validator bug from crashing a crawl.
     return {
       valid: false,
+      schemaValid: false,
       format: 'unknown',
       errors: [{ pointer: '', message: `could not validate: ${errorMessage(err)}` }],
       warnings: [],
@@ -49,12 +57,12 @@ export async function validateOpenApi(text: string, opts: { filename?: string } 
 
 async function validate(text: string, filename: string | undefined): Promise<OpenApiReport> {
   const parsed = parseOpenApiText(text, filename);
-  if (!parsed.ok) return report(parsed.format, undefined, [{ pointer: '', message: parsed.message }], []);
+  if (!parsed.ok) return report(parsed.format, undefined, [{ pointer: '', message: parsed.message }], [], []);
   const { doc, format } = parsed;
   const warnings = [...parsed.warnings];
 
   const detected = detectVersion(doc);
-  if ('error' in detected) return report(format, detected.version, [detected.error], warnings);
+  if ('error' in detected) return report(format, detected.version, [detected.error], warnings, []);
   const { version } = detected;
 
   const errors: OpenApiError[] = [];
@@ -65,6 +73,8 @@ async function validate(text: string, filename: string | undefined): Promise<Ope
   }
 
   if (version === '3.1') errors.push(...fromAjvErrors(validateOas31Schema(doc)));
+  // swagger-parser checks these prose rules for 2.0 only; before it runs, as it dereferences the document in place.
+  const prose = version !== '2.0' ? checkOas3Semantics(doc) : [];
   if (version === '3.0' && doc.paths === undefined) {
     // swagger-parser refuses such a document outright with an unhelpful message: say it the way the schema
     // would, then let it check the rest.
@@ -74,7 +84,7 @@ async function validate(text: string, filename: string | undefined): Promise<Ope
   if (version === '3.1') {
     warnings.push('3.1 Schema Objects are checked for shape (object or boolean), not against the JSON Schema dialect');
   }
-  return report(format, version, errors, warnings);
+  return report(format, version, errors, warnings, prose);
 }
 
 type Detected = { version: OpenApiVersion } | { version?: OpenApiVersion; error: OpenApiError };
@@ -152,10 +162,11 @@ function pointerForParserMessage(message: string, doc: unknown): string {
   return pointerFromMessage(message, doc);
 }
 
-function report(format: DocFormat, version: OpenApiVersion | undefined, errors: OpenApiError[], warnings: string[]): OpenApiReport {
-  const unique = dedupe(errors);
+function report(format: DocFormat, version: OpenApiVersion | undefined, errors: OpenApiError[], warnings: string[], prose: OpenApiError[]): OpenApiReport {
+  const unique = dedupe([...errors, ...prose]);
   return {
     valid: unique.length === 0,
+    schemaValid: errors.length === 0,
     ...(version ? { version } : {}),
     format,
     errors: unique.slice(0, MAX_ERRORS),

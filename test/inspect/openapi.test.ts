@@ -210,3 +210,37 @@ describe('external refs are never fetched', () => {
     expect(requests).toBe(0);
   });
 });
+
+describe('OpenAPI 3.x path templates and operationIds (prose rules beyond the schema)', () => {
+  const doc = (paths: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths, ...extra });
+  const ok = { responses: { '200': { description: 'ok' } } };
+  const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+  it('a template expression with no path parameter fails, pointing at the operation', async () => {
+    const r = await validateOpenApi(doc({ '/pets/{id}': { get: ok } }));
+    expect(r).toMatchObject({ valid: false, schemaValid: true });
+    expect(r.errors).toEqual([{ pointer: '/paths/~1pets~1{id}/get', message: 'path template expression {id} of "/pets/{id}" has no matching "in: path" parameter in the GET operation' }]);
+  });
+
+  it('a path parameter named differently from the template fails on both counts', async () => {
+    const r = await validateOpenApi(doc({ '/pets/{id}': { get: { ...ok, parameters: [pathParam('petId')] } } }));
+    expect(r.errors.map((e) => e.pointer)).toEqual(['/paths/~1pets~1{id}/get', '/paths/~1pets~1{id}/get/parameters/0']);
+    expect(r.errors[1]!.message).toBe('path parameter "petId" does not appear in the path template "/pets/{id}"');
+  });
+
+  it('path-level, operation-level and $ref\'d parameters all count', async () => {
+    const r = await validateOpenApi(doc(
+      { '/a/{x}/b/{y}': { parameters: [pathParam('x')], get: { ...ok, parameters: [{ $ref: '#/components/parameters/Y' }] }, put: { ...ok, parameters: [pathParam('y')] } } },
+      { components: { parameters: { Y: pathParam('y') } } },
+    ));
+    expect(r.errors).toEqual([]);
+    expect(r.valid).toBe(true);
+  });
+
+  it('3.1 is checked too, and duplicate operationIds are reported', async () => {
+    const text = JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: { '/a': { get: { ...ok, operationId: 'list' } }, '/b': { get: { ...ok, operationId: 'list' } } } });
+    const r = await validateOpenApi(text);
+    expect(r.errors).toEqual([{ pointer: '/paths/~1b/get/operationId', message: 'operationId "list" is not unique: /paths/~1a/get uses it too' }]);
+  });
+});
