@@ -180,9 +180,25 @@ export interface IndicatorResult {
   detail?: Record<string, unknown>;
 }
 
+/** One code of the platform checker: 1 pass, 0 fail, 2 not evaluated; null where odbadge is unsure. */
+export type OfficialCode = 0 | 1 | 2 | null;
+
+/** The platform checker's per-resource codes (see src/score/official-codes.ts). */
+export interface OfficialCodes {
+  linkable: OfficialCode;
+  downloadable: OfficialCode;
+  structure: OfficialCode;
+  encoding_match: OfficialCode;
+  desc_match: OfficialCode;
+}
+
 export interface ResourceResult {
   id: string;
   url: string;
+  /** What the platform checker is expected to publish, computed under the ruleset's official-compatibility profile. */
+  official?: OfficialCodes;
+  /** The codes the catalogue itself published for this resource (品質檢測), where it carries them. */
+  published?: Partial<OfficialCodes>;
   fetch: {
     kind: FetchKind;
     status?: number;

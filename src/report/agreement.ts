@@ -2,7 +2,8 @@
 // Where we rate lower, the evidence is the indicators that keep the dataset below the official tier; where we rate
 // higher, it is the passing evidence of the indicators the official badge says were not met.
 import type { AuditResult } from '../audit.ts';
-import type { DatasetResult } from '../model.ts';
+import type { DatasetResult, OfficialCodes } from '../model.ts';
+import { OFFICIAL_CODE_INDICATORS, OFFICIAL_CODE_NAMES } from '../score/official-codes.ts';
 import type { TierSpec } from './fix-first.ts';
 
 export interface Disagreement {
@@ -27,6 +28,55 @@ export interface Agreement {
   /** Datasets whose catalogue carries no official badge. */
   withoutOfficial: number;
   disagreements: Disagreement[];
+  /** odbadge's official-profile codes against the per-resource codes the catalogue published, where it did. */
+  codes: CodeAgreement;
+}
+
+export interface CodeDisagreement {
+  dataset: string;
+  title: string;
+  /** 1-based resource number within the dataset. */
+  resource: number;
+  code: keyof OfficialCodes;
+  published: 0 | 1 | 2;
+  ours: 0 | 1 | 2 | null;
+  /** Our evidence for the indicator behind the code. */
+  evidence: string;
+}
+
+export interface CodeAgreement {
+  /** Resources whose catalogue entry carries published codes. */
+  resources: number;
+  /** Per code: how many resources could be compared and agreed. */
+  perCode: Record<keyof OfficialCodes, { compared: number; agree: number }>;
+  disagreements: CodeDisagreement[];
+}
+
+/** Compares, resource by resource, the codes the platform published with those odbadge's official profile gives. */
+export function codeAgreement(datasets: Iterable<DatasetResult>): CodeAgreement {
+  const perCode = Object.fromEntries(OFFICIAL_CODE_NAMES.map((n) => [n, { compared: 0, agree: 0 }])) as CodeAgreement['perCode'];
+  const disagreements: CodeDisagreement[] = [];
+  let resources = 0;
+  for (const d of datasets) {
+    d.resources.forEach((r, i) => {
+      if (!r.published || !r.official) return;
+      resources++;
+      for (const code of OFFICIAL_CODE_NAMES) {
+        const published = r.published[code];
+        if (published === undefined || published === null) continue;
+        perCode[code].compared++;
+        const ours = r.official[code];
+        if (ours === published) perCode[code].agree++;
+        else disagreements.push({ dataset: d.id, title: d.title, resource: i + 1, code, published, ours, evidence: indicatorEvidence(r.indicators, code) });
+      }
+    });
+  }
+  return { resources, perCode, disagreements };
+}
+
+function indicatorEvidence(ind: DatasetResult['resources'][number]['indicators'], code: keyof OfficialCodes): string {
+  const r = ind[OFFICIAL_CODE_INDICATORS[code]];
+  return r ? `${r.verdict}: ${r.evidence}` : 'no verdict recorded';
 }
 
 export function agreement(results: AuditResult, rs: TierSpec): Agreement {
@@ -63,5 +113,5 @@ export function agreement(results: AuditResult, rs: TierSpec): Agreement {
         : ev(d, cumulative(d.badge).filter((id) => !cumulative(off).includes(id))),
     });
   }
-  return { labels, matrix, compared, agree, rate: compared ? agree / compared : null, withoutOfficial, disagreements };
+  return { labels, matrix, compared, agree, rate: compared ? agree / compared : null, withoutOfficial, disagreements, codes: codeAgreement(results.datasets) };
 }

@@ -63,6 +63,19 @@ export function markdownReport(i: MarkdownReportInput): string {
       if (g.disagreements.length > shown) L.push('', `…and ${g.disagreements.length - shown} more.`);
     }
   }
+  const c = g.codes;
+  if (c.resources > 0) {
+    L.push('', '### 逐項檢測代碼 Per-resource checker codes', '');
+    L.push(`${c.resources} resources carry the platform's published codes (1 pass, 0 fail, 2 not evaluated); odbadge's are computed under the official-compatibility profile.`, '');
+    L.push('| code | compared | agree |', '|---|---:|---:|');
+    for (const [code, n] of Object.entries(c.perCode)) L.push(`| ${code} | ${n.compared} | ${n.agree} |`);
+    if (c.disagreements.length) {
+      L.push('', '| 資料集 Dataset | resource | code | published | ours | our evidence |', '|---|---:|---|---:|---:|---|');
+      for (const d of c.disagreements.slice(0, i.disagreementsShown ?? 50)) {
+        L.push(`| ${mdEscape(d.title)} (${mdEscape(d.dataset)}) | ${d.resource} | ${d.code} | ${d.published} | ${d.ours ?? 'unsure'} | ${mdEscape(clip(d.evidence, 200))} |`);
+      }
+    }
+  }
   return L.join('\n') + '\n';
 }
 

@@ -11,6 +11,9 @@ export const fieldsMatch: ResourceRule = {
   source: '政府資料開放優質標章 (2017) 易於理解; official checker field desc_match',
   check({ dataset, resource, facts, options }) {
     if (!facts) return notEvaluated('nothing to inspect');
+    if ((facts.format === 'zip' || facts.format === 'kmz') && opt<'judge-entries' | 'not-evaluated'>(options, 'archives', 'judge-entries') === 'not-evaluated') {
+      return notEvaluated(`${facts.format.toUpperCase()} archives are not opened under this ruleset (archives: not-evaluated)`);
+    }
     const declared = (resource.declared.fields ?? dataset.declared.fields ?? '').trim();
     if (!declared) {
       return fail(`no 主要欄位說明 declared; the file has ${facts.fields?.length ?? 0} field(s)`, {
@@ -18,7 +21,14 @@ export const fieldsMatch: ResourceRule = {
         en: 'Declare the main fields in the metadata, separated by 、, matching the file\'s field names.',
       }, { actual: facts.fields ?? [] });
     }
-    if (!facts.fields || facts.fields.length === 0) return notEvaluated(`no field names found in the ${facts.format} content`);
+    if (!facts.fields || facts.fields.length === 0) {
+      const evidence = `no field names found in the ${facts.format} content`;
+      if (opt<'not-evaluated' | 'fail'>(options, 'noFields', 'not-evaluated') === 'not-evaluated') return notEvaluated(evidence);
+      return fail(`${evidence} to compare with the declared 主要欄位說明`, {
+        zh: '檔案內容沒有可比對的欄位名稱；請以具標題列的結構化格式提供資料。',
+        en: 'The content has no field names to compare; publish the data in a structured format with a header row.',
+      }, { actual: [] });
+    }
     const strictness = opt(options, 'strictness', 'exact' as 'exact' | 'subset');
     const r = compareFields(declared, facts.fields, strictness);
     const detail = { strictness, missing: r.missing, extra: r.extra, actual: facts.fields };

@@ -20,6 +20,9 @@ export const structured: ResourceRule = {
   source: '政府資料開放優質標章 (2017) 易於被處理',
   check({ facts, options }) {
     if (!facts) return notEvaluated('nothing to inspect');
+    if ((facts.format === 'zip' || facts.format === 'kmz') && opt<'judge-entries' | 'not-evaluated'>(options, 'archives', 'judge-entries') === 'not-evaluated') {
+      return notEvaluated(`${facts.format.toUpperCase()} archives are not opened under this ruleset (archives: not-evaluated)`);
+    }
     const formats = opt<string[]>(options, 'structuredFormats', []);
     const ignore = new Set<string>();
     if (!opt(options, 'subtotalRowsFail', true)) ignore.add('subtotal-row');

@@ -4,7 +4,8 @@ import type { DatasetResult, IndicatorResult, ResourceResult, Verdict } from '..
 import { redactUrl } from '../util/redact.ts';
 import { RULES } from '../rules/index.ts';
 import type { DatasetRuleContext, OasCheck, ResourceEvidence } from '../rules/rule.ts';
-import { indicatorIds, type Ruleset } from './ruleset.ts';
+import { officialCodes, publishedCodes } from './official-codes.ts';
+import { indicatorIds, officialProfileOf, type Ruleset } from './ruleset.ts';
 
 export interface DatasetEvidence {
   dataset: DatasetRuleContext['dataset'];
@@ -13,10 +14,10 @@ export interface DatasetEvidence {
 }
 
 // Per-ruleset lists computed once, not per resource (they sit on the hot path of a 150,000-resource audit).
-const plans = new WeakMap<Ruleset, { ids: string[]; gated: Set<string> }>();
+const plans = new WeakMap<Ruleset, { ids: string[]; gated: Set<string>; nonBlocking: Set<string> }>();
 function planOf(rs: Ruleset) {
   let p = plans.get(rs);
-  if (!p) plans.set(rs, (p = { ids: indicatorIds(rs), gated: new Set(rs.gating.flat()) }));
+  if (!p) plans.set(rs, (p = { ids: indicatorIds(rs), gated: new Set(rs.gating.flat()), nonBlocking: new Set(rs.nonBlocking ?? []) }));
   return p;
 }
 
@@ -25,7 +26,7 @@ const SEVERITY: Record<Verdict, number> = { pass: 0, 'not-evaluated': 1, unsure:
 function resourceIndicators(ev: ResourceEvidence, d: DatasetEvidence, rs: Ruleset, now: Date): Record<string, IndicatorResult> {
   const out: Record<string, IndicatorResult> = {};
   let blockedBy: string | undefined;
-  const { ids, gated } = planOf(rs);
+  const { ids, gated, nonBlocking } = planOf(rs);
   const run = (id: string) => {
     const rule = RULES.get(id);
     if (!rule || rule.scope !== 'resource') return;
@@ -36,7 +37,7 @@ function resourceIndicators(ev: ResourceEvidence, d: DatasetEvidence, rs: Rulese
       if (blockedBy) out[id] = { verdict: 'not-evaluated', evidence: `not evaluated: ${blockedBy} did not pass` };
       else run(id);
     }
-    blockedBy ??= step.find((id) => out[id]?.verdict !== 'pass');
+    blockedBy ??= step.find((id) => !nonBlocking.has(id) && out[id]?.verdict !== 'pass');
   }
   for (const id of ids) if (!gated.has(id)) run(id);
   return out;
@@ -57,12 +58,15 @@ function combine(id: string, per: { url: string; r: IndicatorResult }[]): Indica
   };
 }
 
-function summariseResource(ev: ResourceEvidence, indicators: Record<string, IndicatorResult>): ResourceResult {
+function summariseResource(ev: ResourceEvidence, indicators: Record<string, IndicatorResult>, official: Record<string, IndicatorResult> | undefined): ResourceResult {
   const f = ev.fetch;
+  const published = publishedCodes(ev.resource.officialQc);
   const result: ResourceResult = {
     id: ev.resource.id,
     // Catalogue URLs can carry user:pass@ or ?token=…; results are shared, so they never hold them.
     url: redactUrl(ev.resource.url),
+    ...(official ? { official: officialCodes(official) } : {}),
+    ...(published ? { published } : {}),
     fetch: {
       kind: f.kind, status: f.status, finalUrl: f.finalUrl, contentType: f.contentType, bytes: f.bytes,
       truncated: f.truncated, attempts: f.attempts, redirects: f.redirects.length, elapsedMs: Math.round(f.elapsedMs),
@@ -89,7 +93,12 @@ export function badgeOf(indicators: Record<string, IndicatorResult>, rs: Ruleset
 
 export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): DatasetResult {
   const { ids } = planOf(rs);
-  const perResource = d.resources.map((ev) => ({ ev, indicators: resourceIndicators(ev, d, rs, now) }));
+  const profile = officialProfileOf(rs);
+  const perResource = d.resources.map((ev) => {
+    const indicators = resourceIndicators(ev, d, rs, now);
+    // Under the official profile the same facts give the platform checker's codes (rules are pure: cheap).
+    return { ev, indicators, official: profile === rs ? indicators : profile ? resourceIndicators(ev, d, profile, now) : undefined };
+  });
   const indicators: Record<string, IndicatorResult> = {};
   for (const id of ids) {
     const rule = RULES.get(id)!;
@@ -126,6 +135,6 @@ export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): Dat
     bonus: !!rs.bonus && indicators[rs.bonus.indicator]?.verdict === 'pass',
     indicators,
     findings,
-    resources: perResource.map((p) => summariseResource(p.ev, p.indicators)),
+    resources: perResource.map((p) => summariseResource(p.ev, p.indicators, p.official)),
   };
 }

@@ -20,9 +20,13 @@ export interface Ruleset {
   source: string;
   tiers: Tier[];
   gating: string[][];
+  /** Gated indicators whose failure does not stop later steps (the platform checker still judges encoding after desc_match 0). */
+  nonBlocking?: string[];
   bonus?: { indicator: string; perDataset: number; cap: number };
   scoring: { scale: number; whitelistedInDenominator?: boolean; datasetAggregation?: 'all-resources' };
   options?: Record<string, Record<string, unknown>>;
+  /** Id of a ruleset in rules/ that reproduces the platform checker's codes (results carry them per resource). */
+  officialProfile?: string;
 }
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,6 +50,7 @@ export function parseRuleset(json: unknown, origin = 'ruleset'): Ruleset {
   const named = new Set([...rs.tiers.flatMap((t) => t.indicators), ...rs.gating.flat(), ...(rs.bonus ? [rs.bonus.indicator] : [])]);
   for (const id of named) if (!RULES.has(id)) problems.push(`unknown rule "${id}" (known: ${[...RULES.keys()].join(', ')})`);
   for (const id of rs.gating.flat()) if (RULES.get(id)?.scope === 'dataset') problems.push(`gating names dataset rule "${id}"; only resource rules are gated`);
+  for (const id of rs.nonBlocking ?? []) if (!rs.gating.flat().includes(id)) problems.push(`nonBlocking names "${id}", which is not in gating`);
   if (rs.bonus && RULES.get(rs.bonus.indicator)?.scope === 'resource') problems.push(`bonus indicator "${rs.bonus.indicator}" must be a dataset rule`);
   const tierIds = rs.tiers.map((t) => t.id);
   if (new Set(tierIds).size !== tierIds.length) problems.push(`duplicate tier ids: ${tierIds.join(', ')}`);
@@ -68,6 +73,24 @@ export function loadRuleset(path = DEFAULT_RULESET): Ruleset {
     throw new RulesetError(`ruleset ${path} is not valid JSON: ${(e as Error).message}`);
   }
   return parseRuleset(json, path);
+}
+
+const bundled = new Map<string, Ruleset>();
+
+/** A ruleset shipped in rules/ by its id (rules/<id>.json), loaded once. */
+export function bundledRuleset(id: string): Ruleset {
+  let rs = bundled.get(id);
+  if (!rs) {
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(id)) throw new RulesetError(`"${id}" is not a ruleset id`);
+    bundled.set(id, (rs = loadRuleset(resolve(REPO_ROOT, 'rules', `${id}.json`))));
+  }
+  return rs;
+}
+
+/** The official-compatibility profile of a ruleset: itself when it is one, else the bundled ruleset it names. */
+export function officialProfileOf(rs: Ruleset): Ruleset | undefined {
+  if (!rs.officialProfile) return undefined;
+  return rs.officialProfile === rs.id ? rs : bundledRuleset(rs.officialProfile);
 }
 
 /** Every indicator the ruleset uses, in a stable order: gated resource rules, then the others. */
