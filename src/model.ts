@@ -138,6 +138,13 @@ export interface EncodingFacts {
   bom?: 'utf-8' | 'utf-16le' | 'utf-16be';
   /** The first undecodable byte of every candidate that failed, e.g. a file declared BIG5 that needs CP950. */
   failures?: Partial<Record<EncodingName, { offset: number; bytes: string }>>;
+  /**
+   * Which bytes 0x80–0xFF occur (32 hex digits, bit b − 0x80), for bodies that are neither UTF-8 nor UTF-16: enough
+   * to verify a declared single-byte encoding (windows-1252, ISO-8859-x …) by the bytes it leaves undefined.
+   */
+  highBytes?: string;
+  /** For a body no multi-byte encoding explains: the most plausible single-byte encoding, never a certainty. */
+  likely?: { encoding: string; confidence: number; evidence: string };
   evidence: string;
 }
 

@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import type { EncodingFacts, EncodingName } from '../model.ts';
 import { big5Table, type Big5Variant } from './big5-tables.ts';
+import { guessSingleByte, highByteBitmap, singleByteEncodingOf, undefinedBytes } from './single-byte.ts';
 
 /** Where one candidate encoding first failed. */
 export interface DecodeFailure {
@@ -313,6 +314,10 @@ export function createEncodingDetector(): EncodingDetector {
   let nulEven = 0;
   const validators = new Map<EncodingName, Validator>();
   let family: Big5Family | undefined;
+  // Byte statistics for single-byte encodings, gathered only from chunks holding non-ASCII bytes.
+  const byteCounts = new Float64Array(256);
+  let isolated = 0;
+  let prevByte = 0;
 
   function start(first: Uint8Array): void {
     started = true;
@@ -342,12 +347,31 @@ export function createEncodingDetector(): EncodingDetector {
     const high = countHighBytes(chunk, nonAscii === 0);
     if (high.first >= 0 && nonAscii === 0) firstNonAscii = { offset: base + high.first, bytes: hex([chunk[high.first]]) };
     nonAscii += high.count;
+    if (high.count > 0) tally(chunk);
+    else if (chunk.length > 0) prevByte = chunk[chunk.length - 1];
     countNuls(chunk, base);
     // Plain text in UTF-16 has NULs everywhere; a first megabyte without one rules UTF-16 out (unless a BOM said so)
     if (!bom && nul === 0 && base + chunk.length >= UTF16_EVIDENCE_BYTES) {
       validators.delete('utf-16le');
       validators.delete('utf-16be');
     }
+  }
+
+  function tally(chunk: Uint8Array): void {
+    let p = prevByte;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      byteCounts[b]++;
+      if (b >= 0x80 && p < 0x80) isolated++;
+      p = b;
+    }
+    prevByte = p;
+  }
+
+  /** What single-byte encodings need to know about a body no UTF explains; plus a likely candidate when asked. */
+  function singleByteFacts(withGuess: boolean): Pick<EncodingFacts, 'highBytes' | 'likely'> {
+    const likely = withGuess ? guessSingleByte({ counts: byteCounts, isolated }) : undefined;
+    return { highBytes: highByteBitmap(byteCounts), ...(likely ? { likely } : {}) };
   }
 
   function countNuls(chunk: Uint8Array, base: number): void {
@@ -453,11 +477,13 @@ export function createEncodingDetector(): EncodingDetector {
     const u8Text = u8 ? `not UTF-8 (byte ${u8.bytes} at offset ${u8.offset})` : 'not UTF-8';
     if (big5) {
       if (family?.looksLatin) {
+        const sb = singleByteFacts(true);
         return {
           detected: 'unknown',
           compatible,
-          evidence: `${u8Text}; decodes as Big5 but every double-byte pair sits inside a Latin word, which is the pattern of single-byte Latin-1/CP1252 text`,
+          evidence: `${u8Text}; decodes as Big5 but every double-byte pair sits inside a Latin word, which is the pattern of single-byte Latin-1/CP1252 text${sb.likely ? `; ${sb.likely.evidence}` : ''}`,
           failures,
+          ...sb,
         };
       }
       const narrower = BIG5_ORDER.slice(0, BIG5_ORDER.indexOf(big5))
@@ -468,6 +494,7 @@ export function createEncodingDetector(): EncodingDetector {
         compatible,
         evidence: `${u8Text}; decodes cleanly as ${big5.toUpperCase()}${narrower ? `; ${narrower}` : ''}`,
         failures,
+        ...singleByteFacts(false),
       };
     }
     // Nothing decodes: report the candidate that got furthest (ties go to UTF-8, the declared default of most portals).
@@ -475,12 +502,14 @@ export function createEncodingDetector(): EncodingDetector {
     let best: EncodingName = 'utf-8';
     for (const n of order) if ((failures[n]?.offset ?? -1) > (failures[best]?.offset ?? -1)) best = n;
     const f = failures[best]!;
+    const sb = singleByteFacts(true);
     return {
       detected: 'unknown',
       compatible: [],
       invalidAt: { encoding: best, offset: f.offset, bytes: f.bytes },
-      evidence: `no candidate decodes cleanly: ${u8Text}; not Big5/CP950/HKSCS (byte ${failures['big5-hkscs']?.bytes} at offset ${failures['big5-hkscs']?.offset})`,
+      evidence: `no candidate decodes cleanly: ${u8Text}; not Big5/CP950/HKSCS (byte ${failures['big5-hkscs']?.bytes} at offset ${failures['big5-hkscs']?.offset})${sb.likely ? `; ${sb.likely.evidence}` : ''}`,
       failures,
+      ...sb,
     };
   }
 
@@ -531,7 +560,11 @@ export function isDeclaredCompatible(declared: string, facts: EncodingFacts): { 
   const want = normaliseEncodingName(declared);
   const failures = (facts as Partial<EncodingFactsDetail>).failures ?? {};
   const det = facts.detected;
-  if (want === 'unknown') return { match: false, why: `declared encoding "${declared}" is not a recognised encoding name; detected ${det}` };
+  if (want === 'unknown') {
+    const single = singleByteEncodingOf(declared);
+    if (single) return isSingleByteCompatible(declared, single, facts);
+    return { match: false, why: `declared encoding "${declared}" is not a recognised encoding name; detected ${det}` };
+  }
   if (det === 'binary') return { match: false, why: `body is binary, not ${want} text` };
   if (det === 'ascii') {
     const ok = want === 'ascii' || want === 'utf-8' || want === 'utf-8-bom' || BIG5_FAMILY.includes(want);
@@ -572,6 +605,24 @@ export function isDeclaredCompatible(declared: string, facts: EncodingFacts): { 
     };
   }
   return { match: false, why: `declared ${declared}, detected ${det}` };
+}
+
+/**
+ * A declared single-byte encoding (latin1, ISO-8859-1, cp1252 → windows-1252 …) can be disproved, not proved: by a
+ * byte it leaves undefined, by a body that is valid multi-byte UTF-8 (a classic mislabel), by Chinese text that
+ * decodes as Big5, by UTF-16 or binary content. ASCII is valid in every one of them.
+ */
+function isSingleByteCompatible(declared: string, name: string, facts: EncodingFacts): { match: boolean; why: string } {
+  const det = facts.detected;
+  const label = declared.trim().toLowerCase() === name ? name : `"${declared}" (${name})`;
+  if (det === 'ascii') return { match: true, why: `body is pure ASCII, which is valid ${label}` };
+  if (det === 'utf-8') return { match: false, why: `declared ${label}, a single-byte encoding, but the body is valid UTF-8 with non-ASCII text: likely mislabelled` };
+  if (det === 'binary' || det === 'utf-8-bom' || det === 'utf-16le' || det === 'utf-16be') return { match: false, why: `declared ${label}, detected ${det}` };
+  if (BIG5_FAMILY.includes(det)) return { match: false, why: `declared ${label}, but the body decodes cleanly as ${det.toUpperCase()} (double-byte Chinese text), not as single-byte text` };
+  if (!facts.highBytes) return { match: false, why: `declared ${label}, detected ${det}` };
+  const bad = undefinedBytes(name as Parameters<typeof undefinedBytes>[0], facts.highBytes);
+  if (bad.length) return { match: false, why: `declared ${label}, but byte${bad.length > 1 ? 's' : ''} ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ' …' : ''} ${bad.length > 1 ? 'are' : 'is'} not defined in ${name}` };
+  return { match: true, why: `every byte is defined in ${name}${facts.likely && facts.likely.encoding !== name ? ` (the text reads more like ${facts.likely.encoding})` : ''}` };
 }
 
 /** Decode bytes as the named encoding, substituting U+FFFD where they do not decode; a BOM is dropped. */

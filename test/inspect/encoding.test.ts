@@ -2,6 +2,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EncodingName } from '../../src/model.ts';
 import { createEncodingDetector, decodeText, detectEncoding, isDeclaredCompatible, normaliseEncodingName } from '../../src/inspect/encoding.ts';
+import { singleByteEncodingOf } from '../../src/inspect/single-byte.ts';
+import iconv from 'iconv-lite';
+
+const iconvEncode = (s: string, enc: string) => iconv.encode(s, enc);
 import { corporaDir, readBytes, readManifest } from './corpora.ts';
 
 const tw = path.join(corporaDir, 'tw-encodings');
@@ -76,7 +80,6 @@ describe('detectEncoding on real Taiwanese files (tw-encodings)', () => {
 
 describe('declared encodings from the frictionless corpus', () => {
   for (const c of fpyManifest.encodingCases as any[]) {
-    if (normaliseEncodingName(c.declaredEncoding) === 'unknown') continue; // latin1 is not a Taiwanese portal encoding
     it(`${c.file} declared ${c.declaredEncoding}: ${c.valid ? 'matches' : 'mismatch'}`, () => {
       const facts = detectEncoding(readBytes(fpy, c.file));
       const verdict = isDeclaredCompatible(c.declaredEncoding, facts);
@@ -174,5 +177,71 @@ describe('normaliseEncodingName', () => {
 
   it('an unrecognised declaration never matches', () => {
     expect(isDeclaredCompatible('其他', detectEncoding(new TextEncoder().encode('a'))).match).toBe(false);
+  });
+});
+
+describe('single-byte encodings (WHATWG names and labels)', () => {
+  const win1252 = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+  it.each([['latin1'], ['ISO-8859-1'], ['iso_8859-1'], ['cp1252'], ['Windows-1252'], ['CP1252'], ['l1']])('%s names windows-1252', (label) => {
+    expect(singleByteEncodingOf(label)).toBe('windows-1252');
+  });
+  it.each([['ISO-8859-15', 'iso-8859-15'], ['latin9', 'iso-8859-15'], ['cp1250', 'windows-1250'], ['KOI8-R', 'koi8-r'], ['windows-1251', 'windows-1251']])('%s names %s', (label, name) => {
+    expect(singleByteEncodingOf(label)).toBe(name);
+  });
+  it.each([['UTF-8'], ['BIG5'], ['其他'], ['shift_jis'], ['']])('%s is not a single-byte encoding', (label) => {
+    expect(singleByteEncodingOf(label)).toBeUndefined();
+  });
+
+  it('frictionless-py latin1.csv declared latin1 matches; one © is too little to be sure it is windows-1252', () => {
+    const facts = detectEncoding(readBytes(fpy, 'latin1.csv'));
+    expect(facts.detected).toBe('unknown');
+    expect(isDeclaredCompatible('latin1', facts)).toEqual({ match: true, why: 'every byte is defined in windows-1252' });
+    expect(isDeclaredCompatible('ISO-8859-1', facts).match).toBe(true);
+    expect(facts.likely?.encoding).toBe('windows-1252');
+    // One byte: evidence factor 1 / (1 + 4) = 0.2. 24 of the 28 encodings read 0xA9 as a Latin letter or a symbol
+    // (not ISO-8859-6, windows-874, ISO-8859-5, IBM866); their priors add up to 0.86 + 18 × 0.01 = 1.04, so
+    // windows-1252 gets 0.2 × 0.6 / 1.04 = 0.115 → 0.12.
+    expect(facts.likely?.confidence).toBe(0.12);
+    expect(facts.evidence).toMatch(/likely windows-1252 \(confidence 0\.12, not certain\): 100 % of the 1 non-ASCII byte read as Latin-script text/);
+  });
+
+  it('goodtables cp1252 files (£, no-break spaces, é) are named likely windows-1252 and pass a cp1252 declaration', () => {
+    for (const file of ['VilleMTP_MTP_BudgetPri_2015.csv', 'gla-250-report-2014-15-P08.csv']) {
+      const facts = detectEncoding(readBytes(path.join(corporaDir, 'goodtables-py'), file));
+      expect(facts.likely?.encoding, file).toBe('windows-1252');
+      expect(isDeclaredCompatible('cp1252', facts).match, file).toBe(true);
+    }
+    const many = detectEncoding(readBytes(path.join(corporaDir, 'goodtables-py'), 'VilleMTP_MTP_BudgetPri_2015.csv'));
+    expect(many.likely?.confidence).toBeGreaterThan(0.5);
+    expect(many.likely?.evidence).toMatch(/^likely windows-1252 \(confidence 0\.\d\d?, not certain\): 100 % of the 1362 non-ASCII bytes read as Latin-script text/);
+  });
+
+  it('a byte the declared encoding leaves undefined is a mismatch naming the byte', () => {
+    const facts = detectEncoding(win1252('caf\u00e9 \u0081 na\u00efve\n'));
+    expect(isDeclaredCompatible('cp1252', facts)).toEqual({ match: false, why: 'declared "cp1252" (windows-1252), but byte 0x81 is not defined in windows-1252' });
+  });
+
+  it('valid multi-byte UTF-8 declared as a single-byte encoding is flagged as a likely mislabel', () => {
+    const facts = detectEncoding(new TextEncoder().encode('café,naïve\n'));
+    expect(isDeclaredCompatible('latin1', facts)).toEqual({ match: false, why: 'declared "latin1" (windows-1252), a single-byte encoding, but the body is valid UTF-8 with non-ASCII text: likely mislabelled' });
+  });
+
+  it('Chinese Big5 text declared windows-1252 is not accepted just because every byte is defined', () => {
+    const facts = detectEncoding(readBytes(tw, 'moi-lvr-land-A.csv'));
+    expect(facts.detected).toMatch(/^(big5|cp950)$/);
+    expect(isDeclaredCompatible('windows-1252', facts).match).toBe(false);
+    expect(facts.likely).toBeUndefined();
+  });
+
+  it('ASCII is valid in every single-byte encoding', () => {
+    expect(isDeclaredCompatible('latin1', detectEncoding(new TextEncoder().encode('a,b\n1,2\n'))).match).toBe(true);
+  });
+
+  it('Cyrillic words in windows-1251 are named as such', () => {
+    const bytes = new Uint8Array(iconvEncode('Привет,мир\nданные,таблица\nстрока,значение\n', 'win1251'));
+    const facts = detectEncoding(bytes);
+    expect(facts.detected).toBe('unknown');
+    expect(facts.likely?.encoding).toBe('windows-1251');
+    expect(isDeclaredCompatible('cp1251', facts).match).toBe(true);
   });
 });
