@@ -21,7 +21,8 @@ export const encodingMatch: ResourceRule = {
       return verdict === 'pass' ? pass(evidence) : notEvaluated(evidence);
     }
     if (!declared) {
-      const evidence = `no 編碼格式 declared; the file is ${facts.encoding?.detected ?? 'of unknown encoding'}`;
+      const likely = facts.encoding?.likely;
+      const evidence = `no 編碼格式 declared; the file is ${facts.encoding?.detected ?? 'of unknown encoding'}${likely ? ` (${likely.evidence})` : ''}`;
       if (opt<'fail' | 'not-evaluated'>(options, 'missingDeclaration', 'fail') === 'not-evaluated') return notEvaluated(evidence);
       return fail(evidence, {
         zh: `請於詮釋資料填寫編碼格式（本檔案偵測為 ${facts.encoding?.detected ?? '未知'}）。`,
