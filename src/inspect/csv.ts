@@ -2,6 +2,7 @@
 // findings can be compared with theirs: rows are counted as parsed rows with the header as row 1 (a quoted cell
 // spanning lines is one row; a blank line is a row), fields are 1-based, null means header-level or whole-row.
 // On top of frictionless we report what the Taiwanese rules also reject: subtotal rows, title lines, repeated headers.
+import { describeHeaderRows, locateHeader } from './header-rows.ts';
 import { readHead } from './read-head.ts';
 import { parse } from 'csv-parse';
 import type { StructuralError } from '../model.ts';
@@ -373,25 +374,22 @@ class TableChecker {
     }
   }
 
-  /** Title lines: one non-empty cell above a later row that looks like the real header. Reported, numbering kept. */
+  /** Title lines: one non-empty cell above the rows that look like the real header. Reported, numbering kept. */
   end(): void {
     const rows = this.leading;
-    if (rows.length < 2 || rows[0].nonEmpty >= 2) return;
-    const width = Math.max(...rows.map((r) => r.cells.length));
-    const need = Math.max(2, Math.ceil(width * 0.6));
-    const real = rows.find((r) => r.nonEmpty >= need);
-    if (!real) return;
-    for (const r of rows) {
-      if (r.row >= real.row) break;
-      if (r.nonEmpty === 1) {
-        const text = r.cells.find((c) => c.trim() !== '')!.trim();
-        this.sink.add({
-          type: 'title-row',
-          row: r.row,
-          field: null,
-          message: `row ${r.row} holds a single value ("${text.slice(0, 60)}") above what looks like the real header at row ${real.row}`,
-        }, true);
-      }
+    const lead = rows.map((r) => ({ row: r.row, filled: r.nonEmpty, numeric: r.cells.filter((c) => isNumericText(c)).length }));
+    const at = locateHeader(lead, Math.max(0, ...rows.map((r) => r.cells.length)));
+    if (!at) return;
+    const header = describeHeaderRows(lead, at);
+    for (const i of at.titles) {
+      const r = rows[i];
+      const text = r.cells.find((c) => c.trim() !== '')!.trim();
+      this.sink.add({
+        type: 'title-row',
+        row: r.row,
+        field: null,
+        message: `row ${r.row} holds a single value ("${text.slice(0, 60)}") above what looks like the real header at ${header}`,
+      }, true);
     }
   }
 }

@@ -4,6 +4,7 @@
 // error carries the cell reference a person can click to (`Sheet1!B7:D7`).
 import type { StructuralError } from '../model.ts';
 import { isNumericText, subtotalKeyword } from './csv.ts';
+import { describeHeaderRows, locateHeader } from './header-rows.ts';
 
 export type CellKind = 'text' | 'number' | 'bool' | 'error';
 
@@ -145,14 +146,12 @@ export class SheetChecker {
     const rows = this.held ?? [];
     this.held = null;
     if (rows.length === 0) return;
-    let h = 0;
-    // A title line: one value alone above a later row that looks like the real header.
-    if (rows[0].cells.length === 1 && rows.length > 1) {
-      const width = Math.max(...rows.map((x) => x.cells[x.cells.length - 1].col - x.cells[0].col + 1));
-      const need = Math.max(2, Math.ceil(width * 0.6));
-      const real = rows.findIndex((x) => x.cells.length >= need);
-      if (real > 0) h = real;
-    }
+    // Title lines: one value alone above the rows that look like the real header (which may be several: 人口 over
+    // 男 / 女). The header is the first of those rows; the ones below it are then found to be second header rows.
+    const width = Math.max(...rows.map((x) => x.cells[x.cells.length - 1].col - x.cells[0].col + 1));
+    const lead = rows.map((x) => ({ row: x.r, filled: x.cells.length, numeric: x.cells.filter((c) => c.kind === 'number' || c.numericText).length }));
+    const at = locateHeader(lead, width);
+    const h = at ? at.from : 0;
     for (let i = 0; i < h; i++) {
       const t = rows[i];
       const c = t.cells[0];
@@ -162,7 +161,7 @@ export class SheetChecker {
         row: t.r,
         field: null,
         cell: where,
-        message: `row ${t.r} holds ${t.cells.length === 1 ? `a single value ("${(c.text ?? '').slice(0, 60)}")` : `${t.cells.length} values`} in ${where}, above the real header at row ${rows[h].r}`,
+        message: `row ${t.r} holds ${t.cells.length === 1 ? `a single value ("${(c.text ?? '').slice(0, 60)}")` : `${t.cells.length} values`} in ${where}, above the real header at ${describeHeaderRows(lead, at!)}`,
       });
     }
     this.blankRowsBefore(rows[h].r, rows.slice(0, h).map((x) => x.r));

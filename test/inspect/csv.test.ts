@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inspectCsv } from '../../src/inspect/csv.ts';
+import { describeHeaderRows, locateHeader } from '../../src/inspect/header-rows.ts';
 
 const rows = (errs: { row: number | null; field: number | null; type: string }[]) => errs.map((e) => [e.row, e.field, e.type]);
 
@@ -61,5 +62,36 @@ describe('inspectCsv', () => {
     const r = await inspectCsv('a|b\n1|2\n', { delimiter: '|' });
     expect(r.header).toEqual(['a', 'b']);
     expect(r.errorTotal).toBe(0);
+  });
+});
+
+describe('title lines above a header spread over two rows', () => {
+  it('names the header rows it believes in, not the first data row', async () => {
+    const text = '臺北市各區人口統計,,,\n,,,\n行政區,人口,,面積\n,男,女,\n大安區,150000,160000,11.36\n信義區,100000,110000,11.21\n';
+    const r = await inspectCsv(text);
+    const titles = r.errors.filter((e) => e.type === 'title-row');
+    expect(titles.map((e) => e.message)).toEqual([
+      'row 1 holds a single value ("臺北市各區人口統計") above what looks like the real header at rows 3–4 (a header spread over 2 rows)',
+    ]);
+  });
+
+  it('a single header row below a title is named as such', async () => {
+    const r = await inspectCsv('人口統計,,\n行政區,人口,面積\n大安區,310000,11.36\n');
+    expect(r.errors.filter((e) => e.type === 'title-row').map((e) => e.message)).toEqual([
+      'row 1 holds a single value ("人口統計") above what looks like the real header at row 2',
+    ]);
+  });
+});
+
+describe('locateHeader', () => {
+  const row = (n: number, filled: number, numeric = 0) => ({ row: n, filled, numeric });
+  it('a title, two sparse header rows and data below a blank row: the header is rows 3–4, not data row 6', () => {
+    const rows = [row(1, 1), row(2, 0), row(3, 2), row(4, 2), row(5, 0), row(6, 5, 4), row(7, 5, 4)];
+    const at = locateHeader(rows, 5)!;
+    expect(describeHeaderRows(rows, at)).toBe('rows 3–4 (a header spread over 2 rows)');
+    expect(at.titles).toEqual([0]);
+  });
+  it('no title when the first row holds two values', () => {
+    expect(locateHeader([row(1, 2), row(2, 5, 3)], 5)).toBeUndefined();
   });
 });
