@@ -29,11 +29,19 @@ export function locateHeader(rows: readonly LeadingRow[], width: number): Header
   const need = Math.max(2, Math.ceil(width * 0.6));
   const dense = rows.findIndex((r) => r.filled >= need);
   if (dense < 0) return undefined;
-  // Text-only rows of two or more labels right above the first dense row are header rows too.
+  // Text-only rows of two or more labels above the first dense row (blank rows between them aside) are header rows too.
   let from = dense;
-  while (from - 1 > 0 && rows[from - 1].filled >= 2 && rows[from - 1].numeric === 0) from--;
+  for (let i = dense - 1; i > 0; i--) {
+    if (rows[i].filled === 0) continue;
+    if (rows[i].filled < 2 || rows[i].numeric > 0) break;
+    from = i;
+  }
   // The dense row is the header's last row unless it holds numbers below a header block: then it is data.
-  let to = from < dense && rows[dense].numeric > 0 ? dense - 1 : dense;
+  let to = dense;
+  if (from < dense && rows[dense].numeric > 0) {
+    to = dense - 1;
+    while (rows[to].filled === 0) to--;
+  }
   // Below a dense header, a row of sub-labels (男 / 女 under 人口) continues it when numbers follow it.
   if (to === dense) {
     for (let i = dense + 1; i < rows.length; i++) {
