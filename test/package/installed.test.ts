@@ -64,7 +64,8 @@ describe('the packed tarball', () => {
       'src/rules/fields-match.md', 'src/rules/timely.md', 'src/rules/oas-valid.md',
     ]) expect(existsSync(path.join(pkgDir, f)), f).toBe(true);
     expect(readFileSync(path.join(pkgDir, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} odbadge contributors\n/);
-    // No TypeScript source but the docs: the package runs on dist/.
+    // Nothing else: no tests, fixtures or benchmarks, and no TypeScript source but the docs (the package runs on dist/).
+    expect(readdirSync(pkgDir).sort()).toEqual(['LICENSE', 'README.md', 'bin', 'dist', 'package.json', 'rules', 'schemas', 'seeds', 'src']);
     expect(readdirSync(path.join(pkgDir, 'src/rules')).filter((f) => !f.endsWith('.md'))).toEqual([]);
   });
 
