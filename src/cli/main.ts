@@ -50,6 +50,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Started directly (`npm run odbadge`, `node dist/cli/main.js`). The installed command is bin/odbadge.cjs instead:
+// it checks the Node version first — this module's imports (node:sqlite) fail on old Node before any code here
+// runs — and then calls main() itself.
 function isEntry(): boolean {
   try {
     return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);

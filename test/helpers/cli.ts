@@ -12,12 +12,23 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function odbadge(args: string[], opts: { timeoutMs?: number } = {}): Promise<CliRun> {
+export interface RunOptions {
+  timeoutMs?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Any program as a child process (no shell): its exit code and output, whatever the code. */
+export async function runProgram(file: string, args: string[], opts: RunOptions = {}): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await execP(process.execPath, [CLI, ...args], { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await execP(file, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, cwd: opts.cwd, env: opts.env });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
+}
+
+export function odbadge(args: string[], opts: { timeoutMs?: number } = {}): Promise<CliRun> {
+  return runProgram(process.execPath, [CLI, ...args], opts);
 }
