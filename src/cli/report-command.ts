@@ -7,7 +7,7 @@ import type { AuditResult } from '../audit.ts';
 import { agreement } from '../report/agreement.ts';
 import { agenciesCsv, datasetsCsv, fixFirstCsv } from '../report/csv-report.ts';
 import { fixFirst } from '../report/fix-first.ts';
-import { writeDashboard } from '../report/html/dashboard.ts';
+import { writeDashboard, type ReferenceAgreement } from '../report/html/dashboard.ts';
 import { emptyHistory, HistoryFileError, historyFromPaths, readResultsFile, type RunHistory } from '../report/html/history.ts';
 import { markdownReport } from '../report/markdown-report.ts';
 import type { UsageRecord } from '../score/awards.ts';
@@ -38,13 +38,13 @@ export interface ReportOutputs {
 }
 
 /** Every human-facing report of one run, written to `out`. The audit and CI commands can call this too. */
-export async function writeReports(results: AuditResult, out: string, opts: { ruleset?: Ruleset; history?: RunHistory; usage?: UsageRecord[]; groups?: GroupConfig } = {}): Promise<ReportOutputs> {
+export async function writeReports(results: AuditResult, out: string, opts: { ruleset?: Ruleset; history?: RunHistory; usage?: UsageRecord[]; groups?: GroupConfig; reference?: ReferenceAgreement } = {}): Promise<ReportOutputs> {
   const rs = opts.ruleset ?? loadRuleset();
   const groups = opts.groups ?? DEFAULT_GROUP_CONFIG;
   await mkdir(out, { recursive: true });
   const fixes = fixFirst(results, rs, { usage: opts.usage });
   const ids = indicatorIds(rs);
-  const files = [await writeDashboard(results, opts.history ?? emptyHistory, out, { ruleset: rs, usage: opts.usage, groups })];
+  const files = [await writeDashboard(results, opts.history ?? emptyHistory, out, { ruleset: rs, usage: opts.usage, groups, ...(opts.reference ? { reference: opts.reference } : {}) })];
   const write = async (name: string, text: string) => {
     await writeFile(join(out, name), text);
     files.push(join(out, name));

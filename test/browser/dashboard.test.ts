@@ -16,12 +16,13 @@ if (!haveChromium) console.warn(`SKIPPED test/browser/dashboard.test.ts: ${CHROM
 describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
+  let file = '';
   const errors: string[] = [];
   const run = demoLikeRun();
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'odbadge-dash-'));
-    const file = await writeDashboard(run, [demoLikeRun('2025-11-01T02:00:00.000Z', 13), demoLikeRun('2026-05-01T02:00:00.000Z', 29)], dir, { usage: seedUsage() });
+    file = await writeDashboard(run, [demoLikeRun('2025-11-01T02:00:00.000Z', 13), demoLikeRun('2026-05-01T02:00:00.000Z', 29)], dir, { usage: seedUsage() });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-TW' });
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -97,5 +98,17 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await page.click('#lang-switch');
     expect(await page.locator('h1').textContent()).toBe('開放資料品質儀表板');
     expect(errors).toEqual([]);
+  });
+
+  it('opens in English when the address asks for it (?lang=en or #lang=en), whatever was chosen before', async () => {
+    for (const suffix of ['?lang=en', '#lang=en']) {
+      const p = await browser.newPage({ locale: 'zh-TW' });
+      await p.goto(pathToFileURL(file).href);
+      await p.evaluate(() => localStorage.setItem('odbadge-lang', 'zh'));
+      await p.goto(pathToFileURL(file).href + suffix);
+      expect(await p.locator('h1').textContent()).toBe('Open data quality dashboard');
+      expect(await p.evaluate(() => document.documentElement.lang)).toBe('en');
+      await p.close();
+    }
   });
 });

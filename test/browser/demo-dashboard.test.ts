@@ -49,6 +49,10 @@ describe.skipIf(!haveChromium)('the demo run dashboard in headless Chromium', ()
     await page.click('#dlg-close');
     await page.click('#lang-switch');
     expect(await page.locator('h1').textContent()).toBe('Open data quality dashboard');
+    // Both agreement figures are labelled, with the sentence on why they differ.
+    expect(await page.locator('.card').filter({ hasText: 'recorded truth' }).locator('.n').textContent()).toMatch(/^\d+ \/ 562$/);
+    expect(await page.locator('.card').filter({ hasText: 'badge the platform published' }).locator('.n').textContent()).toMatch(/^\d+\.\d %$/);
+    expect(await page.locator('#agreement-why').textContent()).toContain('so it is not an accuracy figure');
     await page.click('#f-reset');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(REPORTS, 'demo-dashboard-en.png') });

@@ -11,7 +11,7 @@ import { buildRun, type BadgeCounts } from './run-builder.ts';
 export const HOSTILE_TITLE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">惡意標題';
 
 export interface SeedRow { no: number; title: string; agency: string; views: number; downloads: number }
-export const seedUsage = (): SeedRow[] => JSON.parse(readFileSync(resolve(__dirname, '../../seeds/mol-usage-2017.json'), 'utf8')).datasets;
+export const seedUsage = (): SeedRow[] => JSON.parse(readFileSync(resolve(import.meta.dirname, '../../seeds/mol-usage-2017.json'), 'utf8')).datasets;
 
 /** Badge of the n-th dataset: roughly 82 % gold, 6 % silver, 7 % bronze, 5 % none, as in the demo audit. */
 const badgeFor = (no: number, shift: number) => {

@@ -205,11 +205,18 @@ export const CLIENT_JS = String.raw`
   $('pg-next').addEventListener('click', function () { page++; render(); });
   $('lang-switch').addEventListener('click', function () { setLang(lang === 'zh' ? 'en' : 'zh'); });
 
+  // The language asked for in the address (?lang=en or #lang=en, to link to the English view) wins over the
+  // last choice remembered in this browser.
+  var asked = /[?&#]lang=(en|zh)\b/.exec(location.search + location.hash);
   var saved = null;
   try { saved = localStorage.getItem('odbadge-lang'); } catch (e) { /* ignore */ }
   document.documentElement.classList.add('js');
-  setLang(saved === 'en' ? 'en' : 'zh');
+  setLang(asked ? asked[1] : saved === 'en' ? 'en' : 'zh');
   applyFilters();
+  window.addEventListener('hashchange', function () {
+    var h = /^#lang=(en|zh)$/.exec(location.hash);
+    if (h) setLang(h[1]);
+  });
   var m = /^#ds=(.+)$/.exec(location.hash);
   if (m) openPanel(decodeURIComponent(m[1]));
 })();

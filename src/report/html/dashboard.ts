@@ -29,6 +29,18 @@ export interface DashboardOptions {
   /** Fixes shown per agency. */
   fixesPerAgency?: number;
   disagreementsShown?: number;
+  /**
+   * Agreement with a ground truth known outside the catalogue (the demo portal records what each dataset really
+   * serves), shown beside the agreement with the platform's published badge.
+   */
+  reference?: ReferenceAgreement;
+}
+
+export interface ReferenceAgreement {
+  agree: number;
+  total: number;
+  /** What was compared, e.g. the demo portal's recorded truth. */
+  label: { zh: string; en: string };
 }
 
 const VERDICT = { pass: ['通過', 'pass'], fail: ['未通過', 'fail'], 'not-evaluated': ['未檢測', 'not evaluated'], unsure: ['不確定', 'unsure'] } as const;
@@ -38,9 +50,13 @@ const indicatorBi = (id: string) => {
 };
 const verdictBi = (v: string) => (v in VERDICT ? bi(...(VERDICT[v as keyof typeof VERDICT] as unknown as [string, string])) : esc(v));
 
-function runLabel(r: AuditResult, all: AuditResult[]): string {
-  const day = r.startedAt.slice(0, 10);
-  return all.filter((x) => x.startedAt.slice(0, 10) === day).length > 1 ? r.startedAt.slice(0, 16).replace('T', ' ') : day;
+/** Each run's label on the trend axis: its day, or as much of its start time as tells it apart from the others. */
+export function runLabels(starts: string[]): string[] {
+  const at = (iso: string, n: number) => iso.slice(0, n).replace('T', ' ');
+  return starts.map((s, i) => {
+    for (const n of [10, 16, 19]) if (starts.filter((x) => at(x, n) === at(s, n)).length === 1) return at(s, n);
+    return `${at(s, 19)} #${starts.slice(0, i + 1).filter((x) => at(x, 19) === at(s, 19)).length}`;
+  });
 }
 
 export function dashboardHtml(results: AuditResult, previous: AuditResult[], opts: DashboardOptions = {}): string {
@@ -67,9 +83,14 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
     + `<div class="card"><span class="n">${total}</span><span class="l">${bi('資料集', 'datasets')}</span></div>`
     + `<div class="card"><span class="n">${results.agencies.length}</span><span class="l">${bi('機關', 'agencies')}</span></div>`
     + `<div class="card"><span class="n">${total ? ((100 * (counts[top.id] ?? 0)) / total).toFixed(1) : '0.0'} %</span><span class="l">${bi(`取得${top.name.zh}`, `hold ${top.name.en.toLowerCase()}`)}</span></div>`
-    + `<div class="card"><span class="n">${agree.rate === null ? '—' : (100 * agree.rate).toFixed(1) + ' %'}</span><span class="l">${bi('與平臺標章一致', 'agree with the official badge')}</span></div>`
+    + (opts.reference ? `<div class="card"><span class="n">${opts.reference.agree} / ${opts.reference.total}</span><span class="l">${bi(opts.reference.label.zh, opts.reference.label.en)}</span></div>` : '')
+    + `<div class="card"><span class="n">${agree.rate === null ? '—' : (100 * agree.rate).toFixed(1) + ' %'}</span><span class="l">${bi('與平臺公布的標章（品質檢測）一致', 'agree with the badge the platform published (品質檢測)')}</span>${agree.compared ? `<span class="sub">${bi(`${agree.compared} 筆中 ${agree.agree} 筆`, `${agree.agree} of ${agree.compared}`)}</span>` : ''}</div>`
     + `<div class="card"><span class="n">${results.stats.resources}</span><span class="l">${bi('資料資源', 'resources')}</span></div>`
-    + `</div>${results.catalog.complete ? '' : `<p class="nojs-note" style="display:block">${bi('目錄讀取中斷，結果不完整：', 'The catalogue broke off; results are partial: ')}${esc(results.catalog.error ?? '')}</p>`}</section>`);
+    + `</div>`
+    + (agree.compared ? `<p class="muted" id="agreement-why">${bi(
+      `${opts.reference ? `「${opts.reference.label.zh}」比對本工具與實際提供的內容；` : ''}「與平臺公布的標章一致」比對本工具與平臺檢測器公布的結果。後者是平臺某次檢測的快照：資料在檢測後更新或損壞、檢測器的判斷方式不同，都會使兩者不一致，所以它不是正確率。不一致的資料集列於下方「與平臺品質檢測比對」。`,
+      `${opts.reference ? `"${opts.reference.label.en}" compares odbadge with what is really served; ` : ''}"agree with the badge the platform published" compares odbadge with the platform checker's published result, a snapshot of one past check: data updated or broken since, or a checker that judges differently, make the two differ, so it is not an accuracy figure. The disagreements are listed under "Agreement with the official badge" below.`)}</p>` : '')
+    + `${results.catalog.complete ? '' : `<p class="nojs-note" style="display:block">${bi('目錄讀取中斷，結果不完整：', 'The catalogue broke off; results are partial: ')}${esc(results.catalog.error ?? '')}</p>`}</section>`);
 
   // ---- leaderboard by group
   const lb: string[] = [`<section aria-labelledby="h-board"><h2 id="h-board">${bi('機關排行（金質獎分組）', 'Agency leaderboard (award groups)')}</h2>`,
@@ -97,12 +118,16 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
   // ---- charts: badge distribution and trend
   const bars = [...tiersDown.map((t) => ({ id: t.id, zh: t.name.zh, en: t.name.en, count: counts[t.id] ?? 0 })), { id: 'none', zh: '無標章', en: 'No badge', count: counts.none ?? 0 }];
   const runs = [...previous, results];
-  const labels = runs.map((r) => runLabel(r, runs));
+  const labels = runLabels(runs.map((r) => r.startedAt));
   const mean = (r: AuditResult) => (r.agencies.length ? r.agencies.reduce((s, a) => s + a.score, 0) / r.agencies.length : null);
   const series = [{ name: '平均 Mean', points: runs.map(mean) }, ...results.agencies.slice(0, 7).map((a) => ({ name: a.agency, points: runs.map((r) => r.agencies.find((x) => x.agency === a.agency)?.score ?? null) }))];
-  const trendTable = `<details><summary>${bi('趨勢數據表', 'Trend as a table')}</summary><table><thead><tr><th scope="col">${bi('機關', 'Agency')}</th>${labels.map((l) => `<th scope="col" class="num">${esc(l)}</th>`).join('')}</tr></thead><tbody>${series.map((s) => `<tr><th scope="row">${esc(s.name)}</th>${s.points.map((p) => `<td class="num">${p === null ? '—' : p.toFixed(2)}</td>`).join('')}</tr>`).join('')}</tbody></table></details>`;
+  const table = `<table id="trend-table"><thead><tr><th scope="col">${bi('機關', 'Agency')}</th>${labels.map((l) => `<th scope="col" class="num">${esc(l)}</th>`).join('')}</tr></thead><tbody>${series.map((s) => `<tr><th scope="row">${esc(s.name)}</th>${s.points.map((p) => `<td class="num">${p === null ? '—' : p.toFixed(2)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  // One run is no trend: its scores as a table, not a column of dots.
+  const trend = runs.length < 2
+    ? `<p class="muted">${bi('僅有本次稽核；累積多次後即顯示趨勢。本次分數：', 'Only this run so far; the trend appears after more runs. This run\'s scores:')}</p>${table}`
+    : `${trendChart(labels, series)}<details><summary>${bi('趨勢數據表', 'Trend as a table')}</summary>${table}</details>`;
   P.push(`<div class="grid2"><section aria-labelledby="h-badges"><h2 id="h-badges">${bi('標章分布', 'Badge distribution')}</h2>${badgeChart(bars, total)}</section>`
-    + `<section aria-labelledby="h-trend"><h2 id="h-trend">${bi('分數趨勢', 'Score trend')}</h2>${runs.length < 2 ? `<p class="muted">${bi('僅有本次稽核；累積多次後即顯示趨勢。', 'Only this run so far; the trend appears after more runs.')}</p>` : ''}${trendChart(labels, series)}${trendTable}</section></div>`);
+    + `<section aria-labelledby="h-trend"><h2 id="h-trend">${bi('分數趨勢', 'Score trend')}</h2>${trend}</section></div>`);
 
   // ---- what to fix first
   const per = opts.fixesPerAgency ?? 10;

@@ -1,4 +1,6 @@
 // The dashboard's stylesheet, inlined. Colours keep text at WCAG AA contrast (≥ 4.5:1) on their backgrounds.
+import { chipCss } from './svg.ts';
+
 export const CSS = `
 :root { --fg:#1a1a1a; --muted:#545454; --bg:#fff; --panel:#f5f7fa; --line:#d0d7de; --accent:#0b57d0; --bar:#2f6fde; --bad:#a50e0e; --ok:#146c2e; }
 * { box-sizing: border-box; }
@@ -24,6 +26,7 @@ button.link { border:0; background:none; padding:0; color:var(--accent); text-de
 .card { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:12px 14px; }
 .card .n { font-size:1.6rem; font-weight:700; display:block; }
 .card .l { color:var(--muted); font-size:.9rem; }
+.card .sub { display:block; color:var(--muted); font-size:.8rem; margin-top:4px; }
 .grid2 { display:grid; grid-template-columns:repeat(auto-fit, minmax(380px, 1fr)); gap:20px; }
 table { border-collapse:collapse; width:100%; }
 caption { text-align:left; font-weight:600; padding:6px 0; }
@@ -37,8 +40,7 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 .stack { display:flex; height:10px; width:120px; border-radius:3px; overflow:hidden; background:#eee; }
 .prize { font-weight:700; color:#7a5200; }
 .chip { display:inline-block; padding:0 8px; border-radius:10px; font-size:.85rem; border:1px solid rgba(0,0,0,.15); white-space:nowrap; }
-.b-gold { background:#f7e08a; color:#3d2e00; } .b-silver { background:#e1e5ea; color:#222; } .b-bronze { background:#f0c9a6; color:#3b1f0a; }
-.b-none { background:#f0f0f0; color:#333; } .b-platinum { background:#dde6f2; color:#1d2b3a; } .b-other { background:#eef; color:#222; }
+${chipCss()}
 .chart { max-width:640px; height:auto; }
 .chart .lbl, .chart .num, .chart .axis, .chart .legend { font-size:13px; fill:#1a1a1a; }
 .chart .axis { fill:#545454; font-size:11px; }

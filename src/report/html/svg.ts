@@ -1,8 +1,27 @@
 // Inline SVG charts: no library, no network. Each chart has a <title>/<desc> and a text equivalent next to it.
 import { esc } from './escape.ts';
 
-export const BADGE_COLOURS: Record<string, string> = { platinum: '#7d8fa6', gold: '#d4a514', silver: '#9aa4ae', bronze: '#b87333', none: '#c4c4c4' };
-export const colourOf = (badge: string) => BADGE_COLOURS[badge] ?? '#6b8fb5';
+/**
+ * One colour scheme per badge, used by the bars (svg) and the chips (style.ts): hues far enough apart to tell every
+ * badge from every other (silver is a cool blue-grey, "no badge" a light red, never two greys), and chip text at
+ * WCAG AA contrast (≥ 4.5:1) on its background. test/report/badge-colours.test.ts checks both.
+ */
+export const BADGE_STYLE: Record<string, { bar: string; chipBg: string; chipFg: string }> = {
+  platinum: { bar: '#8e7cc3', chipBg: '#e6ddf7', chipFg: '#2a1f45' },
+  gold: { bar: '#d4a514', chipBg: '#f7e08a', chipFg: '#3d2e00' },
+  silver: { bar: '#7f98b3', chipBg: '#d9e3ee', chipFg: '#1c2b3a' },
+  bronze: { bar: '#b87333', chipBg: '#f0c9a6', chipFg: '#3b1f0a' },
+  none: { bar: '#e39a94', chipBg: '#fbe0de', chipFg: '#5c1414' },
+};
+const OTHER_STYLE = { bar: '#4f8f86', chipBg: '#d6eeea', chipFg: '#123b35' };
+export const styleOf = (badge: string) => BADGE_STYLE[badge] ?? OTHER_STYLE;
+export const colourOf = (badge: string) => styleOf(badge).bar;
+
+/** The chip classes (.b-gold …) from the same scheme. */
+export function chipCss(): string {
+  return [...Object.entries(BADGE_STYLE), ['other', OTHER_STYLE] as const]
+    .map(([id, c]) => `.b-${id} { background:${c.chipBg}; color:${c.chipFg}; }`).join('\n');
+}
 
 export interface Bar {
   id: string;
