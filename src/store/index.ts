@@ -1,5 +1,5 @@
 // The history store's public surface.
-export { Store, processAlive, type RunInfo, type RunStatus, type UrlState } from './store.ts';
+export { Store, type RunInfo, type RunStatus, type UrlState } from './store.ts';
 export { StoreError, type StoreErrorKind } from './errors.ts';
 export { defaultDbPath } from './paths.ts';
 export { improvementFromStore, type StoredImprovement } from './improvement.ts';
