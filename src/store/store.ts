@@ -368,21 +368,13 @@ export class Store {
     return this.listRuns().reverse().find((r) => r.status === 'interrupted' && (catalogKey === undefined || r.catalogKey === catalogKey));
   }
 
-  /** The newest complete run before `beforeId` matching the filter. */
-  previousComplete(beforeId: number, by: { catalogKey?: string; rulesetId?: string }): RunInfo | undefined {
-    return this.#guard(() => {
-      const row = this.#get(
-        `SELECT id FROM runs WHERE id < ? AND status = 'complete' AND (? IS NULL OR catalog_key = ?) AND (? IS NULL OR ruleset_id = ?)
-         ORDER BY id DESC LIMIT 1`,
-        beforeId, by.catalogKey ?? null, by.catalogKey ?? null, by.rulesetId ?? null, by.rulesetId ?? null,
-      );
-      return row ? this.getRun(num(row.id)!) : undefined;
-    });
-  }
-
-  /** The newest complete runs, newest first. */
-  latestComplete(n: number): RunInfo[] {
-    return this.#guard(() => this.#all("SELECT id FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT ?", n).map((r) => this.getRun(num(r.id)!)!));
+  /** Complete runs matching the filter, oldest first; `last`: only the newest that many. */
+  completeRuns(by: { beforeId?: number; catalogKey?: string; rulesetId?: string; last?: number } = {}): RunInfo[] {
+    return this.#guard(() => this.#all(
+      `SELECT id FROM runs WHERE status = 'complete' AND (?1 IS NULL OR id < ?1) AND (?2 IS NULL OR catalog_key = ?2)
+       AND (?3 IS NULL OR ruleset_id = ?3) ORDER BY id DESC LIMIT ?4`,
+      by.beforeId ?? null, by.catalogKey ?? null, by.rulesetId ?? null, by.last ?? -1,
+    ).map((r) => this.getRun(num(r.id)!)!).reverse());
   }
 
   finishRun(id: number, f: FinishRun): void {
