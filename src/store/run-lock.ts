@@ -39,10 +39,13 @@ export class RunLock {
     }
   }
 
-  /** Lets go and removes the file (first, so nobody takes a lock on a file about to vanish). */
-  release(): void {
+  /**
+   * Lets go. `removeFile` when the run is over: the file goes first, so nobody takes a lock on a file about to
+   * vanish. A run left unfinished keeps its file, which then says at once that nobody holds the run.
+   */
+  release(removeFile: boolean): void {
     if (!this.#db.isOpen) return;
-    rmSync(this.path, { force: true });
+    if (removeFile) rmSync(this.path, { force: true });
     try {
       this.#db.exec('ROLLBACK');
     } finally {

@@ -300,7 +300,7 @@ export class Store {
         if (!lock) throw still();
         // No lock file: nothing proves the holder gone, so a fresh heartbeat (an older odbadge's run) still counts.
         if (!hadFile && row.status === 'running' && heartbeatFresh(num(row.heartbeat_at))) {
-          lock.release();
+          lock.release(true);
           throw still();
         }
         const owner = randomUUID();
@@ -323,7 +323,13 @@ export class Store {
     const lease = this.#leases.get(id);
     if (!lease) return;
     this.#leases.delete(id);
-    lease.lock.release();
+    let over = true;
+    try {
+      over = this.#db.isOpen && this.#get('SELECT status FROM runs WHERE id = ?', id)?.status !== 'running';
+    } catch {
+      over = false; // cannot tell: keep the file, which answers "free" from now on
+    }
+    lease.lock.release(over);
   }
 
   /** Deletes a run that recorded nothing worth keeping (its catalogue could not be read), and lets go of it. */
