@@ -69,9 +69,11 @@ function planResume(store: Store, o: AuditCommandOptions): ResumePlan | undefine
   } else {
     const key = o.catalog ? catalogKeyOf(redactCatalog(o.catalog), o.agency, undefined) : undefined;
     run = store.resumable(key);
-    if (!run && o.catalog) {
-      const live = store.listRuns().reverse().find((r) => r.status === 'running' && r.catalogKey === key);
+    if (!run) {
+      const live = store.listRuns().reverse().find((r) => r.status === 'running' && (key === undefined || r.catalogKey === key));
       if (live) throw new StoreError('usage', store.path, `run ${live.id} of ${live.catalog} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
+    }
+    if (!run && o.catalog) {
       if (o.out) {
         process.stderr.write(`odbadge: no interrupted audit of ${redactCatalog(o.catalog)} to resume in ${store.path}; starting a new audit\n`);
         return undefined;
