@@ -75,7 +75,9 @@ export class AuditHistory {
 
   /**
    * Renews the run's lease every HEARTBEAT_MS until end(). `onLost` is called once if the lease turns out to be
-   * someone else's (a takeover of a run believed dead) or the store cannot be written.
+   * someone else's (a takeover of a run believed dead). A renewal that fails (the store busy or unwritable) is
+   * tried again at the next beat: the lock, not the heartbeat, keeps the run ours, and the dataset writes report
+   * a store that stays unusable.
    */
   keepAlive(onLost: (e: StoreError) => void): void {
     if (this.#heartbeat) return;
@@ -83,12 +85,8 @@ export class AuditHistory {
       let held: boolean;
       try {
         held = this.store.renewLease(this.run.id);
-      } catch (e) {
-        held = false;
-        if (e instanceof StoreError) {
-          this.#stopHeartbeat();
-          return onLost(e);
-        }
+      } catch {
+        return;
       }
       if (!held) {
         this.#stopHeartbeat();

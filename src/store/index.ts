@@ -4,3 +4,4 @@ export { StoreError, type StoreErrorKind } from './errors.ts';
 export { defaultDbPath } from './paths.ts';
 export { improvementFromStore, type StoredImprovement } from './improvement.ts';
 export { storedAuditResult, storeHistory } from './run-history.ts';
+export { baselineOf, comparableBasis, comparableRuns, measuredThePortal } from './comparable.ts';

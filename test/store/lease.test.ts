@@ -8,12 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatasetResult } from '../../src/model.ts';
+import { AuditHistory } from '../../src/store/audit-history.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { runLockPath } from '../../src/store/run-lock.ts';
 import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.ts';
-import { datasetKey, Store } from '../../src/store/store.ts';
+import { datasetKey, HEARTBEAT_MS, Store } from '../../src/store/store.ts';
 
 const CHILD = resolve(__dirname, 'hold-run-child.ts');
 let dir: string;
@@ -165,6 +166,33 @@ describe('run liveness by lease', () => {
       expect(s.renewLease(1)).toBe(false);
     } finally {
       s.close();
+    }
+  });
+});
+
+describe('the heartbeat of a running audit', () => {
+  it('is renewed every 5 s; a session whose run was taken over is told to stop', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const db = join(dir, 'beat.db');
+    const s = Store.open(db);
+    try {
+      vi.setSystemTime(new Date('2026-11-30T00:00:00Z'));
+      const h = AuditHistory.start(s, { rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {} });
+      const lost: StoreError[] = [];
+      h.keepAlive((e) => lost.push(e));
+      expect(s.getRun(h.run.id)!.heartbeatAt).toBe(Date.parse('2026-11-30T00:00:00Z'));
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      expect(s.getRun(h.run.id)!.heartbeatAt).toBe(Date.parse('2026-11-30T00:00:05Z'));
+      setRun(db, h.run.id, 'lease_owner = ?', 'another session');
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      expect(lost.map((e) => e.message)).toEqual([`run ${h.run.id} was taken over by another process; this session stops`]);
+      vi.advanceTimersByTime(3 * HEARTBEAT_MS);
+      expect(lost).toHaveLength(1);
+      h.end();
+      expect(s.getRun(h.run.id)!.status).toBe('interrupted');
+    } finally {
+      s.close();
+      vi.useRealTimers();
     }
   });
 });
