@@ -73,11 +73,9 @@ function planResume(store: Store, o: AuditCommandOptions): ResumePlan | undefine
       const live = store.listRuns().reverse().find((r) => r.status === 'running' && (key === undefined || r.catalogKey === key));
       if (live) throw new StoreError('usage', store.path, `run ${live.id} of ${live.catalog} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
     }
-    if (!run && o.catalog) {
-      if (o.out) {
-        process.stderr.write(`odbadge: no interrupted audit of ${redactCatalog(o.catalog)} to resume in ${store.path}; starting a new audit\n`);
-        return undefined;
-      }
+    if (!run && o.catalog && o.out) {
+      process.stderr.write(`odbadge: no interrupted audit of ${redactCatalog(o.catalog)} to resume in ${store.path}; starting a new audit\n`);
+      return undefined;
     }
     if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactCatalog(o.catalog)}` : ''} to resume in ${store.path}${o.catalog ? '; give --out as well to start one' : ''} (see odbadge history)`);
   }
