@@ -14,6 +14,7 @@ import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from './score/r
 import { AuditHistory, catalogKeyOf, sha256, type Observed } from './store/audit-history.ts';
 import { StoreError } from './store/errors.ts';
 import type { Store } from './store/store.ts';
+import { redactUrl } from './util/redact.ts';
 
 export interface AuditOptions {
   /** A catalogue: a data.gov.tw bulk export (URL or file), or any source a catalogue adapter accepts. */
@@ -149,9 +150,40 @@ export function failedDatasetResult(d: Dataset, rs: Ruleset, now: Date, message:
   };
 }
 
+/**
+ * Deaths of the process (SIGKILL, out of memory) with a dataset in flight after which a resume records the dataset
+ * as failed instead of auditing it again. The second death is the dataset's own: a resume audits every dataset
+ * that was in flight at a death alone (see runAudit), so one poison resource costs two resumes, not the portal.
+ */
+export const POISON_AFTER_DEATHS = 2;
+
+/** The finding of a dataset recorded as failed after POISON_AFTER_DEATHS deaths (detail.processDied: how many). */
+function processDiedFinding(deaths: number): Finding {
+  return {
+    code: 'internal-error',
+    message: `odbadge's process ended ${deaths} times while auditing this dataset (killed, or out of memory); it was not audited again so that the rest of the audit could finish`,
+    messageZh: `稽核此資料集時 odbadge 程序已中止 ${deaths} 次（遭終止或記憶體不足）；為完成其餘稽核，不再重新稽核此資料集。`,
+    detail: { processDied: deaths },
+  };
+}
+
+function sharesPoisonFinding(url: string, datasetId: string): Finding {
+  return {
+    code: 'internal-error',
+    message: `resource ${redactUrl(url)} is also listed by dataset ${datasetId}, whose audit ended odbadge's process ${POISON_AFTER_DEATHS} times; not audited again`,
+    messageZh: `資料資源 ${redactUrl(url)} 亦屬於資料集 ${datasetId}，稽核該資料集時 odbadge 程序已中止 ${POISON_AFTER_DEATHS} 次；不再重新稽核。`,
+    detail: { sharesResourceWith: datasetId },
+  };
+}
+
+/** A resource odbadge refused to request because it is on a private, loopback or link-local address. */
+export function refusedAsPrivate(f: { kind: string; error?: string }): boolean {
+  return f.kind === 'blocked' && /refused/.test(f.error ?? '') && /address/.test(f.error ?? '');
+}
+
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   if (opts.resumeRunId !== undefined && !opts.store) throw new Error('resumeRunId needs a store');
-  let rs = opts.ruleset ?? loadRuleset();
+  const rs = opts.ruleset ?? loadRuleset();
   const history = opts.store
     ? AuditHistory.start(opts.store, {
       rulesetId: rs.id, ruleset: rs, catalog: redactCatalog(opts.catalog),
@@ -163,6 +195,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       ...(opts.resumeRunId !== undefined ? { resumeRunId: opts.resumeRunId } : {}),
     }, opts.incremental ?? true)
     : undefined;
+  try {
+    return await audit(opts, rs, history);
+  } finally {
+    // Released however the session ends, so a run it did not finish is resumable at once.
+    history?.end();
+  }
+}
+
+async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory | undefined): Promise<AuditResult> {
+  let rs = ruleset;
   // A resumed run judges by the ruleset it started with, so its results match an uninterrupted run's.
   if (history?.resumed) rs = parseRuleset(history.run.ruleset, `ruleset stored with run ${history.run.id}`);
   // With history, time-dependent verdicts are judged as of the run's start: a run resumed tomorrow still agrees
@@ -291,6 +333,66 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   let wake: (() => void) | undefined;
   const slotFreed = () => new Promise<void>((r) => { wake = r; });
   let fatal: unknown;
+  history?.keepAlive((e) => (fatal ??= e));
+  /** Resource URLs of datasets recorded as failed after killing the process: other datasets listing them are too. */
+  const poisoned = new Map<string, string>();
+
+  /** Admits one dataset into the window (or records it at once); resolves when there is room for the next. */
+  const admit = async (at: number, d: Dataset): Promise<void> => {
+    const stored = history?.storedResult(at, d.id);
+    if (stored) {
+      if (stored.findings.some((f) => f.code === 'internal-error' && f.detail?.processDied !== undefined)) {
+        for (const r of d.resources) poisoned.set(r.url, d.id);
+      }
+      // Finished by an earlier session of this run: never fetched, judged or written twice.
+      finishDataset(at, stored);
+      return;
+    }
+    const died = history?.diedOn(at, d.id) ?? 0;
+    const shared = d.resources.find((r) => poisoned.has(r.url));
+    if (died >= POISON_AFTER_DEATHS || shared) {
+      const finding = shared ? sharesPoisonFinding(shared.url, poisoned.get(shared.url)!) : processDiedFinding(died);
+      if (!shared) for (const r of d.resources) poisoned.set(r.url, d.id);
+      d.findings.push(finding);
+      const r = failedDatasetResult(d, rs, now(), finding.message);
+      saveDataset(at, d, r, null, []);
+      finishDataset(at, r);
+      return;
+    }
+    // In flight at a death: audited alone, so that if it is the culprit, the next death is charged to it only.
+    const alone = died > 0;
+    if (alone) while (inFlight.size) await slotFreed();
+    history?.startAttempt(at, d.id);
+    const weight = Math.max(1, d.resources.length);
+    resourcesInFlight += weight;
+    const p = processDataset(at, d)
+      .catch((e: unknown) => {
+        if (e instanceof StoreError) throw e;
+        // A bug or an unexpected input in one dataset must not cost the audit the others' results.
+        d.findings.push({ code: 'internal-error', message: `odbadge failed on this dataset: ${(e as Error)?.stack ?? e}` });
+        const r = failedDatasetResult(d, rs, now(), (e as Error)?.message ?? String(e));
+        saveDataset(at, d, r, null, []);
+        return r;
+      })
+      .then((r) => finishDataset(at, r))
+      .catch((e: unknown) => {
+        // The store failed (disk full, file corrupted under us) or onProgress threw: stop reading, report it
+        // after the in-flight work.
+        fatal ??= e;
+      })
+      .finally(() => {
+        inFlight.delete(p);
+        resourcesInFlight -= weight;
+        wake?.();
+        wake = undefined;
+      });
+    inFlight.add(p);
+    if (alone) while (inFlight.size) await slotFreed();
+    while (inFlight.size >= minDatasets && (resourcesInFlight >= maxResources || inFlight.size >= maxResources)) {
+      await slotFreed();
+    }
+  };
+
   try {
     let index = 0;
     for await (const d of readCatalog(opts.catalog, { signal: opts.signal, kind: opts.catalogKind, agency: opts.agency })) {
@@ -301,38 +403,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       resourceCount += d.resources.length;
       const at = index++;
       history?.seen(at, d.id);
-      const stored = history?.storedResult(at, d.id);
-      if (stored) {
-        // Finished by an earlier session of this run: never fetched, judged or written twice.
-        finishDataset(at, stored);
-        continue;
-      }
-      const weight = Math.max(1, d.resources.length);
-      resourcesInFlight += weight;
-      const p = processDataset(at, d)
-        .catch((e: unknown) => {
-          if (e instanceof StoreError) throw e;
-          // A bug or an unexpected input in one dataset must not cost the audit the others' results.
-          d.findings.push({ code: 'internal-error', message: `odbadge failed on this dataset: ${(e as Error)?.stack ?? e}` });
-          const r = failedDatasetResult(d, rs, now(), (e as Error)?.message ?? String(e));
-          saveDataset(at, d, r, null, []);
-          return r;
-        })
-        .then((r) => finishDataset(at, r))
-        .catch((e: unknown) => {
-          // The store failed (disk full, file corrupted under us) or onProgress threw: stop reading, report it
-          // after the in-flight work.
-          fatal ??= e;
-        })
-        .finally(() => {
-          inFlight.delete(p);
-          resourcesInFlight -= weight;
-          wake?.();
-          wake = undefined;
-        });
-      inFlight.add(p);
-      while (inFlight.size >= minDatasets && (resourcesInFlight >= maxResources || inFlight.size >= maxResources)) {
-        await slotFreed();
+      try {
+        await admit(at, d);
+      } catch (e) {
+        // The store failed (a catalogue failure comes from the loop itself, below): stop reading.
+        fatal ??= e;
+        break;
       }
     }
     progress.catalogDone = true;
@@ -359,12 +435,17 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     ...(history ? { wireBytes, reusedResources: history.reusedResources } : {}),
   };
   const finishedAt = new Date().toISOString();
-  if (history) {
+  // A catalogue that could not be read at all leaves nothing to resume or compare with: only the error to report.
+  const discard = !!history && !history.resumed && !!catalogError && datasets.length === 0 && !opts.signal?.aborted;
+  if (history && discard) history.store.discardRun(history.run.id);
+  else if (history) {
     // A catalogue that changed between the sessions of a resumed run: results of datasets it no longer lists go.
     if (complete && history.resumed) history.dropUnseen();
+    // Recorded with the run only: a run whose resources were mostly refused is no baseline (see store/comparable.ts).
+    const privateRefused = datasets.reduce((n, d) => n + d.resources.filter((r) => refusedAsPrivate(r.fetch)).length, 0);
     history.store.finishRun(history.run.id, {
       status: complete ? 'complete' : 'interrupted', finishedAt, catalogComplete: complete, catalogError,
-      catalogFindings, stats: runStats, bytes, wireBytes, agencies,
+      catalogFindings, stats: { ...runStats, privateRefused }, bytes, wireBytes, agencies,
     });
   }
   return {
@@ -376,7 +457,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     datasets,
     agencies,
     stats: runStats,
-    ...(history ? { run: { id: history.run.id, resumed: history.resumed, status: complete ? 'complete' as const : 'interrupted' as const, ...(history.run.previousRunId !== undefined ? { previousRunId: history.run.previousRunId } : {}) } } : {}),
+    ...(history && !discard ? { run: { id: history.run.id, resumed: history.resumed, status: complete ? 'complete' as const : 'interrupted' as const, ...(history.run.previousRunId !== undefined ? { previousRunId: history.run.previousRunId } : {}) } } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
-import { redactCatalog, runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
+import { redactCatalog, refusedAsPrivate, runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
 import { resultsJson, validateResults } from '../report/results-json.ts';
 import { summaryCsv } from '../report/summary-csv.ts';
 import { summaryMarkdown } from '../report/summary-md.ts';
@@ -54,8 +54,12 @@ interface ResumePlan {
   fetch: Record<string, unknown>;
 }
 
-/** Works out which run --resume means and the options it was started with. Throws StoreError (usage) when none. */
-function planResume(store: Store, o: AuditCommandOptions): ResumePlan {
+/**
+ * Works out which run --resume means and the options it was started with. Throws StoreError (usage) when none,
+ * except with --catalog and --out: nothing of that catalogue to resume (killed before anything was recorded, or
+ * never started) means start it, so a scheduled `audit --resume --catalog X --out D` always makes progress.
+ */
+function planResume(store: Store, o: AuditCommandOptions): ResumePlan | undefined {
   let run: RunInfo | undefined;
   if (typeof o.resume === 'string') {
     const id = Number(o.resume);
@@ -65,7 +69,15 @@ function planResume(store: Store, o: AuditCommandOptions): ResumePlan {
   } else {
     const key = o.catalog ? catalogKeyOf(redactCatalog(o.catalog), o.agency, undefined) : undefined;
     run = store.resumable(key);
-    if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactCatalog(o.catalog)}` : ''} to resume in ${store.path} (see odbadge history)`);
+    if (!run) {
+      const live = store.listRuns().reverse().find((r) => r.status === 'running' && (key === undefined || r.catalogKey === key));
+      if (live) throw new StoreError('usage', store.path, `run ${live.id} of ${live.catalog} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
+    }
+    if (!run && o.catalog && o.out) {
+      process.stderr.write(`odbadge: no interrupted audit of ${redactCatalog(o.catalog)} to resume in ${store.path}; starting a new audit\n`);
+      return undefined;
+    }
+    if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactCatalog(o.catalog)}` : ''} to resume in ${store.path}${o.catalog ? '; give --out as well to start one' : ''} (see odbadge history)`);
   }
   const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown> };
   const out = o.out ?? ro.out;
@@ -158,12 +170,17 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
       return EXIT.input;
     }
     const md = await writeOutputs(results, rs, out);
-    // The dashboard and the spreadsheet/mail reports come with every audit; the trend reads earlier runs of the
-    // same ruleset from the history store.
-    const history = store && results.run ? storeHistory(store, { beforeRunId: results.run.id, rulesetId: rs.id }) : emptyHistory;
+    // The dashboard and the spreadsheet/mail reports come with every audit; the trend reads the earlier runs this
+    // one is comparable with (complete, same catalogue and ruleset: store/comparable.ts) from the history store.
+    const history = store && results.run ? storeHistory(store, { comparableTo: results.run.id }) : emptyHistory;
     await writeReports(results, out, { ruleset: rs, history, usage: loadUsage() });
     if (!o.quiet) process.stdout.write(md);
     process.stderr.write(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
+    const refused = results.datasets.reduce((n, d) => n + d.resources.filter((r) => refusedAsPrivate(r.fetch)).length, 0);
+    if (refused > 0 && 2 * refused > results.stats.resources) {
+      // Same rule as store/comparable.ts: such a run is kept out of trends, 品質進步獎 baselines and diff.
+      process.stderr.write(`odbadge: warning: ${refused} of ${results.stats.resources} resources were refused as private, loopback or link-local addresses; if this portal is on your own network, audit it with --allow-private-network. This run is not used as a baseline for trends, 品質進步獎 or diff.\n`);
+    }
     if (results.run) {
       const s = results.stats;
       process.stderr.write(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);

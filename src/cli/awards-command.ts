@@ -1,6 +1,7 @@
 // `odbadge awards`: the 資料開放金質獎 award tables of a run — 金質獎 by group, 品質進步獎 against a previous run,
 // 人氣獎 from usage counts, and the 應用獎 public-vote scale. Prints Markdown (or JSON) and writes awards.json/.md.
 import { existsSync } from 'node:fs';
+import { baselineOf } from '../store/comparable.ts';
 import { defaultDbPath } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
 import { storedAuditResult } from '../store/run-history.ts';
@@ -38,7 +39,7 @@ function regex(v: string): string {
   }
 }
 
-/** The run before this one (same ruleset and catalogue) from the history store, when the results came from a stored run. */
+/** The stored run's baseline (the newest comparable run: see store/comparable.ts), when the results came from a stored run. */
 function previousFromStore(current: AuditResult, db: string | undefined): AuditResult | undefined {
   const runId = current.run?.id;
   const path = db ?? defaultDbPath();
@@ -46,7 +47,7 @@ function previousFromStore(current: AuditResult, db: string | undefined): AuditR
   const store = Store.open(path, { create: false });
   try {
     const run = store.getRun(runId);
-    const prev = store.previousComplete(runId, { rulesetId: current.ruleset.id, catalogKey: run?.catalogKey });
+    const prev = run && baselineOf(store, run);
     return prev ? storedAuditResult(store, prev.id) : undefined;
   } finally {
     store.close();
@@ -94,7 +95,7 @@ export const registerAwards: RegisterCommand = (program, setExit) => {
     .command('awards')
     .description('資料開放金質獎 award tables: 金質獎 by group, 品質進步獎, 人氣獎, 應用獎 public-vote scale')
     .requiredOption('--results <file>', 'results.json of the run being judged')
-    .option('--previous <file>', 'results.json of the previous assessment (for 品質進步獎; default: the previous complete run of the same ruleset in the history store)')
+    .option('--previous <file>', 'results.json of the previous assessment (for 品質進步獎; default: the newest complete run of the same catalogue and ruleset in the history store)')
     .option('--db <file>', 'history store to read the previous run from (default: see odbadge history)')
     .option('--threshold <n>', '第一組 from this many datasets (set yearly by NDC; default 100)', positiveInt)
     .option('--json', 'print JSON instead of Markdown')

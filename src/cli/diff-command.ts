@@ -1,6 +1,8 @@
-// `odbadge diff [<runA> <runB>]`: what changed between two stored audits (default: the last two complete runs).
+// `odbadge diff [<runA> <runB>]`: what changed between two stored audits (default: the newest complete run and the
+// run it is compared with — the newest complete run of the same catalogue and ruleset; see store/comparable.ts).
 import { diffMarkdown } from '../report/diff-markdown.ts';
 import { diffRuns, type DiffSide } from '../report/diff.ts';
+import { baselineOf } from '../store/comparable.ts';
 import { StoreError } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { RegisterCommand } from './command.ts';
@@ -29,7 +31,7 @@ function runId(store: Store, v: string): number {
 
 export function diffCommand(runs: string[], o: DiffCliOptions): number {
   if (runs.length === 1 || runs.length > 2) {
-    process.stderr.write('odbadge: diff takes two run ids, or none for the last two complete runs\n');
+    process.stderr.write('odbadge: diff takes two run ids, or none for the newest complete run and the one it is compared with\n');
     return EXIT.usage;
   }
   const opened = openExistingStore(o.db);
@@ -38,13 +40,17 @@ export function diffCommand(runs: string[], o: DiffCliOptions): number {
   try {
     return withStoreErrors(() => {
       let ids: [number, number];
+      let basis: string | undefined;
       if (runs.length === 2) ids = [runId(store, runs[0]), runId(store, runs[1])];
       else {
-        const last = store.latestComplete(2);
-        if (last.length < 2) throw new StoreError('usage', store.path, `diff needs two complete runs; ${store.path} has ${last.length} (see odbadge history)`);
-        ids = [last[1].id, last[0].id];
+        const newest = store.completeRuns({ last: 1 })[0];
+        if (!newest) throw new StoreError('usage', store.path, `diff needs two complete runs; ${store.path} has none (see odbadge history)`);
+        const base = baselineOf(store, newest);
+        if (!base) throw new StoreError('usage', store.path, `the newest complete run, ${newest.id} (${newest.catalog}), has no earlier complete run of the same catalogue and ruleset to compare with; give two run ids (see odbadge history)`);
+        ids = [base.id, newest.id];
+        basis = `Runs compared: ${base.id} and ${newest.id}, the newest complete run and the newest earlier complete run of the same catalogue (${newest.catalog}${newest.options.agency ? `, agency ${String(newest.options.agency)}` : ''}) and ruleset (${newest.rulesetId}); interrupted runs and runs of other catalogues are never compared.`;
       }
-      const d = diffRuns(diffSide(store, ids[0]), diffSide(store, ids[1]));
+      const d = { ...diffRuns(diffSide(store, ids[0]), diffSide(store, ids[1])), ...(basis ? { basis } : {}) };
       process.stdout.write(o.json && !o.markdown ? JSON.stringify(d, null, 2) + '\n' : diffMarkdown(d));
       return EXIT.ok;
     });
@@ -57,7 +63,7 @@ export const registerDiff: RegisterCommand = (program, setExit) => {
   program
     .command('diff')
     .description('what changed between two audits: badges that rose or fell and why, new and removed datasets, agency score deltas')
-    .argument('[runs...]', 'two run ids, older first (default: the last two complete runs)')
+    .argument('[runs...]', 'two run ids, older first (default: the newest complete run and the newest earlier complete run of the same catalogue and ruleset)')
     .option('--db <file>', 'history store (default: see odbadge audit --help)')
     .option('--json', 'JSON output')
     .option('--markdown', 'Markdown output (the default)')

@@ -14,6 +14,8 @@ export function runSummary(r: RunInfo) {
     id: r.id, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt ?? null, ruleset: r.rulesetId, catalog: r.catalog,
     agency: (r.options.agency as string | undefined) ?? null, datasets: r.datasets, bytes: r.bytes, resumes: r.resumes,
     previousRunId: r.previousRunId ?? null, reusedResources: r.stats?.reusedResources ?? null, catalogError: r.catalogError ?? null,
+    // Liveness is decided by the run's lease (see store/run-lock.ts); the heartbeat shows when it was last renewed.
+    heartbeatAt: r.status === 'running' && r.heartbeatAt !== undefined ? new Date(r.heartbeatAt).toISOString() : null,
   };
 }
 

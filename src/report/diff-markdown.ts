@@ -24,6 +24,7 @@ export function diffMarkdown(d: RunDiff): string {
   const moved = d.agencies.filter((a) => a.delta !== 0);
   const lines = [
     `# odbadge: run ${d.runA.id} (${d.runA.startedAt}) → run ${d.runB.id} (${d.runB.startedAt})`, '',
+    ...(d.basis ? [cell(d.basis), ''] : []),
     `Badges: ${d.rose.length} rose, ${d.fell.length} fell; ${d.added.length} new and ${d.removed.length} removed datasets; ${d.indicatorChangesOnly} datasets changed an indicator without changing badge.`,
     ...(d.runA.rulesetId !== d.runB.rulesetId ? ['', `Note: the runs used different rulesets (${d.runA.rulesetId} → ${d.runB.rulesetId}).`] : []),
     '',

@@ -47,6 +47,8 @@ export interface AgencyDelta {
 export interface RunDiff {
   runA: { id: number; startedAt: string; rulesetId: string };
   runB: { id: number; startedAt: string; rulesetId: string };
+  /** How the two runs were chosen, when the caller chose them (`diff` without run ids). */
+  basis?: string;
   rose: BadgeChange[];
   fell: BadgeChange[];
   /** Same badge, but some indicator verdict changed. */

@@ -95,6 +95,8 @@ export function awardsMarkdown(t: AwardTables): string {
   L.push('', `## 品質進步獎 (+${t.config.improvementMinGain} over the previous run)`, '');
   if (!t.improvement) L.push('No previous run given (--previous): cannot compare.');
   else {
+    const p = t.previousRun;
+    if (p) L.push(`Compared with ${p.runId !== undefined ? `run ${p.runId}` : 'the run'} of ${p.startedAt}${p.catalog ? ` (${mdEscape(p.catalog)})` : ''}.`, '');
     const rows = [...t.improvement.winners, ...t.improvement.excluded];
     if (!rows.length) L.push('No agency gained enough.');
     else {

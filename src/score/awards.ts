@@ -291,7 +291,8 @@ export function publicVoteScore(rank: number, entries: number, max = DEFAULT_AWA
 export interface AwardTables {
   ruleset: string;
   run: { startedAt: string; datasets: number };
-  previousRun?: { startedAt: string };
+  /** The 品質進步獎 baseline: which run the scores were compared with (runId when it came from the history store). */
+  previousRun?: { startedAt: string; runId?: number; catalog?: string };
   config: AwardConfig;
   gold: GroupStandings[];
   improvement?: ImprovementAward;
@@ -305,7 +306,7 @@ export function computeAwards(current: AuditResult, opts: { previous?: AuditResu
   return {
     ruleset: current.ruleset.id,
     run: { startedAt: current.startedAt, datasets: current.datasets.length },
-    ...(opts.previous ? { previousRun: { startedAt: opts.previous.startedAt } } : {}),
+    ...(opts.previous ? { previousRun: { startedAt: opts.previous.startedAt, ...(opts.previous.run ? { runId: opts.previous.run.id } : {}), ...(opts.previous.catalog?.source ? { catalog: opts.previous.catalog.source } : {}) } } : {}),
     config: cfg,
     gold,
     ...(opts.previous ? { improvement: improvementAward(current.agencies, opts.previous.agencies, goldWinners(gold), cfg) } : {}),

@@ -3,7 +3,7 @@
 // findings. runAudit stays ignorant of SQL; without a store none of this runs.
 import { createHash } from 'node:crypto';
 import type { Dataset, DatasetResult, FetchOutcome, Finding, ResourceFacts } from '../model.ts';
-import { datasetKey, type RunInfo, type Store, type UrlState, type UrlVerdict } from './store.ts';
+import { datasetKey, HEARTBEAT_MS, type RunInfo, type Store, type UrlState, type UrlVerdict } from './store.ts';
 import { StoreError } from './errors.ts';
 
 export interface RunStart {
@@ -43,6 +43,9 @@ export class AuditHistory {
   readonly incremental: boolean;
   /** Run-level byte counters before this session (a resumed run adds to them). */
   readonly baseBytes: { bytes: number; wireBytes: number };
+  /** Datasets that earlier sessions of this run started and died on, with how many times (see unfinishedAttempts). */
+  readonly #died: Map<string, number>;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
   reusedResources = 0;
 
   private constructor(store: Store, run: RunInfo, resumed: boolean, incremental: boolean) {
@@ -51,6 +54,7 @@ export class AuditHistory {
     this.resumed = resumed;
     this.incremental = incremental;
     this.completed = resumed ? store.storedDatasets(run.id) : new Map();
+    this.#died = resumed ? store.unfinishedAttempts(run.id) : new Map();
     this.baseBytes = { bytes: run.bytes, wireBytes: run.wireBytes };
   }
 
@@ -67,6 +71,49 @@ export class AuditHistory {
     const previous = store.listRuns().reverse().find((r) => r.status === 'complete' && r.catalogKey === s.catalogKey);
     const run = store.createRun({ ...s, startedAt, ...(previous ? { previousRunId: previous.id } : {}) });
     return new AuditHistory(store, run, false, incremental);
+  }
+
+  /**
+   * Renews the run's lease every HEARTBEAT_MS until end(). `onLost` is called once if the lease turns out to be
+   * someone else's (a takeover of a run believed dead). A renewal that fails (the store busy or unwritable) is
+   * tried again at the next beat: the lock, not the heartbeat, keeps the run ours, and the dataset writes report
+   * a store that stays unusable.
+   */
+  keepAlive(onLost: (e: StoreError) => void): void {
+    if (this.#heartbeat) return;
+    this.#heartbeat = setInterval(() => {
+      let held: boolean;
+      try {
+        held = this.store.renewLease(this.run.id);
+      } catch {
+        return;
+      }
+      if (!held) {
+        this.#stopHeartbeat();
+        onLost(new StoreError('usage', this.store.path, `run ${this.run.id} was taken over by another process; this session stops`));
+      }
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  #stopHeartbeat(): void {
+    clearInterval(this.#heartbeat);
+  }
+
+  /** The session is over (finished, interrupted or failed): stop renewing and let go of the run. */
+  end(): void {
+    this.#stopHeartbeat();
+    this.store.releaseRun(this.run.id);
+  }
+
+  /** How many earlier sessions died while this dataset was in flight (0: none, or it was never started). */
+  diedOn(idx: number, id: string): number {
+    return this.#died.get(datasetKey(idx, id)) ?? 0;
+  }
+
+  /** Records that this session starts the dataset, so a death during it is counted against it. */
+  startAttempt(idx: number, id: string): void {
+    this.store.startAttempt(this.run.id, idx, id);
   }
 
   readonly #seen = new Set<string>();

@@ -1,12 +1,14 @@
-// 品質進步獎 computed from stored runs: a run's agency scores against the previous complete run of the same ruleset.
-// The rule itself is src/score/awards.ts's improvementAward, shared with `odbadge awards`.
+// 品質進步獎 computed from stored runs: a run's agency scores against its baseline, the newest comparable run (a
+// complete run of the same catalogue and ruleset; see comparable.ts). The rule itself is src/score/awards.ts's
+// improvementAward, shared with `odbadge awards`.
 import { awardConfig, improvementAward, type ImprovementEntry } from '../score/awards.ts';
+import { baselineOf } from './comparable.ts';
 import { StoreError } from './errors.ts';
 import type { Store } from './store.ts';
 
 export interface StoredImprovement {
   runId: number;
-  /** Undefined when there is no earlier complete run of the ruleset (then nobody can win). */
+  /** Undefined when there is no comparable earlier run (then nobody can win). */
   previousRunId?: number;
   winners: ImprovementEntry[];
   excludedPrizeWinners: ImprovementEntry[];
@@ -16,7 +18,7 @@ export interface StoredImprovement {
 export function improvementFromStore(store: Store, runId: number, groupPrizeWinners: ReadonlySet<string>, minGain = 5): StoredImprovement {
   const run = store.getRun(runId);
   if (!run) throw new StoreError('usage', store.path, `no run ${runId} in ${store.path}`);
-  const prev = store.previousComplete(runId, { rulesetId: run.rulesetId });
+  const prev = baselineOf(store, run);
   const current = store.agencyScores(runId);
   if (!prev) return { runId, winners: [], excludedPrizeWinners: [], newAgencies: current.map((a) => a.agency) };
   const r = improvementAward(current, store.agencyScores(prev.id), new Set(groupPrizeWinners), awardConfig({ improvementMinGain: minGain }));

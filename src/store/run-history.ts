@@ -2,6 +2,7 @@
 // a results.json has, so a report cannot tell whether history came from files or from the store.
 import { ODBADGE_VERSION, type AuditResult } from '../audit.ts';
 import type { Bilingual } from '../model.ts';
+import { comparableBasis, comparableRuns } from './comparable.ts';
 import { StoreError } from './errors.ts';
 import type { Store } from './store.ts';
 
@@ -27,11 +28,15 @@ export function storedAuditResult(store: Store, runId: number): AuditResult {
   };
 }
 
-/** Complete runs before `beforeRunId` (all when omitted), optionally of one ruleset, oldest first: a RunHistory. */
-export function storeHistory(store: Store, o: { beforeRunId?: number; rulesetId?: string } = {}): { runs(): Promise<AuditResult[]> } {
+/**
+ * A RunHistory from the store, oldest first: the runs run `comparableTo` is compared with (see comparable.ts),
+ * saying so; without it, every complete run.
+ */
+export function storeHistory(store: Store, o: { comparableTo?: number } = {}): { runs(): Promise<AuditResult[]>; basis?: Bilingual } {
+  const run = o.comparableTo === undefined ? undefined : store.getRun(o.comparableTo);
+  if (o.comparableTo !== undefined && !run) throw new StoreError('usage', store.path, `no run ${o.comparableTo} in ${store.path}`);
   return {
-    runs: async () => store.listRuns()
-      .filter((r) => r.status === 'complete' && (o.beforeRunId === undefined || r.id < o.beforeRunId) && (!o.rulesetId || r.rulesetId === o.rulesetId))
-      .map((r) => storedAuditResult(store, r.id)),
+    ...(run ? { basis: comparableBasis(run) } : {}),
+    runs: async () => (run ? comparableRuns(store, run) : store.completeRuns()).map((r) => storedAuditResult(store, r.id)),
   };
 }

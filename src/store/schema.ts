@@ -84,6 +84,21 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX url_state_seen ON url_state (seen_run);
   `,
+  // 2: run liveness by lease instead of pid (pids are reused, and a SIGKILLed run could look alive), and the
+  // datasets each session started but did not finish, so a dataset that kills the process cannot stop every resume.
+  // Runs left 'running' by an older odbadge get a heartbeat of now: live for one lease, then resumable.
+  `
+  ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER; -- ms since the epoch, renewed by the session holding the run
+  ALTER TABLE runs ADD COLUMN lease_owner TEXT;     -- random id of that session; a renewal by anyone else fails
+  UPDATE runs SET heartbeat_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE status = 'running';
+  CREATE TABLE run_attempts (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    dataset_id TEXT NOT NULL,
+    attempts INTEGER NOT NULL,        -- sessions that started this dataset and ended before recording it
+    PRIMARY KEY (run_id, idx, dataset_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,12 +1,22 @@
 // The history store: one SQLite file (WAL, so `odbadge diff` and `history` read while an audit writes) holding
 // runs, per-dataset results, per-indicator verdicts, per-resource observations, agency scores and the per-URL
 // state (HTTP validators, content hash, reusable facts) behind incremental re-audits.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { AgencyScore, DatasetResult, FetchOutcome, ResourceFacts } from '../model.ts';
 import { StoreError, storeErrorFrom } from './errors.ts';
+import { probeRunLock, RunLock, runLockPath } from './run-lock.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+
+/**
+ * A running session renews its run's heartbeat this often. The heartbeat decides liveness only when the run has no
+ * lock file to ask (see run-lock.ts): a run being created, or one left `running` by an older odbadge.
+ */
+export const HEARTBEAT_MS = 5_000;
+/** A heartbeat older than this (three missed renewals) is an expired lease. */
+export const LEASE_MS = 3 * HEARTBEAT_MS;
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';
 
@@ -22,9 +32,12 @@ export interface RunInfo {
   finishedAt?: string;
   /** As recorded. A run killed outright (SIGKILL, power loss) stays `running` in the file… */
   storedStatus: RunStatus;
-  /** …so this is what it really is: `running` only while its process is alive. */
+  /** …so this is what it really is: `running` only while a live session holds its lease (see run-lock.ts). */
   status: RunStatus;
+  /** The process that last worked on the run: for people reading `history`, never used to decide liveness. */
   pid?: number;
+  /** When the session holding the run last renewed its lease (ms since the epoch). */
+  heartbeatAt?: number;
   previousRunId?: number;
   catalogComplete?: boolean;
   catalogError?: string;
@@ -128,21 +141,12 @@ const parse = <T>(v: unknown): T | undefined => (typeof v === 'string' ? (JSON.p
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined);
 
-/** Is a process with this id alive? (EPERM: it exists but belongs to someone else.) */
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-}
-
 export class Store {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  /** Runs this process holds: their lock and the lease owner id written with every heartbeat. */
+  readonly #leases = new Map<number, { lock: RunLock; owner: string }>();
 
   private constructor(path: string, db: DatabaseSync) {
     this.path = path;
@@ -174,6 +178,8 @@ export class Store {
   }
 
   close(): void {
+    // Dropping the locks makes a run this process did not finish resumable at once.
+    for (const id of [...this.#leases.keys()]) this.releaseRun(id);
     if (this.#db.isOpen) this.#db.close();
   }
 
@@ -256,41 +262,111 @@ export class Store {
 
   // ------------------------------------------------------------------ runs
 
+  /** Creates a run held by this process (its lock is taken before any other process can see the run). */
   createRun(r: NewRun): RunInfo {
     return this.#guard(() => {
-      const { lastInsertRowid } = this.#run(
-        `INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id)
-         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
-        r.rulesetId, json(r.ruleset), r.catalog, r.catalogKey, json(r.options), r.startedAt, process.pid, r.previousRunId ?? null,
-      );
-      return this.getRun(lastInsertRowid)!;
+      const id = this.#tx(() => {
+        const owner = randomUUID();
+        const { lastInsertRowid } = this.#run(
+          `INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id, heartbeat_at, lease_owner)
+           VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+          r.rulesetId, json(r.ruleset), r.catalog, r.catalogKey, json(r.options), r.startedAt, process.pid, r.previousRunId ?? null, Date.now(), owner,
+        );
+        // A file left by a pruned run of the same id is taken over like any free lock.
+        const lock = RunLock.acquire(runLockPath(this.path, lastInsertRowid));
+        if (!lock) throw new StoreError('busy', this.path, `cannot lock run ${lastInsertRowid}: ${runLockPath(this.path, lastInsertRowid)} is held by another process`);
+        this.#leases.set(lastInsertRowid, { lock, owner });
+        return lastInsertRowid;
+      });
+      return this.getRun(id)!;
     });
   }
 
-  /** Marks an interrupted run as running in this process; refuses a run that is still running elsewhere. */
+  /**
+   * Takes over an interrupted run for this process; refuses a run that a live session holds. "Interrupted" includes
+   * a run whose process was killed a moment ago: its lock went with the process (see run-lock.ts).
+   */
   claimRun(id: number): RunInfo {
-    return this.#guard(() =>
+    return this.#guard(() => {
       this.#tx(() => {
-        const run = this.getRun(id);
-        if (!run) throw new StoreError('usage', this.path, `no run ${id} in ${this.path} (see odbadge history)`);
-        if (run.status === 'complete') throw new StoreError('usage', this.path, `run ${id} is already complete; nothing to resume`);
-        if (run.status === 'running') throw new StoreError('usage', this.path, `run ${id} is still running (process ${run.pid}); stop it first or wait`);
-        this.#run("UPDATE runs SET status = 'running', pid = ?, resumes = resumes + 1 WHERE id = ?", process.pid, id);
-        return this.getRun(id)!;
-      }));
+        const row = this.#get('SELECT status, heartbeat_at FROM runs WHERE id = ?', id);
+        if (!row) throw new StoreError('usage', this.path, `no run ${id} in ${this.path} (see odbadge history)`);
+        if (row.status === 'complete') throw new StoreError('usage', this.path, `run ${id} is already complete; nothing to resume`);
+        const still = () => new StoreError('usage', this.path, `run ${id} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
+        if (this.#leases.has(id)) throw still();
+        const path = runLockPath(this.path, id);
+        const hadFile = existsSync(path);
+        const lock = RunLock.acquire(path);
+        if (!lock) throw still();
+        // No lock file: nothing proves the holder gone, so a fresh heartbeat (an older odbadge's run) still counts.
+        if (!hadFile && row.status === 'running' && heartbeatFresh(num(row.heartbeat_at))) {
+          lock.release(true);
+          throw still();
+        }
+        const owner = randomUUID();
+        this.#leases.set(id, { lock, owner });
+        this.#run("UPDATE runs SET status = 'running', pid = ?, resumes = resumes + 1, heartbeat_at = ?, lease_owner = ? WHERE id = ?", process.pid, Date.now(), owner, id);
+      });
+      return this.getRun(id)!;
+    });
+  }
+
+  /** Renews this process's lease on a run; false when it holds none (released, or taken over). */
+  renewLease(id: number): boolean {
+    const lease = this.#leases.get(id);
+    if (!lease) return false;
+    return this.#guard(() => this.#run('UPDATE runs SET heartbeat_at = ? WHERE id = ? AND lease_owner = ?', Date.now(), id, lease.owner).changes === 1);
+  }
+
+  /** Lets go of a run this process holds (after finishRun, or when giving up on it): it is resumable at once. */
+  releaseRun(id: number): void {
+    const lease = this.#leases.get(id);
+    if (!lease) return;
+    this.#leases.delete(id);
+    let over = true;
+    try {
+      over = this.#db.isOpen && this.#get('SELECT status FROM runs WHERE id = ?', id)?.status !== 'running';
+    } catch {
+      over = false; // cannot tell: keep the file, which answers "free" from now on
+    }
+    lease.lock.release(over);
+  }
+
+  /** Deletes a run that recorded nothing worth keeping (its catalogue could not be read), and lets go of it. */
+  discardRun(id: number): void {
+    this.#guard(() => this.#tx(() => this.#deleteRun(id)));
+    this.releaseRun(id);
+  }
+
+  #deleteRun(id: number): void {
+    this.#run('DELETE FROM run_indicators WHERE run_id = ?', id);
+    this.#run('DELETE FROM run_datasets WHERE run_id = ?', id);
+    this.#run('DELETE FROM run_resources WHERE run_id = ?', id);
+    this.#run('DELETE FROM run_agencies WHERE run_id = ?', id);
+    this.#run('DELETE FROM run_attempts WHERE run_id = ?', id);
+    this.#run('DELETE FROM runs WHERE id = ?', id);
+  }
+
+  /** What a run really is: `running` while a live session holds it, else as recorded (a killed run: interrupted). */
+  #liveness(id: number, stored: RunStatus, heartbeatAt: number | undefined): RunStatus {
+    if (stored !== 'running' || this.#leases.has(id)) return stored;
+    const lock = probeRunLock(runLockPath(this.path, id));
+    if (lock === 'held') return 'running';
+    if (lock === 'free') return 'interrupted';
+    return heartbeatFresh(heartbeatAt) ? 'running' : 'interrupted';
   }
 
   getRun(id: number): RunInfo | undefined {
     return this.#guard(() => {
       const row = this.#get(`SELECT r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n FROM runs r WHERE id = ?`, id);
-      return row ? toRun(row) : undefined;
+      return row ? this.#toRun(row) : undefined;
     });
   }
 
   /** Every run, oldest first. */
   listRuns(): RunInfo[] {
     return this.#guard(() =>
-      this.#all(`SELECT r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n FROM runs r ORDER BY id`).map(toRun));
+      this.#all(`SELECT r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n FROM runs r ORDER BY id`).map((r) => this.#toRun(r)));
   }
 
   /** The newest run that can be resumed (interrupted, or killed), optionally of one catalogue. */
@@ -298,31 +374,25 @@ export class Store {
     return this.listRuns().reverse().find((r) => r.status === 'interrupted' && (catalogKey === undefined || r.catalogKey === catalogKey));
   }
 
-  /** The newest complete run before `beforeId` matching the filter. */
-  previousComplete(beforeId: number, by: { catalogKey?: string; rulesetId?: string }): RunInfo | undefined {
-    return this.#guard(() => {
-      const row = this.#get(
-        `SELECT id FROM runs WHERE id < ? AND status = 'complete' AND (? IS NULL OR catalog_key = ?) AND (? IS NULL OR ruleset_id = ?)
-         ORDER BY id DESC LIMIT 1`,
-        beforeId, by.catalogKey ?? null, by.catalogKey ?? null, by.rulesetId ?? null, by.rulesetId ?? null,
-      );
-      return row ? this.getRun(num(row.id)!) : undefined;
-    });
-  }
-
-  /** The newest complete runs, newest first. */
-  latestComplete(n: number): RunInfo[] {
-    return this.#guard(() => this.#all("SELECT id FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT ?", n).map((r) => this.getRun(num(r.id)!)!));
+  /** Complete runs matching the filter, oldest first; `last`: only the newest that many. */
+  completeRuns(by: { beforeId?: number; catalogKey?: string; rulesetId?: string; last?: number } = {}): RunInfo[] {
+    return this.#guard(() => this.#all(
+      `SELECT id FROM runs WHERE status = 'complete' AND (?1 IS NULL OR id < ?1) AND (?2 IS NULL OR catalog_key = ?2)
+       AND (?3 IS NULL OR ruleset_id = ?3) ORDER BY id DESC LIMIT ?4`,
+      by.beforeId ?? null, by.catalogKey ?? null, by.rulesetId ?? null, by.last ?? -1,
+    ).map((r) => this.getRun(num(r.id)!)!).reverse());
   }
 
   finishRun(id: number, f: FinishRun): void {
     this.#guard(() =>
       this.#tx(() => {
         this.#run(
-          `UPDATE runs SET status = ?, finished_at = ?, pid = NULL, catalog_complete = ?, catalog_error = ?, catalog_findings = ?,
+          `UPDATE runs SET status = ?, finished_at = ?, pid = NULL, lease_owner = NULL, catalog_complete = ?, catalog_error = ?, catalog_findings = ?,
            stats = ?, bytes = ?, wire_bytes = ? WHERE id = ?`,
           f.status, f.finishedAt, f.catalogComplete ? 1 : 0, f.catalogError ?? null, f.catalogFindings, json(f.stats), f.bytes, f.wireBytes, id,
         );
+        // Datasets a dead session left unfinished stay counted while the run can still be resumed.
+        if (f.status === 'complete') this.#run('DELETE FROM run_attempts WHERE run_id = ?', id);
         this.#run('DELETE FROM run_agencies WHERE run_id = ?', id);
         for (const a of f.agencies) {
           this.#run('INSERT INTO run_agencies (run_id, agency, datasets, score, detail) VALUES (?, ?, ?, ?, ?)', id, a.agency, a.datasets, a.score, json(a));
@@ -352,6 +422,7 @@ export class Store {
           rec.contentChanged === null ? null : rec.contentChanged ? 1 : 0, json(d),
         );
         if (!changes) return;
+        this.#run('DELETE FROM run_attempts WHERE run_id = ? AND idx = ? AND dataset_id = ?', rec.runId, rec.idx, d.id);
         for (const [indicator, r] of Object.entries(d.indicators)) {
           this.#run('INSERT INTO run_indicators (run_id, idx, dataset_id, indicator, verdict) VALUES (?, ?, ?, ?, ?)', rec.runId, rec.idx, d.id, indicator, r.verdict);
         }
@@ -363,6 +434,27 @@ export class Store {
         }
         if (rec.bytes) this.#run('UPDATE runs SET bytes = ?, wire_bytes = ? WHERE id = ?', rec.bytes.bytes, rec.bytes.wireBytes, rec.runId);
       }));
+  }
+
+  /**
+   * Per dataset: how many sessions started it and ended before recording it, keyed by `datasetKey(idx, id)`. Read
+   * when a session starts, so every count is of sessions that died (a session stopped with Ctrl-C finishes and
+   * records what it started).
+   */
+  unfinishedAttempts(runId: number): Map<string, number> {
+    return this.#guard(() => new Map(
+      this.#all('SELECT idx, dataset_id, attempts FROM run_attempts WHERE run_id = ?', runId)
+        .map((r) => [datasetKey(num(r.idx)!, String(r.dataset_id)), num(r.attempts)!]),
+    ));
+  }
+
+  /** Notes that this session starts a dataset: one small write, undone by saveDataset in its transaction. */
+  startAttempt(runId: number, idx: number, datasetId: string): void {
+    this.#guard(() => this.#run(
+      `INSERT INTO run_attempts (run_id, idx, dataset_id, attempts) VALUES (?, ?, ?, 1)
+       ON CONFLICT (run_id, idx, dataset_id) DO UPDATE SET attempts = attempts + 1`,
+      runId, idx, datasetId,
+    ));
   }
 
   /** Deletes a run's dataset rows whose key is not in `keep`; returns how many went. */
@@ -461,20 +553,22 @@ export class Store {
 
   /** Deletes all but the `keep` newest runs (never a live one) and the URL state no kept run refers to. */
   prune(keep: number): { deletedRuns: number[]; urlsDropped: number } {
-    return this.#guard(() =>
+    const r = this.#guard(() =>
       this.#tx(() => {
-        const runs = this.#all('SELECT id, status, pid FROM runs ORDER BY id DESC').map((r) => ({ id: num(r.id)!, status: String(r.status), pid: num(r.pid) }));
-        const doomed = runs.slice(keep).filter((r) => !(r.status === 'running' && r.pid !== undefined && processAlive(r.pid))).map((r) => r.id);
-        for (const id of doomed) {
-          this.#run('DELETE FROM run_indicators WHERE run_id = ?', id);
-          this.#run('DELETE FROM run_datasets WHERE run_id = ?', id);
-          this.#run('DELETE FROM run_resources WHERE run_id = ?', id);
-          this.#run('DELETE FROM run_agencies WHERE run_id = ?', id);
-          this.#run('DELETE FROM runs WHERE id = ?', id);
-        }
+        const runs = this.#all('SELECT id, status, heartbeat_at FROM runs ORDER BY id DESC')
+          .map((r) => ({ id: num(r.id)!, status: this.#liveness(num(r.id)!, String(r.status) as RunStatus, num(r.heartbeat_at)) }));
+        const doomed = runs.slice(keep).filter((r) => r.status !== 'running').map((r) => r.id);
+        for (const id of doomed) this.#deleteRun(id);
         const { changes } = this.#run('DELETE FROM url_state WHERE seen_run NOT IN (SELECT id FROM runs)');
         return { deletedRuns: doomed.sort((a, b) => a - b), urlsDropped: changes };
       }));
+    // The lock files of deleted runs: none is held (their runs were not running).
+    for (const id of r.deletedRuns) rmSync(runLockPath(this.path, id), { force: true });
+    return r;
+  }
+
+  #toRun(r: Row): RunInfo {
+    return toRun(r, this.#liveness(num(r.id)!, String(r.status) as RunStatus, num(r.heartbeat_at)));
   }
 
   /** `ok`, or SQLite's list of problems. */
@@ -487,10 +581,13 @@ export function datasetKey(idx: number, id: string): string {
   return `${idx}\u0000${id}`;
 }
 
-function toRun(r: Row): RunInfo {
+function heartbeatFresh(at: number | undefined): boolean {
+  return at !== undefined && Date.now() - at < LEASE_MS;
+}
+
+function toRun(r: Row, status: RunStatus): RunInfo {
   const storedStatus = String(r.status) as RunStatus;
   const pid = num(r.pid);
-  const status: RunStatus = storedStatus === 'running' && (pid === undefined || !processAlive(pid)) ? 'interrupted' : storedStatus;
   return {
     id: num(r.id)!,
     rulesetId: String(r.ruleset_id),
@@ -503,6 +600,7 @@ function toRun(r: Row): RunInfo {
     storedStatus,
     status,
     ...(pid !== undefined ? { pid } : {}),
+    ...(num(r.heartbeat_at) !== undefined ? { heartbeatAt: num(r.heartbeat_at) } : {}),
     ...(num(r.previous_run_id) !== undefined ? { previousRunId: num(r.previous_run_id) } : {}),
     ...(r.catalog_complete === null || r.catalog_complete === undefined ? {} : { catalogComplete: num(r.catalog_complete) === 1 }),
     ...(str(r.catalog_error) ? { catalogError: str(r.catalog_error) } : {}),

@@ -154,7 +154,7 @@ describe('two audits of a changing portal', () => {
     expect(validateResults(back)).toEqual([]);
     expect(back.datasets).toEqual(r2.datasets);
     expect(back.agencies).toEqual([...r2.agencies].sort((x, y) => (x.agency < y.agency ? -1 : 1)));
-    expect((await storeHistory(store, { beforeRunId: 2 }).runs()).map((r) => r.run?.id)).toEqual([1]);
+    expect((await storeHistory(store, { comparableTo: 2 }).runs()).map((r) => r.run?.id)).toEqual([1]);
   });
 
   it('the CLI diff and history read the same store (JSON and Markdown)', async () => {

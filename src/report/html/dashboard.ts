@@ -29,6 +29,8 @@ export interface DashboardOptions {
   /** Fixes shown per agency. */
   fixesPerAgency?: number;
   disagreementsShown?: number;
+  /** How the earlier runs of the trend were chosen (RunHistory.basis). */
+  trendBasis?: { zh: string; en: string };
   /**
    * Agreement with a ground truth known outside the catalogue (the demo portal records what each dataset really
    * serves), shown beside the agreement with the platform's published badge.
@@ -121,11 +123,16 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
   const labels = runLabels(runs.map((r) => r.startedAt));
   const mean = (r: AuditResult) => (r.agencies.length ? r.agencies.reduce((s, a) => s + a.score, 0) / r.agencies.length : null);
   const series = [{ name: '平均 Mean', points: runs.map(mean) }, ...results.agencies.slice(0, 7).map((a) => ({ name: a.agency, points: runs.map((r) => r.agencies.find((x) => x.agency === a.agency)?.score ?? null) }))];
+  // Which runs the trend plots, and why those: a reader must be able to tell the points apart from other portals'.
+  const runName = (r: AuditResult, k: number) => `${r.run ? `#${r.run.id} ` : ''}${labels[k]}`;
+  const used = runs.map((r, k) => (r === results ? null : runName(r, k))).filter((x): x is string => x !== null);
+  const current = runName(results, runs.length - 1);
+  const trendBasis = `<p class="muted" id="trend-basis">${bi(`趨勢所用的稽核：${[...used, `本次 ${current}`].join('、')}。${opts.trendBasis?.zh ?? ''}`, `Runs in this trend: ${[...used, `this run ${current}`].join(', ')}. ${opts.trendBasis?.en ?? ''}`)}</p>`;
   const table = `<table id="trend-table"><thead><tr><th scope="col">${bi('機關', 'Agency')}</th>${labels.map((l) => `<th scope="col" class="num">${esc(l)}</th>`).join('')}</tr></thead><tbody>${series.map((s) => `<tr><th scope="row">${esc(s.name)}</th>${s.points.map((p) => `<td class="num">${p === null ? '—' : p.toFixed(2)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
   // One run is no trend: its scores as a table, not a column of dots.
   const trend = runs.length < 2
-    ? `<p class="muted">${bi('僅有本次稽核；累積多次後即顯示趨勢。本次分數：', 'Only this run so far; the trend appears after more runs. This run\'s scores:')}</p>${table}`
-    : `${trendChart(labels, series)}<details><summary>${bi('趨勢數據表', 'Trend as a table')}</summary>${table}</details>`;
+    ? `<p class="muted">${bi('僅有本次稽核；累積多次後即顯示趨勢。本次分數：', 'Only this run so far; the trend appears after more runs. This run\'s scores:')}</p>${table}${trendBasis}`
+    : `${trendChart(labels, series)}${trendBasis}<details><summary>${bi('趨勢數據表', 'Trend as a table')}</summary>${table}</details>`;
   P.push(`<div class="grid2"><section aria-labelledby="h-badges"><h2 id="h-badges">${bi('標章分布', 'Badge distribution')}</h2>${badgeChart(bars, total)}</section>`
     + `<section aria-labelledby="h-trend"><h2 id="h-trend">${bi('分數趨勢', 'Score trend')}</h2>${trend}</section></div>`);
 
@@ -217,6 +224,6 @@ export async function writeDashboard(results: AuditResult, history: RunHistory |
   const previous = (await h.runs()).filter((r) => r.startedAt < results.startedAt);
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, 'index.html');
-  await writeFile(file, dashboardHtml(results, previous, opts));
+  await writeFile(file, dashboardHtml(results, previous, { ...(h.basis ? { trendBasis: h.basis } : {}), ...opts }));
   return file;
 }

@@ -3,10 +3,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditResult } from '../../audit.ts';
+import type { Bilingual } from '../../model.ts';
 
 export interface RunHistory {
   /** Earlier runs, oldest first. Must not include the run being reported. */
   runs(): Promise<AuditResult[]>;
+  /** How those runs were chosen, for the reader of a trend. */
+  basis?: Bilingual;
 }
 
 export const emptyHistory: RunHistory = { runs: async () => [] };
@@ -63,5 +66,8 @@ export async function historyFromPaths(paths: string[], exclude?: AuditResult): 
     ...(await Promise.all(files.map(readResultsFile))),
     ...(await Promise.all(found.map((f) => readResultsFile(f).catch(() => undefined)))).filter((r): r is AuditResult => !!r),
   ];
-  return historyFrom(runs.filter((r) => !exclude || r.startedAt !== exclude.startedAt || r.catalog?.source !== exclude.catalog.source));
+  return {
+    ...historyFrom(runs.filter((r) => !exclude || r.startedAt !== exclude.startedAt || r.catalog?.source !== exclude.catalog.source)),
+    basis: { zh: '以 --previous 指定的結果檔。', en: 'The results files given with --previous.' },
+  };
 }

@@ -1,0 +1,220 @@
+// Run liveness by lease, not pid: a run held by a live process is never taken over (even stopped, even with a
+// stale heartbeat); a killed one is resumable at once, whatever process now has its old pid; a run with no lock
+// file to ask (an older odbadge's) is judged by its heartbeat. And the per-dataset attempt counts behind the
+// poison-pill resume.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DatasetResult } from '../../src/model.ts';
+import { AuditHistory } from '../../src/store/audit-history.ts';
+import { StoreError } from '../../src/store/errors.ts';
+import { runLockPath } from '../../src/store/run-lock.ts';
+import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.ts';
+import { datasetKey, HEARTBEAT_MS, Store } from '../../src/store/store.ts';
+
+const CHILD = resolve(__dirname, 'hold-run-child.ts');
+let dir: string;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'odbadge-lease-'));
+});
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts a child that creates (or claims) a run and holds it; resolves with the run id once it holds it. */
+function holder(db: string, claim?: number): Promise<{ child: ChildProcess; runId: number }> {
+  const child = spawn(process.execPath, [CHILD, db, ...(claim ? [String(claim)] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((res, rej) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => rej(new Error(`holder did not start: ${err}`)), 30_000);
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /HELD (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        res({ child, runId: Number(m[1]) });
+      }
+    });
+    child.once('exit', (code) => rej(new Error(`holder exited ${code}: ${err}`)));
+  });
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) return r();
+    child.once('exit', () => r());
+    child.kill('SIGKILL');
+  });
+}
+
+/** Writes a column of a run as another program (or time) would. */
+function setRun(db: string, id: number, sql: string, ...params: (number | string | null)[]) {
+  const raw = new DatabaseSync(db);
+  raw.prepare(`UPDATE runs SET ${sql} WHERE id = ?`).run(...params, id);
+  raw.close();
+}
+
+function claimError(s: Store, id: number): string {
+  try {
+    s.claimRun(id);
+  } catch (e) {
+    expect(e).toBeInstanceOf(StoreError);
+    return (e as Error).message;
+  }
+  return 'claimed';
+}
+
+describe('run liveness by lease', () => {
+  it('a live run in another process is never taken over, even with a stale heartbeat and its process stopped', async () => {
+    const db = join(dir, 'live.db');
+    const { child, runId } = await holder(db);
+    const s = Store.open(db);
+    try {
+      expect(s.getRun(runId)!.status).toBe('running');
+      expect(claimError(s, runId)).toMatch(/still running in another process/);
+      // A stopped process renews nothing; an hour-old heartbeat still does not make its run free to take.
+      child.kill('SIGSTOP');
+      setRun(db, runId, 'heartbeat_at = ?', Date.now() - 3_600_000);
+      expect(s.getRun(runId)!.status).toBe('running');
+      expect(claimError(s, runId)).toMatch(/still running/);
+      expect(s.prune(0).deletedRuns).toEqual([]);
+      child.kill('SIGCONT');
+    } finally {
+      s.close();
+    }
+  });
+
+  it('a SIGKILLed run is resumable at once, even when its old pid now belongs to a live process', async () => {
+    const db = join(dir, 'killed.db');
+    const { child, runId } = await holder(db);
+    await killed(child);
+    // The pid check would have called this run alive: the recorded pid is this test's own, very much alive.
+    setRun(db, runId, 'pid = ?', process.pid);
+    const s = Store.open(db);
+    try {
+      const before = s.getRun(runId)!;
+      expect([before.storedStatus, before.status]).toEqual(['running', 'interrupted']);
+      expect(s.resumable()?.id).toBe(runId);
+      const claimed = s.claimRun(runId);
+      expect([claimed.status, claimed.resumes, claimed.pid]).toEqual(['running', 1, process.pid]);
+      // Held by this process now: another process cannot claim it.
+      await expect(holder(db, runId)).rejects.toThrow(/still running in another process/);
+      // Let go unfinished: the lock file stays and answers "nobody holds it"; once the run is over it goes.
+      s.releaseRun(runId);
+      expect(s.getRun(runId)!.status).toBe('interrupted');
+      expect(existsSync(runLockPath(db, runId))).toBe(true);
+      s.claimRun(runId);
+      s.finishRun(runId, { status: 'complete', finishedAt: new Date().toISOString(), catalogComplete: true, catalogFindings: 0, stats: {}, bytes: 0, wireBytes: 0, agencies: [] });
+      s.releaseRun(runId);
+      expect(s.getRun(runId)!.status).toBe('complete');
+      expect(existsSync(runLockPath(db, runId))).toBe(false);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('a run created by this process is running until released; closing the store releases it', () => {
+    const db = join(dir, 'own.db');
+    const s = Store.open(db);
+    const run = s.createRun({ rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
+    expect(run.status).toBe('running');
+    expect(existsSync(runLockPath(db, run.id))).toBe(true);
+    const reader = Store.open(db, { create: false });
+    expect(reader.getRun(run.id)!.status).toBe('running');
+    s.close();
+    expect(reader.getRun(run.id)!.status).toBe('interrupted');
+    reader.close();
+  });
+
+  it('without a lock file to ask (an older odbadge\'s run), the heartbeat decides: 15 s of silence frees the run', () => {
+    const db = join(dir, 'legacy.db');
+    // A version-1 store, as the previous odbadge wrote it, with a run left 'running' by a process that is gone.
+    const raw = new DatabaseSync(db);
+    raw.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    raw.exec(MIGRATIONS[0]);
+    raw.exec('PRAGMA user_version = 1');
+    raw.prepare(`INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid)
+      VALUES ('r', '{}', 'c', 'k', '{}', '2026-01-01T00:00:00Z', 'running', ?)`).run(process.pid);
+    raw.close();
+    const s = Store.open(db);
+    try {
+      const run = s.getRun(1)!;
+      // The upgrade gave it one lease from now: it may be a live older odbadge.
+      expect(run.heartbeatAt).toBeGreaterThan(Date.now() - 60_000);
+      expect(run.status).toBe('running');
+      expect(claimError(s, 1)).toMatch(/still running/);
+      setRun(db, 1, 'heartbeat_at = ?', Date.now() - 14_000);
+      expect(s.getRun(1)!.status).toBe('running');
+      setRun(db, 1, 'heartbeat_at = ?', Date.now() - 16_000);
+      expect(s.getRun(1)!.status).toBe('interrupted');
+      expect(s.claimRun(1).status).toBe('running');
+      // The holder renews its heartbeat; a takeover makes the renewal fail.
+      expect(s.renewLease(1)).toBe(true);
+      setRun(db, 1, 'lease_owner = ?', 'someone else');
+      expect(s.renewLease(1)).toBe(false);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('the heartbeat of a running audit', () => {
+  it('is renewed every 5 s; a session whose run was taken over is told to stop', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const db = join(dir, 'beat.db');
+    const s = Store.open(db);
+    try {
+      vi.setSystemTime(new Date('2026-11-30T00:00:00Z'));
+      const h = AuditHistory.start(s, { rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {} });
+      const lost: StoreError[] = [];
+      h.keepAlive((e) => lost.push(e));
+      expect(s.getRun(h.run.id)!.heartbeatAt).toBe(Date.parse('2026-11-30T00:00:00Z'));
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      expect(s.getRun(h.run.id)!.heartbeatAt).toBe(Date.parse('2026-11-30T00:00:05Z'));
+      setRun(db, h.run.id, 'lease_owner = ?', 'another session');
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      expect(lost.map((e) => e.message)).toEqual([`run ${h.run.id} was taken over by another process; this session stops`]);
+      vi.advanceTimersByTime(3 * HEARTBEAT_MS);
+      expect(lost).toHaveLength(1);
+      h.end();
+      expect(s.getRun(h.run.id)!.status).toBe('interrupted');
+    } finally {
+      s.close();
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('per-dataset attempts', () => {
+  it('count the sessions that started a dataset and did not record it; recording it clears the count', () => {
+    const s = Store.open(join(dir, 'attempts.db'));
+    try {
+      const run = s.createRun({ rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
+      s.startAttempt(run.id, 0, 'd0');
+      s.startAttempt(run.id, 1, 'd1');
+      s.startAttempt(run.id, 1, 'd1');
+      expect([...s.unfinishedAttempts(run.id)]).toEqual([[datasetKey(0, 'd0'), 1], [datasetKey(1, 'd1'), 2]]);
+      const result: DatasetResult = {
+        id: 'd1', title: 't', agency: 'a', badge: 'none', officialBadge: null, whitelisted: false, bonus: false, indicators: {}, findings: [], resources: [],
+      };
+      s.saveDataset({ runId: run.id, idx: 1, result, contentChanged: null, resources: [] });
+      expect([...s.unfinishedAttempts(run.id)]).toEqual([[datasetKey(0, 'd0'), 1]]);
+      s.finishRun(run.id, { status: 'complete', finishedAt: new Date().toISOString(), catalogComplete: true, catalogFindings: 0, stats: {}, bytes: 0, wireBytes: 0, agencies: [] });
+      expect(s.unfinishedAttempts(run.id).size).toBe(0);
+    } finally {
+      s.close();
+    }
+  });
+});
