@@ -32,6 +32,8 @@ export interface AuditCliOptions {
   timeout?: number;
   maxBytes?: number;
   quiet?: boolean;
+  /** Usage counts of this catalogue (JSON), for the reports. */
+  usage?: string;
   /** History store file (default: see defaultDbPath). */
   db?: string;
   /** false with --no-store: record nothing, no conditional requests. */
@@ -173,7 +175,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
     // The dashboard and the spreadsheet/mail reports come with every audit; the trend reads the earlier runs this
     // one is comparable with (complete, same catalogue and ruleset: store/comparable.ts) from the history store.
     const history = store && results.run ? storeHistory(store, { comparableTo: results.run.id }) : emptyHistory;
-    await writeReports(results, out, { ruleset: rs, history, usage: loadUsage() });
+    await writeReports(results, out, { ruleset: rs, history, usage: loadUsage(o.usage) });
     if (!o.quiet) process.stdout.write(md);
     process.stderr.write(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
     const refused = results.datasets.reduce((n, d) => n + d.resources.filter((r) => refusedAsPrivate(r.fetch)).length, 0);
@@ -215,7 +217,8 @@ export function addAuditOptions(cmd: Command): Command {
     .option('--allow-private-network', 'allow resource URLs on private, loopback and link-local addresses (tests, on-premises portals)')
     .option('--enrich [apiBase]', 'read per-resource metadata from the data.gov.tw API v2 (base URL; default: the catalogue URL\'s origin)')
     .option('--timeout <ms>', 'total time allowed per download attempt in ms (default 300000)', positiveInt)
-    .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt);
+    .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
+    .option('--usage <file>', 'this catalogue\'s views/downloads (JSON) to weight what to fix first');
 }
 
 /** Fetcher options from the shared audit options: only what the user set, so the fetcher's defaults stand. */

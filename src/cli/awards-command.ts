@@ -100,7 +100,7 @@ export const registerAwards: RegisterCommand = (program, setExit) => {
     .option('--threshold <n>', '第一組 from this many datasets (set yearly by NDC; default 100)', positiveInt)
     .option('--json', 'print JSON instead of Markdown')
     .option('--out <dir>', 'where to write awards.json and awards.md (default: beside --results)')
-    .option('--usage <file>', 'views/downloads/ratings for 人氣獎 (default: seeds/mol-usage-2017.json)')
+    .option('--usage <file>', 'this catalogue\'s views/downloads/ratings (JSON) for 人氣獎; without it, and without usage in the results, 人氣獎 is not awarded')
     .option('--previous-winners <file>', 'JSON [[ids or "agency|title" of last edition\'s 人氣獎 winners], …], newest first')
     .option('--roll-up <regex>', 'merge sub-agencies into the parent named by the first capture, e.g. "^(.+?部)"', regex)
     .option('--local-pattern <regex>', 'names matching this are local governments (besides the 22 counties and cities)', regex)

@@ -58,7 +58,7 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
   if (o.markdown) await writeTo(o.markdown, md);
   if (o.out) {
     await writeOutputs(results, rs, o.out);
-    await writeReports(results, o.out, { ruleset: rs, usage: loadUsage() });
+    await writeReports(results, o.out, { ruleset: rs, usage: loadUsage(o.usage) });
   }
   if (!o.quiet) process.stdout.write(md);
   if (!results.catalog.complete) {

@@ -1,6 +1,6 @@
 // `odbadge report`: turn a results.json into the reports people read — the HTML dashboard (index.html), CSV tables
 // for spreadsheets (agencies.csv, datasets.csv, fix-first.csv) and a Markdown report for mail (report.md).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AuditResult } from '../audit.ts';
@@ -16,20 +16,23 @@ import { indicatorIds, loadRuleset, REPO_ROOT, type Ruleset } from '../score/rul
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 
-export const DEFAULT_USAGE = resolve(REPO_ROOT, 'seeds/mol-usage-2017.json');
+/** 勞動部's 2017 usage counts (seed 004): the demo portal's, and only the demo's — other catalogues give --usage. */
+export const DEMO_USAGE = resolve(REPO_ROOT, 'seeds/mol-usage-2017.json');
 
-/** Usage counts: a JSON array of {title, agency, views, downloads, avgRating?, publishedAt?} or a seed file ({datasets: […]}). */
-export function loadUsage(path?: string): UsageRecord[] {
-  const file = path ?? DEFAULT_USAGE;
-  if (!path && !existsSync(file)) return [];
+/**
+ * Usage counts for 人氣獎 and usage-weighted fixes, from --usage: a JSON array of {title, agency, views, downloads,
+ * avgRating?, publishedAt?} or a seed file ({datasets: […]}). None without a file: usage belongs to one catalogue.
+ */
+export function loadUsage(path: string | undefined): UsageRecord[] {
+  if (!path) return [];
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new HistoryFileError(`cannot read usage counts ${file}: ${(e as Error).message}`);
+    throw new HistoryFileError(`cannot read usage counts ${path}: ${(e as Error).message}`);
   }
   const rows = Array.isArray(json) ? json : (json as { datasets?: unknown }).datasets;
-  if (!Array.isArray(rows)) throw new HistoryFileError(`${file}: expected an array of {title, agency, views, downloads} or {datasets: […]}`);
+  if (!Array.isArray(rows)) throw new HistoryFileError(`${path}: expected an array of {title, agency, views, downloads} or {datasets: […]}`);
   return rows.filter((r): r is UsageRecord => !!r && typeof r.title === 'string' && typeof r.agency === 'string');
 }
 
@@ -92,7 +95,7 @@ export const registerReport: RegisterCommand = (program, setExit) => {
     .requiredOption('--out <dir>', 'directory for index.html, agencies.csv, datasets.csv, fix-first.csv and report.md')
     .option('--previous <files...>', 'earlier results.json files (or directories of runs) for the score trend')
     .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
-    .option('--usage <file>', 'usage counts to weight fixes (default: seeds/mol-usage-2017.json)')
+    .option('--usage <file>', 'this catalogue\'s views/downloads (JSON), to weight fixes (none by default; seeds/mol-usage-2017.json is the demo portal\'s)')
     .option('--threshold <n>', '第一組 from this many datasets (default 100)', positiveInt)
     .action(async (o) => setExit(await reportCommand(o)));
 };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runAudit } from '../audit.ts';
 import { writeOutputs } from '../cli/audit-command.ts';
 import { startProgress } from '../cli/progress.ts';
-import { loadUsage, writeReports } from '../cli/report-command.ts';
+import { DEMO_USAGE, loadUsage, writeReports } from '../cli/report-command.ts';
 import { loadRuleset, REPO_ROOT } from '../score/ruleset.ts';
 import { buildDemoPortal } from './portal.ts';
 import { startDemoServer } from './server.ts';
@@ -32,7 +32,7 @@ export async function runDemo(opts: { out?: string; quiet?: boolean } = {}) {
     // The dashboard shows this beside the agreement with the platform's published badges, which the demo portal
     // (like the real platform) leaves stale for some datasets.
     const reference = { agree, total: results.datasets.length, label: { zh: '與示範入口網站記錄的實際標章一致', en: 'agree with the demo portal\'s recorded truth' } };
-    await writeReports(results, out, { ruleset: rs, usage: loadUsage(), reference });
+    await writeReports(results, out, { ruleset: rs, usage: loadUsage(DEMO_USAGE), reference });
     return { results, md, out, agreement: { agree, total: results.datasets.length } };
   } finally {
     progress.done();

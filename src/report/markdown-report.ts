@@ -107,7 +107,8 @@ export function awardsMarkdown(t: AwardTables): string {
   const p = t.popularity;
   L.push('', `## 資料開放人氣獎 (top ${t.config.popularity.top})`, '');
   const winners = p.ranked.filter((e) => e.winner);
-  if (!winners.length) L.push('No eligible dataset with usage counts.');
+  if (p.maxViews === 0 && p.maxDownloads === 0) L.push('No usage counts for this catalogue (neither in the results nor given with --usage <file>): 人氣獎 is not awarded.');
+  else if (!winners.length) L.push('No eligible dataset with usage counts.');
   else {
     L.push(`Maxima: ${p.maxViews} views, ${p.maxDownloads} downloads.`, '', '| 名次 | 資料集 Dataset | 機關 Agency | views | downloads | rating | score |', '|---:|---|---|---:|---:|---:|---:|');
     for (const e of winners) L.push(`| ${e.rank} | ${mdEscape(e.title)} | ${mdEscape(e.agency)} | ${e.views ?? 0} | ${e.downloads ?? 0} | ${e.avgRating ?? '–'} | ${e.score.toFixed(2)} |`);

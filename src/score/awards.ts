@@ -194,7 +194,8 @@ export interface PopularityCandidate {
   avgRating?: number;
 }
 
-export type Ineligibility = 'badge-below-required' | 'open-less-than-min' | 'open-date-unknown' | 'won-in-previous-editions';
+/** Why a dataset cannot win 人氣獎; `no-usage`: no views and no downloads recorded (no usage data, or none used it). */
+export type Ineligibility = 'badge-below-required' | 'open-less-than-min' | 'open-date-unknown' | 'won-in-previous-editions' | 'no-usage';
 
 export interface PopularityEntry extends PopularityCandidate {
   score: number;
@@ -232,8 +233,11 @@ export function popularityAward(candidates: PopularityCandidate[], opts: { now: 
     if (c.badge !== p.requiredBadge) return 'badge-below-required';
     if (recent.has(c.id) || recent.has(popularityKey(c))) return 'won-in-previous-editions';
     const opened = c.publishedAt ? Date.parse(c.publishedAt) : NaN;
-    if (Number.isNaN(opened)) return p.unknownOpenDate === 'eligible' ? undefined : 'open-date-unknown';
-    return opts.now.getTime() - opened < p.minOpenDays * 86_400_000 ? 'open-less-than-min' : undefined;
+    if (Number.isNaN(opened)) {
+      if (p.unknownOpenDate !== 'eligible') return 'open-date-unknown';
+    } else if (opts.now.getTime() - opened < p.minOpenDays * 86_400_000) return 'open-less-than-min';
+    // A popularity prize for a dataset nobody viewed or downloaded (or whose use is unknown) would be noise.
+    return (c.views ?? 0) + (c.downloads ?? 0) > 0 ? undefined : 'no-usage';
   };
   const judged = candidates.map((c) => ({ c, ineligible: why(c) }));
   const pool = p.maxOver === 'all' ? candidates : judged.filter((j) => !j.ineligible).map((j) => j.c);

@@ -149,3 +149,17 @@ describe('人氣獎 on the seed usage counts (勞動部, 562 datasets to 2017-10
     expect(popularityAward(twins, { now }, awardConfig({ popularity: { top: 1 } })).ranked.map((e) => [e.id, e.rank, e.winner])).toEqual([['a', 1, true], ['b', 1, true], ['c', 3, false]]);
   });
 });
+
+describe('人氣獎 needs usage', () => {
+  const now = new Date('2017-10-30T00:00:00+08:00');
+  const opened = '2015-01-01T00:00:00+08:00';
+  it('a dataset nobody viewed or downloaded never wins, whatever its rating', () => {
+    const a = popularityAward([
+      { id: 'used', title: 'U', agency: 'x', badge: 'gold', views: 3, downloads: 1, publishedAt: opened },
+      { id: 'idle', title: 'I', agency: 'x', badge: 'gold', views: 0, downloads: 0, avgRating: 5, publishedAt: opened },
+      { id: 'unknown', title: 'N', agency: 'x', badge: 'gold', publishedAt: opened },
+    ], { now });
+    expect(a.ranked.map((e) => [e.id, e.rank, e.winner])).toEqual([['used', 1, true]]);
+    expect(a.ineligible.map((e) => [e.id, e.ineligible])).toEqual([['idle', 'no-usage'], ['unknown', 'no-usage']]);
+  });
+});

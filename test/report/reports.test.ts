@@ -156,6 +156,9 @@ describe('odbadge report and odbadge awards', () => {
     expect(r.stdout).toContain('#1 20, #2 16, #3 12, #4 8, #5 4');
     const json = JSON.parse(await readFile(join(out, 'awards.json'), 'utf8'));
     expect(json.improvement.winners.map((w: { agency: string }) => w.agency)).toEqual(['辛部', '壬部', '戊部']);
+    // No usage in these results and no --usage: no 人氣獎 (the 勞動部 2017 counts belong to the demo portal only).
+    expect(r.stdout).toContain('No usage counts for this catalogue (neither in the results nor given with --usage <file>): 人氣獎 is not awarded.');
+    expect(json.popularity.ranked).toEqual([]);
     const j = await odbadge(['awards', '--results', join(ROOT, 'fixtures/runs/awards-2025.json'), '--json', '--out', out]);
     expect(JSON.parse(j.stdout).improvement).toBeUndefined();
   });
