@@ -4,12 +4,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
-import { redactCatalog, runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
+import { runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
 import { resultsJson, validateResults } from '../report/results-json.ts';
 import { summaryCsv } from '../report/summary-csv.ts';
 import { summaryMarkdown } from '../report/summary-md.ts';
 import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
 import { catalogKeyOf } from '../store/audit-history.ts';
+import { redactUrl } from '../util/redact.ts';
 import { StoreError } from '../store/errors.ts';
 import type { RunInfo, Store } from '../store/store.ts';
 import { emptyHistory } from '../report/html/history.ts';
@@ -63,15 +64,19 @@ function planResume(store: Store, o: AuditCommandOptions): ResumePlan {
     run = store.getRun(id);
     if (!run) throw new StoreError('usage', store.path, `no run ${id} in ${store.path} (see odbadge history)`);
   } else {
-    const key = o.catalog ? catalogKeyOf(redactCatalog(o.catalog), o.agency, undefined) : undefined;
+    const key = o.catalog ? catalogKeyOf(redactUrl(o.catalog), o.agency, undefined) : undefined;
     run = store.resumable(key);
-    if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactCatalog(o.catalog)}` : ''} to resume in ${store.path} (see odbadge history)`);
+    if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactUrl(o.catalog)}` : ''} to resume in ${store.path} (see odbadge history)`);
   }
-  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown> };
+  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown>; redacted?: string[] };
   const out = o.out ?? ro.out;
   if (!ro.catalog) throw new StoreError('usage', store.path, `run ${run.id} did not record its catalogue; it cannot be resumed`);
   if (!out) throw new StoreError('usage', store.path, `run ${run.id} did not record an output directory; give --out`);
-  return { run, catalog: ro.catalog, out, agency: ro.agency, enrich: ro.enrichApiBase, fetch: ro.fetch ?? {} };
+  // Secrets in the catalogue (or API) URL were never stored: the resume needs the real URL again.
+  if (ro.redacted?.includes('catalog') && !o.catalog) throw new StoreError('usage', store.path, `run ${run.id}'s catalogue URL held credentials, which are not stored; give it again: odbadge audit --resume ${run.id} --catalog <url>`);
+  if (ro.redacted?.includes('enrichApiBase') && typeof o.enrich !== 'string') throw new StoreError('usage', store.path, `run ${run.id}'s --enrich URL held credentials, which are not stored; give it again: odbadge audit --resume ${run.id} --enrich <url>`);
+  const enrich = ro.redacted?.includes('enrichApiBase') ? enrichBase(o.enrich, o.catalog ?? ro.catalog) : ro.enrichApiBase;
+  return { run, catalog: ro.redacted?.includes('catalog') ? o.catalog! : ro.catalog, out, agency: ro.agency, enrich, fetch: ro.fetch ?? {} };
 }
 
 /** The API v2 base for enrichment: given explicitly, or the origin of a data.gov.tw-style export URL. */

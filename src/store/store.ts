@@ -7,6 +7,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import type { AgencyScore, DatasetResult, FetchOutcome, ResourceFacts } from '../model.ts';
 import { StoreError, storeErrorFrom } from './errors.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { redactDeep, redactText, redactUrl } from '../util/redact.ts';
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';
 
@@ -203,11 +204,19 @@ export class Store {
         const v = num(this.#get('PRAGMA user_version')?.user_version) ?? 0;
         if (v >= SCHEMA_VERSION) return true;
         if (v === 0) this.#db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-        this.#db.exec(MIGRATIONS[v]);
+        const m = MIGRATIONS[v];
+        if (typeof m === 'string') this.#db.exec(m);
+        else m(this.#db);
         this.#db.exec(`PRAGMA user_version = ${v + 1}`);
         return false;
       });
-      if (done) return;
+      if (done) break;
+    }
+    // Old page images (a migration may have rewritten secrets away) must not linger in the write-ahead log.
+    try {
+      this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch {
+      // busy with a reader: the next checkpoint overwrites them
     }
   }
 
@@ -261,7 +270,7 @@ export class Store {
       const { lastInsertRowid } = this.#run(
         `INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id)
          VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
-        r.rulesetId, json(r.ruleset), r.catalog, r.catalogKey, json(r.options), r.startedAt, process.pid, r.previousRunId ?? null,
+        r.rulesetId, json(r.ruleset), redactUrl(r.catalog), r.catalogKey, json(redactDeep(r.options)), r.startedAt, process.pid, r.previousRunId ?? null,
       );
       return this.getRun(lastInsertRowid)!;
     });
@@ -321,7 +330,7 @@ export class Store {
         this.#run(
           `UPDATE runs SET status = ?, finished_at = ?, pid = NULL, catalog_complete = ?, catalog_error = ?, catalog_findings = ?,
            stats = ?, bytes = ?, wire_bytes = ? WHERE id = ?`,
-          f.status, f.finishedAt, f.catalogComplete ? 1 : 0, f.catalogError ?? null, f.catalogFindings, json(f.stats), f.bytes, f.wireBytes, id,
+          f.status, f.finishedAt, f.catalogComplete ? 1 : 0, f.catalogError === undefined ? null : redactText(f.catalogError), f.catalogFindings, json(f.stats), f.bytes, f.wireBytes, id,
         );
         this.#run('DELETE FROM run_agencies WHERE run_id = ?', id);
         for (const a of f.agencies) {
@@ -358,7 +367,7 @@ export class Store {
         for (const r of rec.resources) {
           this.#run(
             'INSERT INTO run_resources (run_id, url, fetch, facts, content_hash, reused) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-            rec.runId, r.url, json(r.fetch), r.facts ? json(r.facts) : null, r.hash ?? null, r.reused ? 1 : 0,
+            rec.runId, redactUrl(r.url), json(r.fetch), r.facts ? json(r.facts) : null, r.hash ?? null, r.reused ? 1 : 0,
           );
         }
         if (rec.bytes) this.#run('UPDATE runs SET bytes = ?, wire_bytes = ? WHERE id = ?', rec.bytes.bytes, rec.bytes.wireBytes, rec.runId);
@@ -408,12 +417,14 @@ export class Store {
 
   // ------------------------------------------------------------------ per-URL state
 
+  /** What the store remembers of `url`; keyed by the redacted URL (the store never holds a URL's secrets). */
   urlState(url: string): UrlState | undefined {
     return this.#guard(() => {
-      const r = this.#get('SELECT * FROM url_state WHERE url = ?', url);
+      const key = redactUrl(url);
+      const r = this.#get('SELECT * FROM url_state WHERE url = ?', key);
       if (!r) return undefined;
       return {
-        url, etag: str(r.etag), lastModified: str(r.last_modified), hash: str(r.content_hash), declaredFormat: str(r.declared_format) ?? '',
+        url: key, etag: str(r.etag), lastModified: str(r.last_modified), hash: str(r.content_hash), declaredFormat: str(r.declared_format) ?? '',
         fetch: parse<FetchOutcome>(r.fetch), facts: parse<ResourceFacts>(r.facts), firstRun: num(r.first_run)!, seenRun: num(r.seen_run)!,
         changedAt: str(r.changed_at), changedRun: num(r.changed_run),
       };
@@ -424,7 +435,8 @@ export class Store {
    * Records what run `run` saw at a URL and says whether its content changed. Safe to repeat within a run (a
    * resumed run re-fetches what its killed session fetched): a change is attributed to the run that first saw it.
    */
-  observeUrl(run: { id: number; startedAt: string }, o: UrlObservation, checkedAt: string): UrlVerdict {
+  observeUrl(run: { id: number; startedAt: string }, obs: UrlObservation, checkedAt: string): UrlVerdict {
+    const o = { ...obs, url: redactUrl(obs.url) };
     return this.#guard(() =>
       this.#tx(() => {
         const prev = this.urlState(o.url);
