@@ -20,6 +20,7 @@ import { openStoreForCli, resumeHint } from './store-cli.ts';
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
+import { print, warn } from './terminal.ts';
 
 export interface AuditCliOptions {
   catalog: string;
@@ -103,11 +104,11 @@ export async function writeOutputs(results: AuditResult, rs: Ruleset, out: strin
 
 export async function auditCommand(o: AuditCommandOptions, auditOverrides: Partial<AuditOptions> = {}): Promise<number> {
   if (o.resume && o.store === false) {
-    process.stderr.write('odbadge: --resume needs the history store; drop --no-store\n');
+    warn('odbadge: --resume needs the history store; drop --no-store\n');
     return EXIT.usage;
   }
   if (!o.resume && (!o.catalog || !o.out)) {
-    process.stderr.write(`odbadge: audit needs ${!o.catalog ? '--catalog <url|file>' : '--out <dir>'} (or --resume to continue an interrupted audit)\n`);
+    warn(`odbadge: audit needs ${!o.catalog ? '--catalog <url|file>' : '--out <dir>'} (or --resume to continue an interrupted audit)\n`);
     return EXIT.usage;
   }
   const opened = openStoreForCli(o.db, o.store !== false);
@@ -119,7 +120,7 @@ export async function auditCommand(o: AuditCommandOptions, auditOverrides: Parti
       plan = store && o.resume ? planResume(store, o) : undefined;
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
-      process.stderr.write(`odbadge: ${e.message}\n`);
+      warn(`odbadge: ${e.message}\n`);
       return e.kind === 'usage' ? EXIT.usage : EXIT.input;
     }
     return await auditWith(o, store, plan, auditOverrides);
@@ -137,7 +138,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
   const onSignal = () => {
     if (interrupted) process.exit(EXIT.interrupted);
     interrupted = true;
-    process.stderr.write('\nStopping: finishing the datasets in flight and writing what was audited (Ctrl-C again to quit at once)…\n');
+    warn('\nStopping: finishing the datasets in flight and writing what was audited (Ctrl-C again to quit at once)…\n');
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -159,7 +160,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
     progress.done();
     const hint = results.run && results.run.status !== 'complete' ? resumeHint(results.run.id, store!.path, o.db) : '';
     if (results.datasets.length === 0 && results.catalog.error) {
-      process.stderr.write(`odbadge: cannot read the catalogue ${catalog}: ${results.catalog.error}\n${hint}`);
+      warn(`odbadge: cannot read the catalogue ${results.catalog.source}: ${results.catalog.error}\n${hint}`);
       return EXIT.input;
     }
     const md = await writeOutputs(results, rs, out);
@@ -167,24 +168,24 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
     // same ruleset from the history store.
     const history = store && results.run ? storeHistory(store, { beforeRunId: results.run.id, rulesetId: rs.id }) : emptyHistory;
     await writeReports(results, out, { ruleset: rs, history, usage: loadUsage() });
-    if (!o.quiet) process.stdout.write(md);
-    process.stderr.write(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
+    if (!o.quiet) print(md);
+    warn(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
     if (results.run) {
       const s = results.stats;
-      process.stderr.write(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
+      warn(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
     }
     if (interrupted) {
-      process.stderr.write(hint);
+      warn(hint);
       return EXIT.interrupted;
     }
     if (!results.catalog.complete) {
-      process.stderr.write(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n${hint}`);
+      warn(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n${hint}`);
       return EXIT.input;
     }
     return EXIT.ok;
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
-    process.stderr.write(`odbadge: ${e.message}\n`);
+    warn(`odbadge: ${e.message}\n`);
     return e.kind === 'usage' ? EXIT.usage : EXIT.input;
   } finally {
     progress.done();

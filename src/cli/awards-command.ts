@@ -14,6 +14,8 @@ import { awardConfig, computeAwards, type UsageRecord } from '../score/awards.ts
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadUsage } from './report-command.ts';
+import { print, warn } from './terminal.ts';
+import { jsonText } from '../util/json-text.ts';
 
 interface AwardsCliOptions {
   results: string;
@@ -70,7 +72,7 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
     }
   } catch (e) {
     // A StoreError (foreign or corrupt store) is as much an unreadable input as a bad results file.
-    process.stderr.write(`odbadge: ${(e as Error).message}\n`);
+    warn(`odbadge: ${(e as Error).message}\n`);
     return EXIT.input;
   }
   const cfg = awardConfig({
@@ -79,13 +81,13 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
   });
   const tables = computeAwards(current, { previous, usage, previousPopularityWinners: previousWinners, publicVoteEntries: o.entries }, cfg);
   const md = awardsMarkdown(tables);
-  const json = JSON.stringify(tables, null, 2) + '\n';
+  const json = jsonText(tables, 2) + '\n';
   const out = o.out ?? dirname(o.results);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'awards.json'), json);
   await writeFile(join(out, 'awards.md'), md);
-  process.stdout.write(o.json ? json : md);
-  process.stderr.write(`Wrote ${join(out, 'awards.json')} and awards.md\n`);
+  print(o.json ? json : md);
+  warn(`Wrote ${join(out, 'awards.json')} and awards.md\n`);
   return EXIT.ok;
 }
 

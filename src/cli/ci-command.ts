@@ -12,6 +12,7 @@ import { addAuditOptions, enrichBase, fetchOptionsFrom, writeOutputs, type Audit
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadUsage, writeReports } from './report-command.ts';
+import { print, warn } from './terminal.ts';
 
 export interface CiCliOptions extends Omit<AuditCliOptions, 'out'> {
   out?: string;
@@ -38,7 +39,7 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
   // Without any threshold, CI still demands the lowest badge: every link works and gives the data.
   const minBadge = o.minBadge ?? (o.minScore === undefined ? tierIds[0] : undefined);
   if (minBadge && minBadge !== 'none' && !tierIds.includes(minBadge)) {
-    process.stderr.write(`odbadge: unknown --min-badge "${minBadge}" (this ruleset has: ${tierIds.join(', ')}, none)\n`);
+    warn(`odbadge: unknown --min-badge "${minBadge}" (this ruleset has: ${tierIds.join(', ')}, none)\n`);
     return EXIT.usage;
   }
   const results = await runAudit({
@@ -49,7 +50,7 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
     fetch: fetchOptionsFrom(o),
   });
   if (results.datasets.length === 0 && results.catalog.error) {
-    process.stderr.write(`odbadge: cannot read the catalogue ${o.catalog}: ${results.catalog.error}\n`);
+    warn(`odbadge: cannot read the catalogue ${results.catalog.source}: ${results.catalog.error}\n`);
     return EXIT.input;
   }
   const outcome = ciCheck(results, rs, { minBadge, minScore: o.minScore });
@@ -60,9 +61,9 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
     await writeOutputs(results, rs, o.out);
     await writeReports(results, o.out, { ruleset: rs, usage: loadUsage() });
   }
-  if (!o.quiet) process.stdout.write(md);
+  if (!o.quiet) print(md);
   if (!results.catalog.complete) {
-    process.stderr.write(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n`);
+    warn(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n`);
     return EXIT.input;
   }
   return outcome.passed ? EXIT.ok : EXIT.checksFailed;

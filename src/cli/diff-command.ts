@@ -6,6 +6,8 @@ import type { Store } from '../store/store.ts';
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { openExistingStore, withStoreErrors } from './store-cli.ts';
+import { print, warn } from './terminal.ts';
+import { jsonText } from '../util/json-text.ts';
 
 export interface DiffCliOptions {
   db?: string;
@@ -29,7 +31,7 @@ function runId(store: Store, v: string): number {
 
 export function diffCommand(runs: string[], o: DiffCliOptions): number {
   if (runs.length === 1 || runs.length > 2) {
-    process.stderr.write('odbadge: diff takes two run ids, or none for the last two complete runs\n');
+    warn('odbadge: diff takes two run ids, or none for the last two complete runs\n');
     return EXIT.usage;
   }
   const opened = openExistingStore(o.db);
@@ -45,7 +47,7 @@ export function diffCommand(runs: string[], o: DiffCliOptions): number {
         ids = [last[1].id, last[0].id];
       }
       const d = diffRuns(diffSide(store, ids[0]), diffSide(store, ids[1]));
-      process.stdout.write(o.json && !o.markdown ? JSON.stringify(d, null, 2) + '\n' : diffMarkdown(d));
+      print(o.json && !o.markdown ? jsonText(d, 2) + '\n' : diffMarkdown(d));
       return EXIT.ok;
     });
   } finally {

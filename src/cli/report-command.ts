@@ -15,6 +15,7 @@ import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../score/groups.ts';
 import { indicatorIds, loadRuleset, REPO_ROOT, type Ruleset } from '../score/ruleset.ts';
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
+import { warn } from './terminal.ts';
 
 export const DEFAULT_USAGE = resolve(REPO_ROOT, 'seeds/mol-usage-2017.json');
 
@@ -75,12 +76,12 @@ export async function reportCommand(o: ReportCliOptions): Promise<number> {
     history = o.previous?.length ? await historyFromPaths(o.previous, results) : emptyHistory;
     usage = loadUsage(o.usage);
   } catch (e) {
-    process.stderr.write(`odbadge: ${(e as Error).message}\n`);
+    warn(`odbadge: ${(e as Error).message}\n`);
     return EXIT.input;
   }
-  if (results.ruleset?.id && results.ruleset.id !== rs.id) process.stderr.write(`odbadge: warning: results were audited with ruleset ${results.ruleset.id}, reporting with ${rs.id}\n`);
+  if (results.ruleset?.id && results.ruleset.id !== rs.id) warn(`odbadge: warning: results were audited with ruleset ${results.ruleset.id}, reporting with ${rs.id}\n`);
   const { files } = await writeReports(results, o.out, { ruleset: rs, history, usage, groups: { ...DEFAULT_GROUP_CONFIG, ...(o.threshold ? { threshold: o.threshold } : {}) } });
-  process.stderr.write(`Wrote ${files.join(', ')}\n`);
+  warn(`Wrote ${files.join(', ')}\n`);
   return EXIT.ok;
 }
 
