@@ -1,6 +1,5 @@
 // `odbadge audit`: read a catalogue, fetch and inspect every resource, write results.json, summary.csv and
 // summary.md to --out, and print the Markdown summary.
-import { mkdir, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
@@ -21,6 +20,9 @@ import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
 import { print, warn } from './terminal.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { OutputError } from '../util/atomic-write.ts';
+import { checkOutputs } from './output-paths.ts';
 
 export interface AuditCliOptions {
   catalog: string;
@@ -94,11 +96,10 @@ export function enrichBase(opt: string | boolean | undefined, catalog: string): 
 export async function writeOutputs(results: AuditResult, rs: Ruleset, out: string): Promise<string> {
   const problems = validateResults(results);
   if (problems.length) throw new Error(`results do not match schemas/results.schema.json (a bug): ${problems.join('; ')}`);
-  await mkdir(out, { recursive: true });
   const md = summaryMarkdown(results, rs);
-  await writeFile(join(out, 'results.json'), resultsJson(results));
-  await writeFile(join(out, 'summary.csv'), summaryCsv(results, indicatorIds(rs)));
-  await writeFile(join(out, 'summary.md'), md);
+  await writeFileAtomic(join(out, 'results.json'), resultsJson(results));
+  await writeFileAtomic(join(out, 'summary.csv'), summaryCsv(results, indicatorIds(rs)));
+  await writeFileAtomic(join(out, 'summary.md'), md);
   return md;
 }
 
@@ -133,6 +134,11 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
   const rs = plan ? parseRuleset(plan.run.ruleset, `ruleset stored with run ${plan.run.id}`) : loadRuleset(o.ruleset);
   const catalog = plan?.catalog ?? o.catalog!;
   const out = plan?.out ?? o.out!;
+  const bad = await checkOutputs([['--out', out]]);
+  if (bad) {
+    warn(`odbadge: ${bad.message}\n`);
+    return bad.code;
+  }
   const controller = new AbortController();
   let interrupted = false;
   const onSignal = () => {
@@ -184,6 +190,11 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
     }
     return EXIT.ok;
   } catch (e) {
+    if (e instanceof OutputError) {
+      // Checked before the audit; still possible (disk full, directory removed meanwhile): one line, not a trace.
+      warn(`odbadge: ${e.message}${store ? `; the results are recorded in ${store.path} (odbadge history)` : ''}\n`);
+      return EXIT.input;
+    }
     if (!(e instanceof StoreError)) throw e;
     warn(`odbadge: ${e.message}\n`);
     return e.kind === 'usage' ? EXIT.usage : EXIT.input;

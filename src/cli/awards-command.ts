@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { defaultDbPath } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
 import { storedAuditResult } from '../store/run-history.ts';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { AuditResult } from '../audit.ts';
@@ -16,6 +15,7 @@ import { EXIT } from './exit-codes.ts';
 import { loadUsage } from './report-command.ts';
 import { print, warn } from './terminal.ts';
 import { jsonText } from '../util/json-text.ts';
+import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 
 interface AwardsCliOptions {
   results: string;
@@ -83,9 +83,14 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
   const md = awardsMarkdown(tables);
   const json = jsonText(tables, 2) + '\n';
   const out = o.out ?? dirname(o.results);
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'awards.json'), json);
-  await writeFile(join(out, 'awards.md'), md);
+  try {
+    await writeFileAtomic(join(out, 'awards.json'), json);
+    await writeFileAtomic(join(out, 'awards.md'), md);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    warn(`odbadge: ${e.message}\n`);
+    return EXIT.input;
+  }
   print(o.json ? json : md);
   warn(`Wrote ${join(out, 'awards.json')} and awards.md\n`);
   return EXIT.ok;

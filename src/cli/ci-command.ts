@@ -1,8 +1,6 @@
 // `odbadge ci`: audit a catalogue and pass or fail a pipeline. Exit 1 when a dataset is below --min-badge or an
 // agency below --min-score; writes JUnit XML (one suite per agency, one case per dataset) and a Markdown summary
 // for a pull-request comment. Exit 3 when the catalogue cannot be read or broke off (reports are still written).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { runAudit } from '../audit.ts';
 import { ciCheck, junitXml } from '../report/junit.ts';
@@ -13,6 +11,8 @@ import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadUsage, writeReports } from './report-command.ts';
 import { print, warn } from './terminal.ts';
+import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
+import { checkOutputs } from './output-paths.ts';
 
 export interface CiCliOptions extends Omit<AuditCliOptions, 'out'> {
   out?: string;
@@ -28,11 +28,6 @@ function score(v: string): number {
   return n;
 }
 
-async function writeTo(file: string, text: string) {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
-}
-
 export async function ciCommand(o: CiCliOptions): Promise<number> {
   const rs = loadRuleset(o.ruleset);
   const tierIds = rs.tiers.map((t) => t.id);
@@ -41,6 +36,11 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
   if (minBadge && minBadge !== 'none' && !tierIds.includes(minBadge)) {
     warn(`odbadge: unknown --min-badge "${minBadge}" (this ruleset has: ${tierIds.join(', ')}, none)\n`);
     return EXIT.usage;
+  }
+  const bad = await checkOutputs([['--out', o.out]], [['--junit', o.junit], ['--markdown', o.markdown]]);
+  if (bad) {
+    warn(`odbadge: ${bad.message}\n`);
+    return bad.code;
   }
   const results = await runAudit({
     catalog: o.catalog,
@@ -55,11 +55,18 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
   }
   const outcome = ciCheck(results, rs, { minBadge, minScore: o.minScore });
   const md = ciMarkdown(results, outcome);
-  if (o.junit) await writeTo(o.junit, junitXml(results, outcome));
-  if (o.markdown) await writeTo(o.markdown, md);
-  if (o.out) {
-    await writeOutputs(results, rs, o.out);
-    await writeReports(results, o.out, { ruleset: rs, usage: loadUsage() });
+  try {
+    if (o.junit) await writeFileAtomic(o.junit, junitXml(results, outcome));
+    if (o.markdown) await writeFileAtomic(o.markdown, md);
+    if (o.out) {
+      await writeOutputs(results, rs, o.out);
+      await writeReports(results, o.out, { ruleset: rs, usage: loadUsage() });
+    }
+  } catch (e) {
+    // Checked before the audit; still possible (disk full, directory removed meanwhile): one line, not a trace.
+    if (!(e instanceof OutputError)) throw e;
+    warn(`odbadge: ${e.message}\n`);
+    return EXIT.input;
   }
   if (!o.quiet) print(md);
   if (!results.catalog.complete) {

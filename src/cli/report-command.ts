@@ -1,7 +1,6 @@
 // `odbadge report`: turn a results.json into the reports people read — the HTML dashboard (index.html), CSV tables
 // for spreadsheets (agencies.csv, datasets.csv, fix-first.csv) and a Markdown report for mail (report.md).
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AuditResult } from '../audit.ts';
 import { agreement } from '../report/agreement.ts';
@@ -16,6 +15,8 @@ import { indicatorIds, loadRuleset, REPO_ROOT, type Ruleset } from '../score/rul
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { warn } from './terminal.ts';
+import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
+import { checkOutputs } from './output-paths.ts';
 
 export const DEFAULT_USAGE = resolve(REPO_ROOT, 'seeds/mol-usage-2017.json');
 
@@ -42,12 +43,11 @@ export interface ReportOutputs {
 export async function writeReports(results: AuditResult, out: string, opts: { ruleset?: Ruleset; history?: RunHistory; usage?: UsageRecord[]; groups?: GroupConfig } = {}): Promise<ReportOutputs> {
   const rs = opts.ruleset ?? loadRuleset();
   const groups = opts.groups ?? DEFAULT_GROUP_CONFIG;
-  await mkdir(out, { recursive: true });
   const fixes = fixFirst(results, rs, { usage: opts.usage });
   const ids = indicatorIds(rs);
   const files = [await writeDashboard(results, opts.history ?? emptyHistory, out, { ruleset: rs, usage: opts.usage, groups })];
   const write = async (name: string, text: string) => {
-    await writeFile(join(out, name), text);
+    await writeFileAtomic(join(out, name), text);
     files.push(join(out, name));
   };
   await write('agencies.csv', agenciesCsv(results, rs.tiers.map((t) => t.id), groups));
@@ -80,7 +80,19 @@ export async function reportCommand(o: ReportCliOptions): Promise<number> {
     return EXIT.input;
   }
   if (results.ruleset?.id && results.ruleset.id !== rs.id) warn(`odbadge: warning: results were audited with ruleset ${results.ruleset.id}, reporting with ${rs.id}\n`);
-  const { files } = await writeReports(results, o.out, { ruleset: rs, history, usage, groups: { ...DEFAULT_GROUP_CONFIG, ...(o.threshold ? { threshold: o.threshold } : {}) } });
+  const bad = await checkOutputs([['--out', o.out]]);
+  if (bad) {
+    warn(`odbadge: ${bad.message}\n`);
+    return bad.code;
+  }
+  let files: string[];
+  try {
+    ({ files } = await writeReports(results, o.out, { ruleset: rs, history, usage, groups: { ...DEFAULT_GROUP_CONFIG, ...(o.threshold ? { threshold: o.threshold } : {}) } }));
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    warn(`odbadge: ${e.message}\n`);
+    return EXIT.input;
+  }
   warn(`Wrote ${files.join(', ')}\n`);
   return EXIT.ok;
 }

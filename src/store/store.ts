@@ -8,6 +8,7 @@ import type { AgencyScore, DatasetResult, FetchOutcome, ResourceFacts } from '..
 import { StoreError, storeErrorFrom } from './errors.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import { redactDeep, redactText, redactUrl } from '../util/redact.ts';
+import { reason } from '../util/atomic-write.ts';
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';
 
@@ -170,6 +171,9 @@ export class Store {
       } catch {
         // already unusable; the original error is the one to report
       }
+      // The directory cannot be created or the file opened (permissions, a file where a directory should be).
+      const fsCode = (e as NodeJS.ErrnoException)?.code;
+      if (typeof fsCode === 'string' && /^E[A-Z]+$/.test(fsCode)) throw new StoreError('io', path, `cannot create the history store ${path}: ${reason(e)}`);
       throw storeErrorFrom(e, path);
     }
   }
