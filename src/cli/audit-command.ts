@@ -9,7 +9,7 @@ import { summaryCsv } from '../report/summary-csv.ts';
 import { summaryMarkdown } from '../report/summary-md.ts';
 import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
 import { catalogKeyOf } from '../store/audit-history.ts';
-import { redactUrl } from '../util/redact.ts';
+import { hasSecrets, redactUrl } from '../util/redact.ts';
 import { StoreError } from '../store/errors.ts';
 import type { RunInfo, Store } from '../store/store.ts';
 import { emptyHistory } from '../report/html/history.ts';
@@ -164,7 +164,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
       ...auditOverrides,
     });
     progress.done();
-    const hint = results.run && results.run.status !== 'complete' ? resumeHint(results.run.id, store!.path, o.db) : '';
+    const hint = results.run && results.run.status !== 'complete' ? resumeHint(results.run.id, store!.path, o.db, hasSecrets(catalog)) : '';
     if (results.datasets.length === 0 && results.catalog.error) {
       warn(`odbadge: cannot read the catalogue ${results.catalog.source}: ${results.catalog.error}\n${hint}`);
       return EXIT.input;

@@ -12,6 +12,7 @@ import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { print, warn } from './terminal.ts';
 import { jsonText } from '../util/json-text.ts';
+import { redactDeep, scrubText, urlSecrets } from '../util/redact.ts';
 
 export interface InspectCliOptions {
   declaredFormat?: string;
@@ -108,9 +109,10 @@ export async function inspectCommand(input: string, o: InspectCliOptions): Promi
   if (o.openapi) {
     let r: Awaited<ReturnType<typeof inspectOpenApi>>;
     try {
-      r = await inspectOpenApi(input, o);
+      // What is printed quotes the document and the URL: never the URL's secrets, even echoed by the server.
+      r = redactDeep(await inspectOpenApi(input, o), urlSecrets(input));
     } catch (e) {
-      warn(`odbadge: cannot read ${input}: ${(e as Error).message}\n`);
+      warn(scrubText(`odbadge: cannot read ${input}: ${(e as Error).message}\n`, urlSecrets(input)));
       return EXIT.input;
     }
     const report = r.openapi;
@@ -123,11 +125,11 @@ export async function inspectCommand(input: string, o: InspectCliOptions): Promi
   }
   let r: Awaited<ReturnType<typeof inspectOne>>;
   try {
-    r = await inspectOne(input, o);
+    r = redactDeep(await inspectOne(input, o), urlSecrets(input));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES') {
-      warn(`odbadge: cannot read ${input}: ${err.message}\n`);
+      warn(scrubText(`odbadge: cannot read ${input}: ${err.message}\n`, urlSecrets(input)));
       return EXIT.input;
     }
     throw e;

@@ -38,9 +38,11 @@ export function openExistingStore(db: string | undefined): { store: Store } | { 
   }
 }
 
-export function resumeHint(runId: number, path: string, explicitDb: string | undefined): string {
+/** `catalogWithSecrets`: the catalogue URL held credentials, which are not stored, so the resume needs it again. */
+export function resumeHint(runId: number, path: string, explicitDb: string | undefined, catalogWithSecrets = false): string {
   const db = explicitDb ? ` --db ${JSON.stringify(path)}` : '';
-  return `Audit not finished: run ${runId} is saved; continue it with:  odbadge audit --resume ${runId}${db}\n`;
+  const catalog = catalogWithSecrets ? ' --catalog <the catalogue URL, with its credentials>' : '';
+  return `Audit not finished: run ${runId} is saved; continue it with:  odbadge audit --resume ${runId}${db}${catalog}\n`;
 }
 
 /** Runs a store-reading command body, turning store failures into a message and exit 3. */

@@ -9,6 +9,8 @@ import { StoreError, storeErrorFrom } from './errors.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import { redactDeep, redactText, redactUrl } from '../util/redact.ts';
 import { reason } from '../util/atomic-write.ts';
+import { escapeControls, stripControls } from '../util/control-chars.ts';
+import { jsonText } from '../util/json-text.ts';
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';
 
@@ -125,7 +127,7 @@ export interface OpenOptions {
 
 type Row = Record<string, unknown>;
 
-const json = (v: unknown): string => JSON.stringify(v);
+const json = (v: unknown): string => jsonText(v);
 const parse = <T>(v: unknown): T | undefined => (typeof v === 'string' ? (JSON.parse(v) as T) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined);
@@ -334,11 +336,13 @@ export class Store {
         this.#run(
           `UPDATE runs SET status = ?, finished_at = ?, pid = NULL, catalog_complete = ?, catalog_error = ?, catalog_findings = ?,
            stats = ?, bytes = ?, wire_bytes = ? WHERE id = ?`,
-          f.status, f.finishedAt, f.catalogComplete ? 1 : 0, f.catalogError === undefined ? null : redactText(f.catalogError), f.catalogFindings, json(f.stats), f.bytes, f.wireBytes, id,
+          f.status, f.finishedAt, f.catalogComplete ? 1 : 0, f.catalogError === undefined ? null : stripControls(redactText(f.catalogError)), f.catalogFindings, json(f.stats), f.bytes, f.wireBytes, id,
         );
         this.#run('DELETE FROM run_agencies WHERE run_id = ?', id);
         for (const a of f.agencies) {
-          this.#run('INSERT INTO run_agencies (run_id, agency, datasets, score, detail) VALUES (?, ?, ?, ?, ?)', id, a.agency, a.datasets, a.score, json(a));
+          // Names as columns (for people reading the file with sqlite3) carry no raw control character; the JSON
+          // holds the exact text, escaped.
+          this.#run('INSERT INTO run_agencies (run_id, agency, datasets, score, detail) VALUES (?, ?, ?, ?, ?)', id, escapeControls(a.agency), a.datasets, a.score, json(a));
         }
       }));
   }
@@ -361,7 +365,7 @@ export class Store {
         const { changes } = this.#run(
           `INSERT INTO run_datasets (run_id, idx, dataset_id, title, agency, badge, metadata_updated_at, content_changed, result)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          rec.runId, rec.idx, d.id, d.title, d.agency, d.badge, rec.metadataUpdatedAt ?? null,
+          rec.runId, rec.idx, d.id, escapeControls(d.title), escapeControls(d.agency), d.badge, rec.metadataUpdatedAt ?? null,
           rec.contentChanged === null ? null : rec.contentChanged ? 1 : 0, json(d),
         );
         if (!changes) return;

@@ -20,3 +20,12 @@ export function stripControls(text: string, o: { singleLine?: boolean } = {}): s
   const t = stripVTControlCharacters(text.replace(STRING_SEQUENCE, ''));
   return o.singleLine ? t.replace(/\r\n|[\r\n\t]/g, ' ').replace(CONTROL_OR_BREAK, '') : t.replace(/\r\n/g, '\n').replace(CONTROL, '');
 }
+
+/**
+ * `text` with every control character written as a `\uXXXX` escape (and `\` as `\\`): nothing raw reaches a file or
+ * a terminal that shows it, and unlike stripControls two different texts never become the same (for keyed columns).
+ */
+export function escapeControls(text: string): string {
+  if (!/[\\\u0000-\u001f\u007f-\u009f]/.test(text)) return text;
+  return text.replace(/[\\\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
