@@ -172,12 +172,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     ? AuditHistory.start(opts.store, {
       rulesetId: rs.id, ruleset: rs, catalog: catalogShown,
       catalogKey: catalogKeyOf(catalogShown, opts.agency, opts.catalogKind),
-      options: redactDeep({
+      options: {
         catalog: catalogShown, agency: opts.agency, catalogKind: opts.catalogKind,
         enrichApiBase: opts.enrichApiBase === undefined ? undefined : redactUrl(opts.enrichApiBase),
         fetch: recordableFetchOptions(opts.fetch), incremental: opts.incremental ?? true, ...opts.runOptions,
         ...(masked.length ? { redacted: masked } : {}),
-      }, runSecrets),
+      },
       ...(opts.resumeRunId !== undefined ? { resumeRunId: opts.resumeRunId } : {}),
     }, opts.incremental ?? true)
     : undefined;
