@@ -14,7 +14,7 @@ import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from './score/r
 import { AuditHistory, catalogKeyOf, sha256, type Observed } from './store/audit-history.ts';
 import { StoreError } from './store/errors.ts';
 import type { Store } from './store/store.ts';
-import { hasSecrets, redactDeep, redactText, redactUrl, urlSecrets } from './util/redact.ts';
+import { hasSecrets, redactDeep, redactUrl, urlSecrets } from './util/redact.ts';
 
 export interface AuditOptions {
   /** A catalogue: a data.gov.tw bulk export (URL or file), or any source a catalogue adapter accepts. */
@@ -373,7 +373,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     progress.catalogDone = true;
   } catch (e) {
     // The catalogue broke off (network, malformed file): keep every dataset already read and say so.
-    catalogError = redactDeep(redactText((e as Error)?.message ?? String(e)), runSecrets);
+    catalogError = redactDeep((e as Error)?.message ?? String(e), runSecrets);
   }
   try {
     await Promise.all(inFlight);

@@ -20,8 +20,7 @@ import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
 import { print, warn } from './terminal.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
-import { OutputError } from '../util/atomic-write.ts';
+import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 import { checkOutputs } from './output-paths.ts';
 
 export interface AuditCliOptions {
