@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { runAudit } from '../src/audit.ts';
 import { Store } from '../src/store/store.ts';
+import { toCsv } from '../src/util/csv.ts';
 
 const SERVER = `
 const { createServer } = require('node:http');
 const { parentPort, workerData } = require('node:worker_threads');
-const { resources, latencyMs, columns } = workerData;
-const perDataset = 2;
+const { latencyMs, exportTemplate } = workerData;
 // 16 body templates of 20–200 KB; each resource prepends its own row so every body (and hash) is distinct.
 const templates = Array.from({ length: 16 }, (_, t) => {
   const size = 20000 + Math.round((180000 * t) / 15);
@@ -25,17 +25,7 @@ const templates = Array.from({ length: 16 }, (_, t) => {
 });
 const header = Buffer.from('村名,人口,面積\\r\\n');
 let base = '';
-const cell = (s) => (/[",\\r\\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s);
-function exportCsv() {
-  const lines = [columns.join(',')];
-  for (let d = 0; d < resources / perDataset; d++) {
-    const urls = Array.from({ length: perDataset }, (_, k) => base + '/r/' + (d * perDataset + k) + '.csv');
-    lines.push(['bench' + d, '資料集' + d, '原始資料', '其他', '', 'CSV;CSV', urls.join(';'), 'UTF-8;UTF-8', '單筆', '說明', '村名、人口、面積',
-      '機關' + (d % 40), '不定期', '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000',
-      '2024-01-01 00:00:00.000000', '', ''].map(cell).join(','));
-  }
-  return '\\ufeff' + lines.join('\\r\\n') + '\\r\\n';
-}
+const exportCsv = () => exportTemplate.split('{{BASE}}').join(base);
 const server = createServer((req, res) => {
   const m = /^\\/r\\/(\\d+)\\.csv$/.exec(req.url);
   if (req.url.startsWith('/export')) { res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }); res.end(exportCsv()); return; }
@@ -53,11 +43,24 @@ server.listen(0, '127.0.0.1', () => { base = 'http://127.0.0.1:' + server.addres
 parentPort.on('message', (m) => { if (m === 'close') { server.closeAllConnections(); server.close(() => process.exit(0)); } });
 `;
 
+/** The portal's export, written by the product's one CSV writer; the worker fills in its address for {{BASE}}. */
+function exportTemplate(resources: number, columns: string[]): string {
+  const perDataset = 2;
+  const rows: string[][] = [columns];
+  for (let d = 0; d < resources / perDataset; d++) {
+    const urls = Array.from({ length: perDataset }, (_, k) => `{{BASE}}/r/${d * perDataset + k}.csv`);
+    rows.push([`bench${d}`, `資料集${d}`, '原始資料', '其他', '', 'CSV;CSV', urls.join(';'), 'UTF-8;UTF-8', '單筆', '說明', '村名、人口、面積',
+      `機關${d % 40}`, '不定期', '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000',
+      '2024-01-01 00:00:00.000000', '', '']);
+  }
+  return toCsv(rows, { defuse: false });
+}
+
 export default async function reauditBench(): Promise<Record<string, { ratio: number; peakRssMB?: number; [k: string]: unknown }>> {
   const resources = Number(process.env.ODBADGE_BENCH_REAUDIT_RESOURCES ?? 10_000);
   const latencyMs = Number(process.env.ODBADGE_BENCH_REAUDIT_LATENCY_MS ?? 10);
   const { EXPORT_COLUMNS } = await import('../test/helpers/portal-fixture.ts');
-  const worker = new Worker(SERVER, { eval: true, workerData: { resources, latencyMs, columns: EXPORT_COLUMNS } });
+  const worker = new Worker(SERVER, { eval: true, workerData: { resources, latencyMs, exportTemplate: exportTemplate(resources, EXPORT_COLUMNS) } });
   const base = await new Promise<string>((r, j) => {
     worker.once('message', r);
     worker.once('error', j);

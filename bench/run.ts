@@ -1,9 +1,10 @@
 // `npm run bench`: runs every bench/*.bench.ts (or those named on the command line), each measuring odbadge
 // against a baseline side by side in one run, and merges their figures into bench/results.json:
 //   { "<benchmark>": { "ratio": …, "peakRssMB": …, … } }
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../src/util/atomic-write.ts';
 
 export interface BenchFigures {
   ratio: number;
@@ -29,6 +30,6 @@ for (const f of files) {
     all[name] = { ...fig, measuredAt: new Date().toISOString(), machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}` };
     process.stdout.write(`${name}: ${JSON.stringify(all[name])}\n`);
   }
-  await writeFile(out, JSON.stringify(all, null, 2) + '\n');
+  await writeFileAtomic(out, JSON.stringify(all, null, 2) + '\n');
 }
 process.stderr.write(`\nWrote ${out}\n`);

@@ -14,7 +14,7 @@ import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from './score/r
 import { AuditHistory, catalogKeyOf, sha256, type Observed } from './store/audit-history.ts';
 import { StoreError } from './store/errors.ts';
 import type { Store } from './store/store.ts';
-import { redactUrl } from './util/redact.ts';
+import { hasSecrets, redactDeep, redactUrl, urlSecrets } from './util/redact.ts';
 
 export interface AuditOptions {
   /** A catalogue: a data.gov.tw bulk export (URL or file), or any source a catalogue adapter accepts. */
@@ -181,16 +181,32 @@ export function refusedAsPrivate(f: { kind: string; error?: string }): boolean {
   return f.kind === 'blocked' && /refused/.test(f.error ?? '') && /address/.test(f.error ?? '');
 }
 
+/** The secrets of a dataset's URLs (resources and API documents), to scrub from everything recorded about it. */
+function datasetSecrets(d: Dataset): string[] {
+  const out: string[] = [];
+  for (const r of d.resources) {
+    out.push(...urlSecrets(r.url));
+    if (r.declared.oasUrl) out.push(...urlSecrets(r.declared.oasUrl));
+  }
+  return out;
+}
+
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   if (opts.resumeRunId !== undefined && !opts.store) throw new Error('resumeRunId needs a store');
   const rs = opts.ruleset ?? loadRuleset();
+  // The real catalogue URL is used to read it and kept in memory only; what is recorded and reported is redacted.
+  // A resume of a run whose catalogue URL held secrets needs it given again (the run records which were masked).
+  const catalogShown = redactUrl(opts.catalog);
+  const masked = [hasSecrets(opts.catalog) ? 'catalog' : '', opts.enrichApiBase && hasSecrets(opts.enrichApiBase) ? 'enrichApiBase' : ''].filter(Boolean);
   const history = opts.store
     ? AuditHistory.start(opts.store, {
-      rulesetId: rs.id, ruleset: rs, catalog: redactCatalog(opts.catalog),
-      catalogKey: catalogKeyOf(redactCatalog(opts.catalog), opts.agency, opts.catalogKind),
+      rulesetId: rs.id, ruleset: rs, catalog: catalogShown,
+      catalogKey: catalogKeyOf(catalogShown, opts.agency, opts.catalogKind),
       options: {
-        catalog: opts.catalog, agency: opts.agency, catalogKind: opts.catalogKind, enrichApiBase: opts.enrichApiBase,
+        catalog: catalogShown, agency: opts.agency, catalogKind: opts.catalogKind,
+        enrichApiBase: opts.enrichApiBase === undefined ? undefined : redactUrl(opts.enrichApiBase),
         fetch: recordableFetchOptions(opts.fetch), incremental: opts.incremental ?? true, ...opts.runOptions,
+        ...(masked.length ? { redacted: masked } : {}),
       },
       ...(opts.resumeRunId !== undefined ? { resumeRunId: opts.resumeRunId } : {}),
     }, opts.incremental ?? true)
@@ -205,6 +221,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
 
 async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory | undefined): Promise<AuditResult> {
   let rs = ruleset;
+  // Secrets of the catalogue and enrichment URLs: scrubbed from everything recorded or reported about the run.
+  const runSecrets = [...urlSecrets(opts.catalog), ...(opts.enrichApiBase ? urlSecrets(opts.enrichApiBase) : [])];
   // A resumed run judges by the ruleset it started with, so its results match an uninterrupted run's.
   if (history?.resumed) rs = parseRuleset(history.run.ruleset, `ruleset stored with run ${history.run.id}`);
   // With history, time-dependent verdicts are judged as of the run's start: a run resumed tomorrow still agrees
@@ -220,6 +238,19 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   const oasByUrl = new Lru<Promise<OasCheck>>(256);
   /** Distinct URLs asked for in this session: for stats.distinctUrls and to know when the store holds this run's state. */
   const sessionUrls = new Set<string>();
+  // The store keys per-URL state by the redacted URL, so two URLs that differ only in a secret share a key. The
+  // first real URL seen for a key owns it; once another one shows up, stored state under that key is ambiguous and
+  // neither is asked for conditionally nor reuses stored facts in this session.
+  const keyOwner = new Map<string, string>();
+  const sharedKeys = new Set<string>();
+  const ambiguous = (url: string): boolean => {
+    if (!hasSecrets(url)) return false;
+    const key = redactUrl(url);
+    const owner = keyOwner.get(key);
+    if (owner === undefined) keyOwner.set(key, url);
+    else if (owner !== url) sharedKeys.add(key);
+    return sharedKeys.has(key);
+  };
   const results: DatasetResult[] = [];
   const progress: AuditProgress = { datasetsDone: 0, datasetsSeen: 0, resourcesDone: 0, failures: 0, catalogDone: false };
   let catalogFindings = 0;
@@ -228,7 +259,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
 
   /** What this run already recorded for `url` (evicted from the LRU), when it holds a body's facts. */
   const recordedThisRun = (url: string, declaredFormat: string | undefined): Fetched | undefined => {
-    if (!history || !sessionUrls.has(url)) return undefined;
+    if (!history || !sessionUrls.has(url) || ambiguous(url)) return undefined;
     const s = history.store.urlState(url);
     if (!s || s.seenRun !== history.run.id || !s.hash || !s.fetch || !s.facts || s.declaredFormat !== (declaredFormat ?? '')) return undefined;
     const verdict = { ...(s.changedAt ? { changedAt: s.changedAt } : {}), changedThisRun: s.changedRun === history.run.id, seenBefore: s.firstRun < history.run.id };
@@ -236,7 +267,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   };
 
   const observe = async (url: string, declaredFormat: string | undefined): Promise<Fetched> => {
-    const prior = history?.prior(url, declaredFormat);
+    const prior = ambiguous(url) ? undefined : history?.prior(url, declaredFormat);
     const headers = history?.conditionalHeaders(prior);
     const f = await fetcher.fetch(url, headers ? { headers } : {});
     let out: Fetched;
@@ -255,7 +286,10 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
         }
         facts ??= await inspectResource({ body, contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated });
       }
-      out = { fetch: withoutBody(f), facts, hash, reused };
+      // The fetcher redacts what it reports; facts quote the body, which may echo a token back. Both are kept
+      // (in memory, and in the store) only scrubbed of this URL's secrets.
+      const secrets = [...urlSecrets(url), ...runSecrets];
+      out = { fetch: redactDeep(withoutBody(f), secrets), facts: redactDeep(facts, secrets), hash, reused };
     }
     if (history) out.verdict = history.record(url, out, declaredFormat, f.headers);
     progress.resourcesDone++;
@@ -280,7 +314,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
       p = (async () => {
         const f = await fetcher.fetch(url);
         if (f.kind !== 'ok' || !f.body) return { url, fetch: withoutBody(f) };
-        const report = await validateOpenApi(new TextDecoder('utf-8').decode(f.body), { filename: url });
+        const report = await validateOpenApi(new TextDecoder('utf-8').decode(f.body), { filename: redactUrl(url) });
         return { url, fetch: withoutBody(f), report };
       })();
       oasByUrl.set(url, p);
@@ -299,7 +333,8 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     }));
     const oasUrls = [...new Set(d.resources.map((r) => r.declared.oasUrl).filter((u): u is string => !!u))];
     const oas = await Promise.all(oasUrls.map(checkOas));
-    const result = evaluateDataset({ dataset: d, resources, oas }, rs, now());
+    // Evidence and findings quote URLs, server messages and catalogue text: recorded and reported only redacted.
+    const result = redactDeep(evaluateDataset({ dataset: d, resources, oas }, rs, now()), [...runSecrets, ...datasetSecrets(d)]);
     if (history) {
       const h = history.historyFindings(d, observed);
       result.findings.push(...h.findings);
@@ -354,7 +389,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
       const finding = shared ? sharesPoisonFinding(shared.url, poisoned.get(shared.url)!) : processDiedFinding(died);
       if (!shared) for (const r of d.resources) poisoned.set(r.url, d.id);
       d.findings.push(finding);
-      const r = failedDatasetResult(d, rs, now(), finding.message);
+      const r = redactDeep(failedDatasetResult(d, rs, now(), finding.message), [...runSecrets, ...datasetSecrets(d)]);
       saveDataset(at, d, r, null, []);
       finishDataset(at, r);
       return;
@@ -370,7 +405,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
         if (e instanceof StoreError) throw e;
         // A bug or an unexpected input in one dataset must not cost the audit the others' results.
         d.findings.push({ code: 'internal-error', message: `odbadge failed on this dataset: ${(e as Error)?.stack ?? e}` });
-        const r = failedDatasetResult(d, rs, now(), (e as Error)?.message ?? String(e));
+        const r = redactDeep(failedDatasetResult(d, rs, now(), (e as Error)?.message ?? String(e)), [...runSecrets, ...datasetSecrets(d)]);
         saveDataset(at, d, r, null, []);
         return r;
       })
@@ -414,7 +449,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     progress.catalogDone = true;
   } catch (e) {
     // The catalogue broke off (network, malformed file): keep every dataset already read and say so.
-    catalogError = (e as Error)?.message ?? String(e);
+    catalogError = redactDeep((e as Error)?.message ?? String(e), runSecrets);
   }
   try {
     await Promise.all(inFlight);
@@ -451,7 +486,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   return {
     odbadge: ODBADGE_VERSION,
     ruleset: { id: rs.id, title: rs.title, source: rs.source },
-    catalog: { source: redactCatalog(opts.catalog), datasets: datasets.length, findings: catalogFindings, complete, ...(catalogError ? { error: catalogError } : {}) },
+    catalog: { source: redactUrl(opts.catalog), datasets: datasets.length, findings: catalogFindings, complete, ...(catalogError ? { error: catalogError } : {}) },
     startedAt,
     finishedAt,
     datasets,
@@ -459,19 +494,6 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     stats: runStats,
     ...(history && !discard ? { run: { id: history.run.id, resumed: history.resumed, status: complete ? 'complete' as const : 'interrupted' as const, ...(history.run.previousRunId !== undefined ? { previousRunId: history.run.previousRunId } : {}) } } : {}),
   };
-}
-
-export function redactCatalog(s: string): string {
-  try {
-    const u = new URL(s);
-    if (u.password || u.username) {
-      u.username = '';
-      u.password = '';
-    }
-    return u.protocol.startsWith('http') ? u.toString() : s;
-  } catch {
-    return s;
-  }
 }
 
 export type { Finding };

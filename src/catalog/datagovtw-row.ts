@@ -2,6 +2,7 @@
 import type { Dataset, Finding, Resource } from '../model.ts';
 import { parseOfficialBadge } from './datagovtw-badge.ts';
 import { parseTaiwanTime } from './datagovtw-time.ts';
+import { redactText, redactUrl, scrubText, urlSecrets } from '../util/redact.ts';
 
 /** Our name for each column we use → header spellings seen in exports. */
 export const EXPORT_COLUMNS = {
@@ -88,19 +89,23 @@ export interface UrlCheck {
   finding?: Finding;
 }
 
-/** Keeps the URL as declared; says what is wrong with it. An `<a href=…>` wrapper is unwrapped (seen in 2018). */
+/**
+ * Keeps the URL as declared (for fetching); says what is wrong with it. An `<a href=…>` wrapper is unwrapped (seen
+ * in 2018). Findings are recorded and reported, so they quote the URL only redacted.
+ */
 export function checkResourceUrl(raw: string, where: Record<string, unknown>): UrlCheck {
   let url = raw.trim();
   const href = /^<a\s[^>]*href\s*=\s*["']?([^"'\s>]+)/i.exec(url);
   if (href) {
     url = href[1];
+    const shown = redactUrl(url);
     return {
       url,
       finding: finding(
         'catalog-url-html-wrapped',
-        `Download URL is wrapped in HTML markup; using ${url}`,
-        `資料下載網址含 HTML 標記；改用 ${url}`,
-        { ...where, raw },
+        `Download URL is wrapped in HTML markup; using ${shown}`,
+        `資料下載網址含 HTML 標記；改用 ${shown}`,
+        { ...where, raw: scrubText(redactText(raw), urlSecrets(url)) },
       ),
     };
   }
@@ -111,13 +116,14 @@ export function checkResourceUrl(raw: string, where: Record<string, unknown>): U
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    const shown = redactUrl(url);
     return {
       url,
       finding: finding(
         'catalog-bad-url',
-        `Download URL is not an http(s) URL: ${JSON.stringify(url.slice(0, 200))}`,
-        `資料下載網址不是 http(s) 網址：${url.slice(0, 200)}`,
-        { ...where, url },
+        `Download URL is not an http(s) URL: ${JSON.stringify(shown.slice(0, 200))}`,
+        `資料下載網址不是 http(s) 網址：${shown.slice(0, 200)}`,
+        { ...where, url: shown },
       ),
     };
   }

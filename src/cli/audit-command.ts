@@ -1,15 +1,15 @@
 // `odbadge audit`: read a catalogue, fetch and inspect every resource, write results.json, summary.csv and
 // summary.md to --out, and print the Markdown summary.
-import { mkdir, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
-import { redactCatalog, refusedAsPrivate, runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
+import { refusedAsPrivate, runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
 import { resultsJson, validateResults } from '../report/results-json.ts';
 import { summaryCsv } from '../report/summary-csv.ts';
 import { summaryMarkdown } from '../report/summary-md.ts';
 import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
 import { catalogKeyOf } from '../store/audit-history.ts';
+import { hasSecrets, redactUrl } from '../util/redact.ts';
 import { StoreError } from '../store/errors.ts';
 import type { RunInfo, Store } from '../store/store.ts';
 import { emptyHistory } from '../report/html/history.ts';
@@ -19,6 +19,9 @@ import { openStoreForCli, resumeHint } from './store-cli.ts';
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
+import { print, warn } from './terminal.ts';
+import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
+import { checkOutputs } from './output-paths.ts';
 
 export interface AuditCliOptions {
   catalog: string;
@@ -69,23 +72,27 @@ function planResume(store: Store, o: AuditCommandOptions): ResumePlan | undefine
     run = store.getRun(id);
     if (!run) throw new StoreError('usage', store.path, `no run ${id} in ${store.path} (see odbadge history)`);
   } else {
-    const key = o.catalog ? catalogKeyOf(redactCatalog(o.catalog), o.agency, undefined) : undefined;
+    const key = o.catalog ? catalogKeyOf(redactUrl(o.catalog), o.agency, undefined) : undefined;
     run = store.resumable(key);
     if (!run) {
       const live = store.listRuns().reverse().find((r) => r.status === 'running' && (key === undefined || r.catalogKey === key));
       if (live) throw new StoreError('usage', store.path, `run ${live.id} of ${live.catalog} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
     }
     if (!run && o.catalog && o.out) {
-      process.stderr.write(`odbadge: no interrupted audit of ${redactCatalog(o.catalog)} to resume in ${store.path}; starting a new audit\n`);
+      warn(`odbadge: no interrupted audit of ${redactUrl(o.catalog)} to resume in ${store.path}; starting a new audit\n`);
       return undefined;
     }
-    if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactCatalog(o.catalog)}` : ''} to resume in ${store.path}${o.catalog ? '; give --out as well to start one' : ''} (see odbadge history)`);
+    if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactUrl(o.catalog)}` : ''} to resume in ${store.path}${o.catalog ? '; give --out as well to start one' : ''} (see odbadge history)`);
   }
-  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown> };
+  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown>; redacted?: string[] };
   const out = o.out ?? ro.out;
   if (!ro.catalog) throw new StoreError('usage', store.path, `run ${run.id} did not record its catalogue; it cannot be resumed`);
   if (!out) throw new StoreError('usage', store.path, `run ${run.id} did not record an output directory; give --out`);
-  return { run, catalog: ro.catalog, out, agency: ro.agency, enrich: ro.enrichApiBase, fetch: ro.fetch ?? {} };
+  // Secrets in the catalogue (or API) URL were never stored: the resume needs the real URL again.
+  if (ro.redacted?.includes('catalog') && !o.catalog) throw new StoreError('usage', store.path, `run ${run.id}'s catalogue URL held credentials, which are not stored; give it again: odbadge audit --resume ${run.id} --catalog <url>`);
+  if (ro.redacted?.includes('enrichApiBase') && typeof o.enrich !== 'string') throw new StoreError('usage', store.path, `run ${run.id}'s --enrich URL held credentials, which are not stored; give it again: odbadge audit --resume ${run.id} --enrich <url>`);
+  const enrich = ro.redacted?.includes('enrichApiBase') ? enrichBase(o.enrich, o.catalog ?? ro.catalog) : ro.enrichApiBase;
+  return { run, catalog: ro.redacted?.includes('catalog') ? o.catalog! : ro.catalog, out, agency: ro.agency, enrich, fetch: ro.fetch ?? {} };
 }
 
 /** The API v2 base for enrichment: given explicitly, or the origin of a data.gov.tw-style export URL. */
@@ -102,21 +109,20 @@ export function enrichBase(opt: string | boolean | undefined, catalog: string): 
 export async function writeOutputs(results: AuditResult, rs: Ruleset, out: string): Promise<string> {
   const problems = validateResults(results);
   if (problems.length) throw new Error(`results do not match schemas/results.schema.json (a bug): ${problems.join('; ')}`);
-  await mkdir(out, { recursive: true });
   const md = summaryMarkdown(results, rs);
-  await writeFile(join(out, 'results.json'), resultsJson(results));
-  await writeFile(join(out, 'summary.csv'), summaryCsv(results, indicatorIds(rs)));
-  await writeFile(join(out, 'summary.md'), md);
+  await writeFileAtomic(join(out, 'results.json'), resultsJson(results));
+  await writeFileAtomic(join(out, 'summary.csv'), summaryCsv(results, indicatorIds(rs)));
+  await writeFileAtomic(join(out, 'summary.md'), md);
   return md;
 }
 
 export async function auditCommand(o: AuditCommandOptions, auditOverrides: Partial<AuditOptions> = {}): Promise<number> {
   if (o.resume && o.store === false) {
-    process.stderr.write('odbadge: --resume needs the history store; drop --no-store\n');
+    warn('odbadge: --resume needs the history store; drop --no-store\n');
     return EXIT.usage;
   }
   if (!o.resume && (!o.catalog || !o.out)) {
-    process.stderr.write(`odbadge: audit needs ${!o.catalog ? '--catalog <url|file>' : '--out <dir>'} (or --resume to continue an interrupted audit)\n`);
+    warn(`odbadge: audit needs ${!o.catalog ? '--catalog <url|file>' : '--out <dir>'} (or --resume to continue an interrupted audit)\n`);
     return EXIT.usage;
   }
   const opened = openStoreForCli(o.db, o.store !== false);
@@ -128,7 +134,7 @@ export async function auditCommand(o: AuditCommandOptions, auditOverrides: Parti
       plan = store && o.resume ? planResume(store, o) : undefined;
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
-      process.stderr.write(`odbadge: ${e.message}\n`);
+      warn(`odbadge: ${e.message}\n`);
       return e.kind === 'usage' ? EXIT.usage : EXIT.input;
     }
     return await auditWith(o, store, plan, auditOverrides);
@@ -141,12 +147,17 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
   const rs = plan ? parseRuleset(plan.run.ruleset, `ruleset stored with run ${plan.run.id}`) : loadRuleset(o.ruleset);
   const catalog = plan?.catalog ?? o.catalog!;
   const out = plan?.out ?? o.out!;
+  const bad = await checkOutputs([['--out', out]]);
+  if (bad) {
+    warn(`odbadge: ${bad.message}\n`);
+    return bad.code;
+  }
   const controller = new AbortController();
   let interrupted = false;
   const onSignal = () => {
     if (interrupted) process.exit(EXIT.interrupted);
     interrupted = true;
-    process.stderr.write('\nStopping: finishing the datasets in flight and writing what was audited (Ctrl-C again to quit at once)…\n');
+    warn('\nStopping: finishing the datasets in flight and writing what was audited (Ctrl-C again to quit at once)…\n');
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -166,9 +177,9 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
       ...auditOverrides,
     });
     progress.done();
-    const hint = results.run && results.run.status !== 'complete' ? resumeHint(results.run.id, store!.path, o.db) : '';
+    const hint = results.run && results.run.status !== 'complete' ? resumeHint(results.run.id, store!.path, o.db, hasSecrets(catalog)) : '';
     if (results.datasets.length === 0 && results.catalog.error) {
-      process.stderr.write(`odbadge: cannot read the catalogue ${catalog}: ${results.catalog.error}\n${hint}`);
+      warn(`odbadge: cannot read the catalogue ${results.catalog.source}: ${results.catalog.error}\n${hint}`);
       return EXIT.input;
     }
     const md = await writeOutputs(results, rs, out);
@@ -176,29 +187,34 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
     // one is comparable with (complete, same catalogue and ruleset: store/comparable.ts) from the history store.
     const history = store && results.run ? storeHistory(store, { comparableTo: results.run.id }) : emptyHistory;
     await writeReports(results, out, { ruleset: rs, history, usage: loadUsage(o.usage) });
-    if (!o.quiet) process.stdout.write(md);
-    process.stderr.write(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
+    if (!o.quiet) print(md);
+    warn(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
     const refused = results.datasets.reduce((n, d) => n + d.resources.filter((r) => refusedAsPrivate(r.fetch)).length, 0);
     if (refused > 0 && 2 * refused > results.stats.resources) {
       // Same rule as store/comparable.ts: such a run is kept out of trends, 品質進步獎 baselines and diff.
-      process.stderr.write(`odbadge: warning: ${refused} of ${results.stats.resources} resources were refused as private, loopback or link-local addresses; if this portal is on your own network, audit it with --allow-private-network. This run is not used as a baseline for trends, 品質進步獎 or diff.\n`);
+      warn(`odbadge: warning: ${refused} of ${results.stats.resources} resources were refused as private, loopback or link-local addresses; if this portal is on your own network, audit it with --allow-private-network. This run is not used as a baseline for trends, 品質進步獎 or diff.\n`);
     }
     if (results.run) {
       const s = results.stats;
-      process.stderr.write(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
+      warn(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
     }
     if (interrupted) {
-      process.stderr.write(hint);
+      warn(hint);
       return EXIT.interrupted;
     }
     if (!results.catalog.complete) {
-      process.stderr.write(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n${hint}`);
+      warn(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n${hint}`);
       return EXIT.input;
     }
     return EXIT.ok;
   } catch (e) {
+    if (e instanceof OutputError) {
+      // Checked before the audit; still possible (disk full, directory removed meanwhile): one line, not a trace.
+      warn(`odbadge: ${e.message}${store ? `; the results are recorded in ${store.path} (odbadge history)` : ''}\n`);
+      return EXIT.input;
+    }
     if (!(e instanceof StoreError)) throw e;
-    process.stderr.write(`odbadge: ${e.message}\n`);
+    warn(`odbadge: ${e.message}\n`);
     return e.kind === 'usage' ? EXIT.usage : EXIT.input;
   } finally {
     progress.done();

@@ -5,7 +5,6 @@ import { baselineOf } from '../store/comparable.ts';
 import { defaultDbPath } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
 import { storedAuditResult } from '../store/run-history.ts';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { AuditResult } from '../audit.ts';
@@ -15,6 +14,9 @@ import { awardConfig, computeAwards, type UsageRecord } from '../score/awards.ts
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadUsage } from './report-command.ts';
+import { print, warn } from './terminal.ts';
+import { jsonText } from '../util/json-text.ts';
+import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 
 interface AwardsCliOptions {
   results: string;
@@ -71,7 +73,7 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
     }
   } catch (e) {
     // A StoreError (foreign or corrupt store) is as much an unreadable input as a bad results file.
-    process.stderr.write(`odbadge: ${(e as Error).message}\n`);
+    warn(`odbadge: ${(e as Error).message}\n`);
     return EXIT.input;
   }
   const cfg = awardConfig({
@@ -80,13 +82,18 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
   });
   const tables = computeAwards(current, { previous, usage, previousPopularityWinners: previousWinners, publicVoteEntries: o.entries }, cfg);
   const md = awardsMarkdown(tables);
-  const json = JSON.stringify(tables, null, 2) + '\n';
+  const json = jsonText(tables, 2) + '\n';
   const out = o.out ?? dirname(o.results);
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'awards.json'), json);
-  await writeFile(join(out, 'awards.md'), md);
-  process.stdout.write(o.json ? json : md);
-  process.stderr.write(`Wrote ${join(out, 'awards.json')} and awards.md\n`);
+  try {
+    await writeFileAtomic(join(out, 'awards.json'), json);
+    await writeFileAtomic(join(out, 'awards.md'), md);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    warn(`odbadge: ${e.message}\n`);
+    return EXIT.input;
+  }
+  print(o.json ? json : md);
+  warn(`Wrote ${join(out, 'awards.json')} and awards.md\n`);
   return EXIT.ok;
 }
 

@@ -1,8 +1,6 @@
 // `odbadge ci`: audit a catalogue and pass or fail a pipeline. Exit 1 when a dataset is below --min-badge or an
 // agency below --min-score; writes JUnit XML (one suite per agency, one case per dataset) and a Markdown summary
 // for a pull-request comment. Exit 3 when the catalogue cannot be read or broke off (reports are still written).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { runAudit } from '../audit.ts';
 import { ciCheck, junitXml } from '../report/junit.ts';
@@ -12,6 +10,9 @@ import { addAuditOptions, enrichBase, fetchOptionsFrom, writeOutputs, type Audit
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadUsage, writeReports } from './report-command.ts';
+import { print, warn } from './terminal.ts';
+import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
+import { checkOutputs } from './output-paths.ts';
 
 export interface CiCliOptions extends Omit<AuditCliOptions, 'out'> {
   out?: string;
@@ -27,19 +28,19 @@ function score(v: string): number {
   return n;
 }
 
-async function writeTo(file: string, text: string) {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
-}
-
 export async function ciCommand(o: CiCliOptions): Promise<number> {
   const rs = loadRuleset(o.ruleset);
   const tierIds = rs.tiers.map((t) => t.id);
   // Without any threshold, CI still demands the lowest badge: every link works and gives the data.
   const minBadge = o.minBadge ?? (o.minScore === undefined ? tierIds[0] : undefined);
   if (minBadge && minBadge !== 'none' && !tierIds.includes(minBadge)) {
-    process.stderr.write(`odbadge: unknown --min-badge "${minBadge}" (this ruleset has: ${tierIds.join(', ')}, none)\n`);
+    warn(`odbadge: unknown --min-badge "${minBadge}" (this ruleset has: ${tierIds.join(', ')}, none)\n`);
     return EXIT.usage;
+  }
+  const bad = await checkOutputs([['--out', o.out]], [['--junit', o.junit], ['--markdown', o.markdown]]);
+  if (bad) {
+    warn(`odbadge: ${bad.message}\n`);
+    return bad.code;
   }
   const results = await runAudit({
     catalog: o.catalog,
@@ -49,20 +50,27 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
     fetch: fetchOptionsFrom(o),
   });
   if (results.datasets.length === 0 && results.catalog.error) {
-    process.stderr.write(`odbadge: cannot read the catalogue ${o.catalog}: ${results.catalog.error}\n`);
+    warn(`odbadge: cannot read the catalogue ${results.catalog.source}: ${results.catalog.error}\n`);
     return EXIT.input;
   }
   const outcome = ciCheck(results, rs, { minBadge, minScore: o.minScore });
   const md = ciMarkdown(results, outcome);
-  if (o.junit) await writeTo(o.junit, junitXml(results, outcome));
-  if (o.markdown) await writeTo(o.markdown, md);
-  if (o.out) {
-    await writeOutputs(results, rs, o.out);
-    await writeReports(results, o.out, { ruleset: rs, usage: loadUsage(o.usage) });
+  try {
+    if (o.junit) await writeFileAtomic(o.junit, junitXml(results, outcome));
+    if (o.markdown) await writeFileAtomic(o.markdown, md);
+    if (o.out) {
+      await writeOutputs(results, rs, o.out);
+      await writeReports(results, o.out, { ruleset: rs, usage: loadUsage(o.usage) });
+    }
+  } catch (e) {
+    // Checked before the audit; still possible (disk full, directory removed meanwhile): one line, not a trace.
+    if (!(e instanceof OutputError)) throw e;
+    warn(`odbadge: ${e.message}\n`);
+    return EXIT.input;
   }
-  if (!o.quiet) process.stdout.write(md);
+  if (!o.quiet) print(md);
   if (!results.catalog.complete) {
-    process.stderr.write(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n`);
+    warn(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n`);
     return EXIT.input;
   }
   return outcome.passed ? EXIT.ok : EXIT.checksFailed;

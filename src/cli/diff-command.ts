@@ -8,6 +8,8 @@ import type { Store } from '../store/store.ts';
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { openExistingStore, withStoreErrors } from './store-cli.ts';
+import { print, warn } from './terminal.ts';
+import { jsonText } from '../util/json-text.ts';
 
 export interface DiffCliOptions {
   db?: string;
@@ -31,7 +33,7 @@ function runId(store: Store, v: string): number {
 
 export function diffCommand(runs: string[], o: DiffCliOptions): number {
   if (runs.length === 1 || runs.length > 2) {
-    process.stderr.write('odbadge: diff takes two run ids, or none for the newest complete run and the one it is compared with\n');
+    warn('odbadge: diff takes two run ids, or none for the newest complete run and the one it is compared with\n');
     return EXIT.usage;
   }
   const opened = openExistingStore(o.db);
@@ -51,7 +53,7 @@ export function diffCommand(runs: string[], o: DiffCliOptions): number {
         basis = `Runs compared: ${base.id} and ${newest.id}, the newest complete run and the newest earlier complete run of the same catalogue (${newest.catalog}${newest.options.agency ? `, agency ${String(newest.options.agency)}` : ''}) and ruleset (${newest.rulesetId}); interrupted runs and runs of other catalogues are never compared.`;
       }
       const d = { ...diffRuns(diffSide(store, ids[0]), diffSide(store, ids[1])), ...(basis ? { basis } : {}) };
-      process.stdout.write(o.json && !o.markdown ? JSON.stringify(d, null, 2) + '\n' : diffMarkdown(d));
+      print(o.json && !o.markdown ? jsonText(d, 2) + '\n' : diffMarkdown(d));
       return EXIT.ok;
     });
   } finally {

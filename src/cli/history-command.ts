@@ -3,6 +3,8 @@ import type { RunInfo } from '../store/store.ts';
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { openExistingStore, withStoreErrors } from './store-cli.ts';
+import { print } from './terminal.ts';
+import { jsonText } from '../util/json-text.ts';
 
 export interface HistoryCliOptions {
   db?: string;
@@ -37,7 +39,7 @@ export function historyCommand(o: HistoryCliOptions): number {
   try {
     return withStoreErrors(() => {
       const runs = opened.store.listRuns();
-      process.stdout.write(o.json ? JSON.stringify({ store: opened.store.path, runs: runs.map(runSummary) }, null, 2) + '\n' : historyText(runs));
+      print(o.json ? jsonText({ store: opened.store.path, runs: runs.map(runSummary) }, 2) + '\n' : historyText(runs));
       return EXIT.ok;
     });
   } finally {

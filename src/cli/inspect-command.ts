@@ -10,6 +10,9 @@ import { evaluateDataset } from '../score/evaluate.ts';
 import { loadRuleset, type Ruleset } from '../score/ruleset.ts';
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
+import { print, warn } from './terminal.ts';
+import { jsonText } from '../util/json-text.ts';
+import { redactDeep, scrubText, urlSecrets } from '../util/redact.ts';
 
 export interface InspectCliOptions {
   declaredFormat?: string;
@@ -106,32 +109,33 @@ export async function inspectCommand(input: string, o: InspectCliOptions): Promi
   if (o.openapi) {
     let r: Awaited<ReturnType<typeof inspectOpenApi>>;
     try {
-      r = await inspectOpenApi(input, o);
+      // What is printed quotes the document and the URL: never the URL's secrets, even echoed by the server.
+      r = redactDeep(await inspectOpenApi(input, o), urlSecrets(input));
     } catch (e) {
-      process.stderr.write(`odbadge: cannot read ${input}: ${(e as Error).message}\n`);
+      warn(scrubText(`odbadge: cannot read ${input}: ${(e as Error).message}\n`, urlSecrets(input)));
       return EXIT.input;
     }
     const report = r.openapi;
-    if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    if (o.json) print(jsonText(r, 2) + '\n');
     else {
-      process.stdout.write(`${input}: ${report.valid ? 'valid' : 'INVALID'} OpenAPI ${report.version ?? '(version unknown)'}\n`);
-      for (const e of report.errors) process.stdout.write(`  ${e.pointer || '/'}: ${e.message}\n`);
+      print(`${input}: ${report.valid ? 'valid' : 'INVALID'} OpenAPI ${report.version ?? '(version unknown)'}\n`);
+      for (const e of report.errors) print(`  ${e.pointer || '/'}: ${e.message}\n`);
     }
     return report.valid ? EXIT.ok : EXIT.checksFailed;
   }
   let r: Awaited<ReturnType<typeof inspectOne>>;
   try {
-    r = await inspectOne(input, o);
+    r = redactDeep(await inspectOne(input, o), urlSecrets(input));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES') {
-      process.stderr.write(`odbadge: cannot read ${input}: ${err.message}\n`);
+      warn(scrubText(`odbadge: cannot read ${input}: ${err.message}\n`, urlSecrets(input)));
       return EXIT.input;
     }
     throw e;
   }
-  if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-  else process.stdout.write(renderInspect(r));
+  if (o.json) print(jsonText(r, 2) + '\n');
+  else print(renderInspect(r));
   if (r.fetch.kind !== 'ok' && r.fetch.kind !== 'too-large' && !isUrl(input)) return EXIT.input;
   return Object.values(r.verdicts).some((v) => v.verdict === 'fail') ? EXIT.checksFailed : EXIT.ok;
 }

@@ -16,6 +16,7 @@ import { registerPlan } from './plan-command.ts';
 import { registerDiff } from './diff-command.ts';
 import { registerHistory } from './history-command.ts';
 import { registerPrune } from './prune-command.ts';
+import { warn } from './terminal.ts';
 
 // Each command lives in its own module and registers itself here; adding a command is one line.
 const COMMANDS: RegisterCommand[] = [registerAudit, registerInspect, registerReport, registerAwards, registerCi, registerPlan, registerHistory, registerDiff, registerPrune];
@@ -42,10 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
     if (err.code?.startsWith('commander.')) return EXIT.usage;
     if (e instanceof RulesetError) {
-      process.stderr.write(`odbadge: ${e.message}\n`);
+      warn(`odbadge: ${e.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`odbadge: internal error: ${(e as Error)?.stack ?? e}\n`);
+    warn(`odbadge: internal error: ${(e as Error)?.stack ?? e}\n`);
     return EXIT.internal;
   }
 }

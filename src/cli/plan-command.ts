@@ -8,6 +8,9 @@ import { loadPlan, planToYaml, PlanError } from '../plan/plan.ts';
 import { complianceMarkdown } from '../plan/report-md.ts';
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
+import { print, warn } from './terminal.ts';
+import { jsonText } from '../util/json-text.ts';
+import { redactText, redactUrl } from '../util/redact.ts';
 
 function asOfDate(v: string | undefined): Date {
   if (!v) return new Date();
@@ -18,12 +21,12 @@ function asOfDate(v: string | undefined): Date {
 export async function planImportCommand(file: string, o: { json?: boolean; agency?: string }): Promise<number> {
   try {
     const plan = await importPlanFile(file, { agency: o.agency });
-    process.stdout.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : planToYaml(plan));
-    for (const p of plan.problems ?? []) process.stderr.write(`odbadge: line ${p.line} not imported (${p.reason}): ${p.text}\n`);
+    print(o.json ? `${jsonText(plan, 2)}\n` : planToYaml(plan));
+    for (const p of plan.problems ?? []) warn(`odbadge: line ${p.line} not imported (${p.reason}): ${p.text}\n`);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof PlanError) {
-      process.stderr.write(`odbadge: ${e.message}\n`);
+      warn(`odbadge: ${e.message}\n`);
       return EXIT.input;
     }
     throw e;
@@ -32,12 +35,12 @@ export async function planImportCommand(file: string, o: { json?: boolean; agenc
 
 export async function planComplianceCommand(o: { plan?: string; catalog?: string; asOf?: string; json?: boolean; markdown?: boolean; threshold?: string; agency?: string }): Promise<number> {
   if (!o.plan || !o.catalog) {
-    process.stderr.write('odbadge: plan needs --plan <file> and --catalog <source> (or use `odbadge plan import <document.txt>`)\n');
+    warn('odbadge: plan needs --plan <file> and --catalog <source> (or use `odbadge plan import <document.txt>`)\n');
     return EXIT.usage;
   }
   const threshold = o.threshold === undefined ? 0.8 : Number(o.threshold);
   if (!(threshold > 0 && threshold <= 1)) {
-    process.stderr.write(`odbadge: --threshold ${o.threshold} must be a number in (0, 1]\n`);
+    warn(`odbadge: --threshold ${o.threshold} must be a number in (0, 1]\n`);
     return EXIT.usage;
   }
   let asOf: Date;
@@ -47,18 +50,18 @@ export async function planComplianceCommand(o: { plan?: string; catalog?: string
     plan = await loadPlan(o.plan);
   } catch (e) {
     if (!(e instanceof PlanError)) throw e;
-    process.stderr.write(`odbadge: ${e.message}\n`);
+    warn(`odbadge: ${e.message}\n`);
     return /--as-of/.test(e.message) ? EXIT.usage : EXIT.input;
   }
   const datasets: Dataset[] = [];
   try {
     for await (const d of readCatalog(o.catalog, { agency: o.agency })) datasets.push(d);
   } catch (e) {
-    process.stderr.write(`odbadge: cannot read the catalogue ${o.catalog}: ${(e as Error).message}\n`);
+    warn(`odbadge: cannot read the catalogue ${redactUrl(o.catalog)}: ${redactText((e as Error).message)}\n`);
     return EXIT.input;
   }
-  const report = checkCompliance(plan, datasets, { asOf, threshold, catalogSource: o.catalog });
-  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : complianceMarkdown(report));
+  const report = checkCompliance(plan, datasets, { asOf, threshold, catalogSource: redactUrl(o.catalog) });
+  print(o.json ? `${jsonText(report, 2)}\n` : complianceMarkdown(report));
   return EXIT.ok;
 }
 

@@ -2,6 +2,7 @@
 // (CI logs keep a readable trail instead of carriage-return noise), nothing with --quiet.
 import cliProgress from 'cli-progress';
 import type { AuditProgress } from '../audit.ts';
+import { terminalText } from './terminal.ts';
 
 export interface ProgressOptions {
   quiet: boolean;
@@ -51,8 +52,9 @@ export function formatDuration(secs: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+// The progress line goes through the terminal sanitiser like every other print (today it holds figures only).
 const plainLine = (f: Figures) =>
-  `datasets ${f.done}/${f.total} · resources ${f.resources} (${f.rate}/s) · failures ${f.failures} · ETA ${f.eta}`;
+  terminalText(`datasets ${f.done}/${f.total} · resources ${f.resources} (${f.rate}/s) · failures ${f.failures} · ETA ${f.eta}`);
 
 export function startProgress(opts: ProgressOptions): ProgressReporter {
   // Returned methods are passed around unbound (onProgress: progress.update), so they must not use `this`.
@@ -91,7 +93,7 @@ function barReporter(stream: NodeJS.WritableStream, started: number, now: () => 
     stream: stream as NodeJS.WritableStream,
     // The total grows while the catalogue streams in; our own ETA and rate replace cli-progress's.
     format: (options, params, payload: Figures) =>
-      `${cliProgress.Format.BarFormat(params.progress, options)} ${payload.done}/${payload.total} datasets · ${payload.resources} resources (${payload.rate}/s) · failures ${payload.failures} · ETA ${payload.eta}`,
+      `${cliProgress.Format.BarFormat(params.progress, options)} ${terminalText(`${payload.done}/${payload.total} datasets · ${payload.resources} resources (${payload.rate}/s) · failures ${payload.failures} · ETA ${payload.eta}`)}`,
     hideCursor: false,
     clearOnComplete: false,
     barsize: 24,

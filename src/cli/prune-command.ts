@@ -4,6 +4,8 @@ import type { RegisterCommand } from './command.ts';
 import { positiveInt } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { openExistingStore, withStoreErrors } from './store-cli.ts';
+import { print } from './terminal.ts';
+import { jsonText } from '../util/json-text.ts';
 
 export interface PruneCliOptions {
   db?: string;
@@ -17,8 +19,8 @@ export function pruneCommand(o: PruneCliOptions): number {
   try {
     return withStoreErrors(() => {
       const r = opened.store.prune(o.keep);
-      if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
-      else process.stdout.write(r.deletedRuns.length ? `Deleted ${r.deletedRuns.length} run(s) (${r.deletedRuns.join(', ')}) and ${r.urlsDropped} unused URL record(s).\n` : `Nothing to prune: at most ${o.keep} run(s) recorded.\n`);
+      if (o.json) print(jsonText(r) + '\n');
+      else print(r.deletedRuns.length ? `Deleted ${r.deletedRuns.length} run(s) (${r.deletedRuns.join(', ')}) and ${r.urlsDropped} unused URL record(s).\n` : `Nothing to prune: at most ${o.keep} run(s) recorded.\n`);
       return EXIT.ok;
     });
   } finally {

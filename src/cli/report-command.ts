@@ -1,7 +1,6 @@
 // `odbadge report`: turn a results.json into the reports people read — the HTML dashboard (index.html), CSV tables
 // for spreadsheets (agencies.csv, datasets.csv, fix-first.csv) and a Markdown report for mail (report.md).
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AuditResult } from '../audit.ts';
 import { agreement } from '../report/agreement.ts';
@@ -15,6 +14,9 @@ import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../score/groups.ts';
 import { indicatorIds, loadRuleset, REPO_ROOT, type Ruleset } from '../score/ruleset.ts';
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
+import { warn } from './terminal.ts';
+import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
+import { checkOutputs } from './output-paths.ts';
 
 /** 勞動部's 2017 usage counts (seed 004): the demo portal's, and only the demo's — other catalogues give --usage. */
 export const DEMO_USAGE = resolve(REPO_ROOT, 'seeds/mol-usage-2017.json');
@@ -44,12 +46,11 @@ export interface ReportOutputs {
 export async function writeReports(results: AuditResult, out: string, opts: { ruleset?: Ruleset; history?: RunHistory; usage?: UsageRecord[]; groups?: GroupConfig; reference?: ReferenceAgreement } = {}): Promise<ReportOutputs> {
   const rs = opts.ruleset ?? loadRuleset();
   const groups = opts.groups ?? DEFAULT_GROUP_CONFIG;
-  await mkdir(out, { recursive: true });
   const fixes = fixFirst(results, rs, { usage: opts.usage });
   const ids = indicatorIds(rs);
   const files = [await writeDashboard(results, opts.history ?? emptyHistory, out, { ruleset: rs, usage: opts.usage, groups, ...(opts.reference ? { reference: opts.reference } : {}) })];
   const write = async (name: string, text: string) => {
-    await writeFile(join(out, name), text);
+    await writeFileAtomic(join(out, name), text);
     files.push(join(out, name));
   };
   await write('agencies.csv', agenciesCsv(results, rs.tiers.map((t) => t.id), groups));
@@ -78,12 +79,24 @@ export async function reportCommand(o: ReportCliOptions): Promise<number> {
     history = o.previous?.length ? await historyFromPaths(o.previous, results) : emptyHistory;
     usage = loadUsage(o.usage);
   } catch (e) {
-    process.stderr.write(`odbadge: ${(e as Error).message}\n`);
+    warn(`odbadge: ${(e as Error).message}\n`);
     return EXIT.input;
   }
-  if (results.ruleset?.id && results.ruleset.id !== rs.id) process.stderr.write(`odbadge: warning: results were audited with ruleset ${results.ruleset.id}, reporting with ${rs.id}\n`);
-  const { files } = await writeReports(results, o.out, { ruleset: rs, history, usage, groups: { ...DEFAULT_GROUP_CONFIG, ...(o.threshold ? { threshold: o.threshold } : {}) } });
-  process.stderr.write(`Wrote ${files.join(', ')}\n`);
+  if (results.ruleset?.id && results.ruleset.id !== rs.id) warn(`odbadge: warning: results were audited with ruleset ${results.ruleset.id}, reporting with ${rs.id}\n`);
+  const bad = await checkOutputs([['--out', o.out]]);
+  if (bad) {
+    warn(`odbadge: ${bad.message}\n`);
+    return bad.code;
+  }
+  let files: string[];
+  try {
+    ({ files } = await writeReports(results, o.out, { ruleset: rs, history, usage, groups: { ...DEFAULT_GROUP_CONFIG, ...(o.threshold ? { threshold: o.threshold } : {}) } }));
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    warn(`odbadge: ${e.message}\n`);
+    return EXIT.input;
+  }
+  warn(`Wrote ${files.join(', ')}\n`);
   return EXIT.ok;
 }
 

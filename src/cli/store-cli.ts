@@ -4,6 +4,7 @@ import { defaultDbPath } from '../store/paths.ts';
 import { StoreError } from '../store/errors.ts';
 import { Store } from '../store/store.ts';
 import { EXIT } from './exit-codes.ts';
+import { warn } from './terminal.ts';
 
 /**
  * For `audit`: a store that cannot be created at the *default* path (read-only home, …) is a warning, and the audit
@@ -17,10 +18,10 @@ export function openStoreForCli(db: string | undefined, wanted: boolean): { stor
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
     if (!db && e.kind === 'io') {
-      process.stderr.write(`odbadge: warning: ${e.message}; auditing without history (use --db <file> or --no-store)\n`);
+      warn(`odbadge: warning: ${e.message}; auditing without history (use --db <file> or --no-store)\n`);
       return {};
     }
-    process.stderr.write(`odbadge: ${e.message}\n`);
+    warn(`odbadge: ${e.message}\n`);
     return { code: EXIT.input };
   }
 }
@@ -32,14 +33,16 @@ export function openExistingStore(db: string | undefined): { store: Store } | { 
     return { store: Store.open(path, { create: false }) };
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
-    process.stderr.write(`odbadge: ${e.message}\n`);
+    warn(`odbadge: ${e.message}\n`);
     return { code: EXIT.input };
   }
 }
 
-export function resumeHint(runId: number, path: string, explicitDb: string | undefined): string {
+/** `catalogWithSecrets`: the catalogue URL held credentials, which are not stored, so the resume needs it again. */
+export function resumeHint(runId: number, path: string, explicitDb: string | undefined, catalogWithSecrets = false): string {
   const db = explicitDb ? ` --db ${JSON.stringify(path)}` : '';
-  return `Audit not finished: run ${runId} is saved; continue it with:  odbadge audit --resume ${runId}${db}\n`;
+  const catalog = catalogWithSecrets ? ' --catalog <the catalogue URL, with its credentials>' : '';
+  return `Audit not finished: run ${runId} is saved; continue it with:  odbadge audit --resume ${runId}${db}${catalog}\n`;
 }
 
 /** Runs a store-reading command body, turning store failures into a message and exit 3. */
@@ -48,7 +51,7 @@ export function withStoreErrors(fn: () => number): number {
     return fn();
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
-    process.stderr.write(`odbadge: ${e.message}\n`);
+    warn(`odbadge: ${e.message}\n`);
     return e.kind === 'usage' ? EXIT.usage : EXIT.input;
   }
 }

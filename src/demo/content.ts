@@ -2,6 +2,7 @@
 // Tables look like labour statistics; the scenario decides how the bytes are broken (or merely unusual).
 import { gzipSync } from 'node:zlib';
 import { buildZip } from '../util/zip-writer.ts';
+import { toCsv } from '../util/csv.ts';
 import iconv from 'iconv-lite';
 import { createRng, type Rng } from './random.ts';
 import type { DemoDataset, DemoPortal, DemoResource, DemoColumn } from './portal.ts';
@@ -88,13 +89,6 @@ export function generateTable(seed: number, dataset: DemoDataset, resource: Demo
   return { header: columns.map((c) => c.name), rows };
 }
 
-function csvCell(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-}
-
-export function toCsv(lines: string[][], eol = '\r\n'): string {
-  return lines.map((l) => l.map(csvCell).join(',')).join(eol) + eol;
-}
 
 function escapeXml(v: string): string {
   return v.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -127,7 +121,8 @@ function csvText(table: Table, dataset: DemoDataset, resource: DemoResource): st
       }
       break;
   }
-  return toCsv(lines, resource.lineEnding);
+  // A resource's content as the agency published it: cells as given, no BOM (the scenario adds one where it wants).
+  return toCsv(lines, { eol: resource.lineEnding, bom: false, defuse: false });
 }
 
 function recordsOf(table: Table): Record<string, string>[] {

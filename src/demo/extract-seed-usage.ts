@@ -1,9 +1,10 @@
 // Extracts seed 004 (勞動部, 2017) 附件一 (usage per dataset) and 附件二 (datasets added since 2017-04-19)
 // into seeds/mol-usage-2017.json, the data the demo portal is built from.
 // Run: node src/demo/extract-seed-usage.ts   (writes the JSON; exits non-zero when the seed does not add up)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileAtomicSync } from '../util/atomic-write.ts';
 
 export const SEED_RELATIVE_PATH = 'seeds/source/004_2d7911a91adf7833.txt';
 
@@ -139,7 +140,7 @@ export function formatUsageJson(usage: SeedUsage): string {
 function main(): void {
   const seedPath = path.resolve(REPO_ROOT, SEED_RELATIVE_PATH);
   const usage = parseSeedUsage(readFileSync(seedPath, 'utf8'));
-  writeFileSync(SEED_USAGE_JSON, formatUsageJson(usage));
+  writeFileAtomicSync(SEED_USAGE_JSON, formatUsageJson(usage));
   console.log(`${SEED_USAGE_JSON}: ${usage.datasets.length} datasets, ${usage.totals.views} views, ${usage.totals.downloads} downloads; ${usage.newDatasets.length} new datasets`);
 }
 

@@ -8,6 +8,7 @@ import { DEMO_USAGE, loadUsage, writeReports } from '../cli/report-command.ts';
 import { loadRuleset, REPO_ROOT } from '../score/ruleset.ts';
 import { buildDemoPortal } from './portal.ts';
 import { startDemoServer } from './server.ts';
+import { print, warn } from '../cli/terminal.ts';
 
 export async function runDemo(opts: { out?: string; quiet?: boolean } = {}) {
   const out = opts.out ?? join(REPO_ROOT, 'reports/demo');
@@ -44,12 +45,12 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const started = Date.now();
   runDemo().then(
     ({ md, out, results, agreement }) => {
-      process.stdout.write(md);
-      process.stdout.write(`\nDemo ground truth: odbadge's badge agrees on ${agreement.agree} of ${agreement.total} datasets.\n`);
-      process.stdout.write(`Wrote ${out}/results.json, summary.csv, summary.md, index.html (the dashboard) — ${results.datasets.length} datasets in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+      print(md);
+      print(`\nDemo ground truth: odbadge's badge agrees on ${agreement.agree} of ${agreement.total} datasets.\n`);
+      print(`Wrote ${out}/results.json, summary.csv, summary.md, index.html (the dashboard) — ${results.datasets.length} datasets in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     },
     (e) => {
-      process.stderr.write(`demo failed: ${(e as Error)?.stack ?? e}\n`);
+      warn(`demo failed: ${(e as Error)?.stack ?? e}\n`);
       process.exitCode = 1;
     },
   );

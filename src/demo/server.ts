@@ -3,6 +3,7 @@
 // Nothing listens beyond 127.x.x.x.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { toCsv } from '../util/csv.ts';
 import {
   agencyHomePage, landingPage, loginPage, noDataBody, notFoundPage, oasDocument, renderResource, serviceUnavailablePage,
 } from './content.ts';
@@ -46,10 +47,6 @@ export interface DemoServer {
 interface Entry {
   dataset: DemoDataset;
   resource: DemoResource;
-}
-
-function csvCell(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
 function send(res: http.ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
@@ -169,7 +166,8 @@ export async function startDemoServer(portal: DemoPortal, opts: DemoServerOption
         d.publishedAt, d.metadataUpdatedAtText, '', join((r) => String(r.recordCount)),
       ]);
     }
-    const text = rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    // The export as data.gov.tw serves it: cells as given (toCsv's defuse is for reports), the BOM prepended below.
+    const text = toCsv(rows, { bom: false, defuse: false });
     return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
   }
   let exportCache: Buffer | undefined;

@@ -1,7 +1,6 @@
 // The compliance report as Markdown: per-agency rates, then one line per plan row.
+import { mdEscape as cell } from '../util/markdown.ts';
 import type { ComplianceReport, RowCompliance } from './compliance.ts';
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)} %`);
 
 function release(r: RowCompliance): string {
@@ -30,15 +29,15 @@ function freqText(r: RowCompliance): string {
 
 export function complianceMarkdown(rep: ComplianceReport): string {
   const out: string[] = [];
-  out.push(`# Open data plan compliance: ${rep.plan.agency}`, '');
-  out.push(`Plan: ${rep.plan.title ?? rep.plan.source ?? ''} (${rep.plan.rows} rows) · catalogue: ${rep.catalog.source} (${rep.catalog.datasets} datasets) · as of ${rep.asOf} · match threshold ${rep.threshold}`, '');
+  out.push(`# Open data plan compliance: ${cell(rep.plan.agency)}`, '');
+  out.push(`Plan: ${cell(rep.plan.title ?? rep.plan.source ?? '')} (${rep.plan.rows} rows) · catalogue: ${cell(rep.catalog.source)} (${rep.catalog.datasets} datasets) · as of ${rep.asOf} · match threshold ${rep.threshold}`, '');
   out.push('| agency | rows | due | released | on time | late | overdue | not yet due | compliance |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const a of rep.agencies) out.push(`| ${cell(a.agency)} | ${a.rows} | ${a.due} | ${a.released} | ${a.onTime} | ${a.late} | ${a.overdue} | ${a.notYetDue} | ${pct(a.complianceRate)} |`);
   out.push('', 'Compliance = rows released on time with every promised format ÷ rows due.', '');
   out.push('| § | # | promised dataset | due | release | catalogue match (similarity) | missing formats | frequency |', '|---|---:|---|---|---|---|---|---|');
   for (const r of rep.rows) {
     const missing = r.formats ? (r.formats.missing.length ? r.formats.missing.join(', ') : 'none') : '';
-    out.push(`| ${r.row.section} | ${r.row.number ?? ''} | ${cell(r.row.name)} | ${r.row.date ?? '?'} | ${cell(release(r))} | ${cell(matchText(r))} | ${missing} | ${cell(freqText(r))} |`);
+    out.push(`| ${cell(r.row.section)} | ${cell(r.row.number ?? '')} | ${cell(r.row.name)} | ${cell(r.row.date ?? '?')} | ${cell(release(r))} | ${cell(matchText(r))} | ${cell(missing)} | ${cell(freqText(r))} |`);
   }
   return out.join('\n') + '\n';
 }

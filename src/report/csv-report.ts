@@ -1,21 +1,10 @@
-// CSV reports for spreadsheets: one table per file (agencies, datasets, fix-first). UTF-8 with BOM and CRLF so
-// Excel on zh-TW Windows opens them correctly; cells that a spreadsheet would run as a formula are defused,
-// because titles and evidence come from the catalogue and hostile servers.
+// CSV reports for spreadsheets: one table per file (agencies, datasets, fix-first), through the one CSV writer
+// (UTF-8 with BOM, CRLF, formula-like cells defused: titles and evidence come from catalogues and hostile servers).
 import type { AuditResult } from '../audit.ts';
 import type { GroupConfig } from '../score/groups.ts';
 import { DEFAULT_GROUP_CONFIG, groupLabel, groupOf } from '../score/groups.ts';
+import { toCsv } from '../util/csv.ts';
 import type { AgencyFixes } from './fix-first.ts';
-
-export function csvCell(v: unknown): string {
-  let s = v === undefined || v === null ? '' : String(v);
-  // CSV injection: a leading = + - @ (or tab/CR) makes Excel evaluate the cell. Numbers are left alone.
-  if (/^[=+\-@\t\r]/.test(s) && !/^[-+]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(rows: unknown[][]): string {
-  return '\ufeff' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
 
 export function agenciesCsv(results: AuditResult, tierIds: string[], groups: GroupConfig = DEFAULT_GROUP_CONFIG): string {
   const tiers = [...tierIds].reverse();

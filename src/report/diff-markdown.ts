@@ -1,7 +1,6 @@
 // The diff between two runs as Markdown: for a pull-request comment, a mail to the agencies, or the terminal.
+import { mdEscape as cell } from '../util/markdown.ts';
 import type { BadgeChange, DatasetRef, RunDiff } from './diff.ts';
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const score = (x: number | null) => (x === null ? '—' : x.toFixed(2));
 const signed = (x: number | null) => (x === null ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(2)}`);
 
@@ -26,7 +25,7 @@ export function diffMarkdown(d: RunDiff): string {
     `# odbadge: run ${d.runA.id} (${d.runA.startedAt}) → run ${d.runB.id} (${d.runB.startedAt})`, '',
     ...(d.basis ? [cell(d.basis), ''] : []),
     `Badges: ${d.rose.length} rose, ${d.fell.length} fell; ${d.added.length} new and ${d.removed.length} removed datasets; ${d.indicatorChangesOnly} datasets changed an indicator without changing badge.`,
-    ...(d.runA.rulesetId !== d.runB.rulesetId ? ['', `Note: the runs used different rulesets (${d.runA.rulesetId} → ${d.runB.rulesetId}).`] : []),
+    ...(d.runA.rulesetId !== d.runB.rulesetId ? ['', `Note: the runs used different rulesets (${cell(d.runA.rulesetId)} → ${cell(d.runB.rulesetId)}).`] : []),
     '',
     ...changesTable('Badges that fell', d.fell),
     ...changesTable('Badges that rose', d.rose),

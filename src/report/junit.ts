@@ -44,10 +44,13 @@ export function ciCheck(results: AuditResult, rs: TierSpec, t: CiThresholds): Ci
   return { thresholds: t, datasets: results.datasets.length, failingDatasets, failingAgencies, passed: !failingDatasets.length && !failingAgencies.length && results.catalog.complete };
 }
 
-/** Escapes text for XML 1.0 and drops characters XML cannot carry at all (C0 controls, lone surrogates). */
+/**
+ * Escapes text for XML 1.0 and replaces what XML cannot carry (C0 controls, lone surrogates) or should not (DEL and
+ * C1 controls: an 8-bit CSI would reach the terminal of whoever views the report).
+ */
 export function xmlEscape(s: string): string {
   return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 

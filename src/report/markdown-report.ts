@@ -1,13 +1,12 @@
 // The Markdown report for mail and wikis: agency table by group, what to fix first per agency, agreement with the
-// official badge. Catalogue text is escaped for Markdown tables (pipes, newlines, HTML-ish brackets).
+// official badge. Catalogue text goes through the one Markdown escaper (pipes, line breaks, HTML, link syntax).
 import type { AuditResult } from '../audit.ts';
 import type { AwardTables } from '../score/awards.ts';
 import { DEFAULT_GROUP_CONFIG, groupAgencies, groupLabel, type GroupConfig } from '../score/groups.ts';
 import type { Agreement } from './agreement.ts';
 import type { AgencyFixes } from './fix-first.ts';
 import type { CiOutcome } from './junit.ts';
-
-export const mdEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([*_`[\]])/g, '\\$1');
+import { mdEscape } from '../util/markdown.ts';
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AuditResult } from '../audit.ts';
 import { REPO_ROOT } from '../score/ruleset.ts';
+import { jsonText } from '../util/json-text.ts';
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
@@ -19,5 +20,5 @@ export function validateResults(results: unknown): string[] {
 }
 
 export function resultsJson(results: AuditResult): string {
-  return JSON.stringify(results, null, 2) + '\n';
+  return jsonText(results, 2) + '\n';
 }

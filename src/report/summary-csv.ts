@@ -1,10 +1,7 @@
-// summary.csv: one row per dataset, for spreadsheets. UTF-8 with BOM so Excel on zh-TW Windows opens it correctly.
+// summary.csv: one row per dataset, for spreadsheets, through the one CSV writer (UTF-8 with BOM so Excel on zh-TW
+// Windows opens it correctly; formula-like titles such as =HYPERLINK(…) defused).
 import type { AuditResult } from '../audit.ts';
-
-function cell(v: unknown): string {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+import { toCsv } from '../util/csv.ts';
 
 export function summaryCsv(results: AuditResult, indicatorIds: string[]): string {
   const header = ['id', 'title', 'agency', 'badge', 'officialBadge', 'whitelisted', 'bonus', 'resources', ...indicatorIds, 'firstProblem'];
@@ -16,5 +13,5 @@ export function summaryCsv(results: AuditResult, indicatorIds: string[]): string
       problem ? `${problem[0]}: ${problem[1].evidence}` : '',
     ];
   });
-  return '\ufeff' + [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return toCsv([header, ...rows]);
 }

@@ -1,16 +1,15 @@
 // The Markdown summary printed on stdout after an audit: per-agency scores and badge counts, then what failed most.
 import type { AuditResult } from '../audit.ts';
 import type { Ruleset } from '../score/ruleset.ts';
-
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+import { mdEscape as esc } from '../util/markdown.ts';
 
 export function summaryMarkdown(results: AuditResult, rs: Ruleset): string {
   const tiers = [...rs.tiers].reverse();
   const lines: string[] = [];
   const total = results.datasets.length;
   lines.push(`# odbadge audit — ${rs.title.zh} / ${rs.title.en}`, '');
-  lines.push(`Catalogue: ${results.catalog.source} · ${total} datasets · ${results.stats.resources} resources · ruleset \`${rs.id}\``);
-  if (!results.catalog.complete) lines.push('', `**Incomplete:** ${results.catalog.error ?? 'the audit was stopped'}`);
+  lines.push(`Catalogue: ${esc(results.catalog.source)} · ${total} datasets · ${results.stats.resources} resources · ruleset \`${rs.id}\``);
+  if (!results.catalog.complete) lines.push('', `**Incomplete:** ${esc(results.catalog.error ?? 'the audit was stopped')}`);
   lines.push('', `| 機關 Agency | 資料集 | ${tiers.map((t) => t.name.zh).join(' | ')} | 無 | 加分 | 分數 Score |`);
   lines.push(`|---|---:|${tiers.map(() => '---:|').join('')}---:|---:|---:|`);
   for (const a of results.agencies) {

@@ -116,7 +116,7 @@ export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): Dat
     if (m) {
       findings.push({
         code: 'format-mismatch',
-        message: `resource ${i + 1} is declared ${m.declared} but its content is ${m.detected} (${ev.resource.url})`,
+        message: `resource ${i + 1} is declared ${m.declared} but its content is ${m.detected} (${redactUrl(ev.resource.url)})`,
         messageZh: `資料資源 ${i + 1} 宣告為 ${m.declared}，實際內容為 ${m.detected}；請更正檔案格式。`,
         detail: { resource: i + 1, declared: m.declared, detected: m.detected },
       });

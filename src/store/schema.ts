@@ -1,10 +1,83 @@
 // The store's schema, versioned by PRAGMA user_version: migration i brings a file from version i to i + 1.
 // Never edit a released migration; append a new one. PRAGMA application_id marks the file as odbadge's.
+// A migration is SQL, or a function for what SQL cannot say (it runs inside the migration's transaction).
+import type { DatabaseSync } from 'node:sqlite';
+import { hasSecrets, redactDeep, redactText, redactUrl, urlSecrets } from '../util/redact.ts';
 
 /** "odbg" in ASCII: identifies an odbadge store among SQLite files (see sqlite.org/fileformat.html#appid). */
 export const APPLICATION_ID = 0x6f646267;
 
-export const MIGRATIONS: string[] = [
+export type Migration = string | ((db: DatabaseSync) => void);
+
+/**
+ * Stores written before the one redaction policy hold raw URLs: the catalogue (with its token) in runs.options,
+ * resource URLs with user-info and signatures in run_resources and url_state, and whatever findings quoted. This
+ * rewrites every such value redacted, as a new audit would have written it. Two URLs that differed only in a secret
+ * now share one url_state row (the later one wins: it is a cache, the worst case is one full download).
+ * A secret a server echoed outside URL syntax is found through the URLs in the same row and the catalogue URLs.
+ * secure_delete makes SQLite zero the old bytes instead of leaving them in free space.
+ */
+export function scrubSecrets(db: DatabaseSync): void {
+  db.exec('PRAGMA secure_delete = ON');
+  const catalogues = db.prepare('SELECT catalog, options FROM runs').all() as { catalog: string; options: string }[];
+  const global = [...new Set(catalogues.flatMap((r) => [...urlSecrets(r.catalog), ...urlsIn(r.options).flatMap(urlSecrets)]))];
+  let row: string[] = global;
+  /** JSON text of a column, or undefined when it is not JSON (a hand-edited file): such a cell is scrubbed as text. */
+  const parse = (v: string): unknown => {
+    try {
+      return JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  };
+  const json = (v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const before = parse(v);
+    if (before === undefined) return redactText(v);
+    const after = redactDeep(before, row);
+    return after === before ? v : JSON.stringify(after);
+  };
+  const url = (v: unknown): unknown => (typeof v === 'string' ? redactUrl(v) : v);
+  const options = (v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const o = parse(v) as Record<string, unknown> | undefined;
+    if (!o || typeof o !== 'object') return redactText(v);
+    // Mark what was masked, so `--resume` asks for the real URL instead of fetching a redacted one.
+    const masked = ['catalog', 'enrichApiBase'].filter((k) => typeof o[k] === 'string' && hasSecrets(o[k] as string));
+    const out = redactDeep(o);
+    return masked.length ? JSON.stringify({ ...out, redacted: masked }) : out === o ? v : JSON.stringify(out);
+  };
+  const catalogKey = (v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const k = parse(v);
+    if (k === undefined) return redactText(v); // not the JSON key this odbadge writes: scrub it as text
+    return Array.isArray(k) && typeof k[0] === 'string' ? JSON.stringify([redactUrl(k[0]), ...k.slice(1)]) : v;
+  };
+  const text = (v: unknown): unknown => (typeof v === 'string' ? redactText(v) : v);
+  const rewrite = (table: string, columns: Record<string, (v: unknown) => unknown>, conflict = '') => {
+    const names = Object.keys(columns);
+    const update = db.prepare(`UPDATE ${conflict} ${table} SET ${names.map((c) => `${c} = ?`).join(', ')} WHERE rowid = ?`);
+    const changed: unknown[][] = [];
+    for (const r of db.prepare(`SELECT rowid AS rid, ${names.join(', ')} FROM ${table}`).iterate() as Iterable<Record<string, unknown>>) {
+      row = [...new Set([...global, ...names.flatMap((c) => (typeof r[c] === 'string' ? urlsIn(r[c] as string).flatMap(urlSecrets) : []))])];
+      const values = names.map((c) => columns[c](r[c]));
+      if (values.some((x, i) => x !== r[names[i]])) changed.push([...values, r.rid]);
+    }
+    for (const c of changed) update.run(...(c as Parameters<typeof update.run>));
+  };
+  rewrite('runs', { catalog: url, catalog_key: catalogKey, options, catalog_error: text });
+  rewrite('run_datasets', { result: json });
+  rewrite('run_agencies', { detail: json });
+  rewrite('run_resources', { url, fetch: json, facts: json }, 'OR REPLACE');
+  rewrite('url_state', { url, fetch: json, facts: json }, 'OR REPLACE');
+}
+
+/** The http(s) URLs written in a text (a JSON column, a message). */
+function urlsIn(text: string): string[] {
+  return text.match(/https?:\/\/[^\s"'<>\\]+/gi) ?? [];
+}
+
+export const MIGRATIONS: Migration[] = [
   // 1: runs, their per-dataset results, per-indicator verdicts, per-resource observations, agency scores, and the
   // per-URL state (validators, content hash, reusable facts) that makes re-audits incremental.
   `
@@ -99,6 +172,8 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, idx, dataset_id)
   ) WITHOUT ROWID;
   `,
+  // 3: secrets out of stores written before the one redaction policy.
+  scrubSecrets,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,10 @@ import type { AgencyScore, DatasetResult, FetchOutcome, ResourceFacts } from '..
 import { StoreError, storeErrorFrom } from './errors.ts';
 import { probeRunLock, RunLock, runLockPath } from './run-lock.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { redactDeep, redactText, redactUrl } from '../util/redact.ts';
+import { reason } from '../util/atomic-write.ts';
+import { escapeControls, stripControls } from '../util/control-chars.ts';
+import { jsonText } from '../util/json-text.ts';
 
 /**
  * A running session renews its run's heartbeat this often. The heartbeat decides liveness only when the run has no
@@ -136,7 +140,7 @@ export interface OpenOptions {
 
 type Row = Record<string, unknown>;
 
-const json = (v: unknown): string => JSON.stringify(v);
+const json = (v: unknown): string => jsonText(v);
 const parse = <T>(v: unknown): T | undefined => (typeof v === 'string' ? (JSON.parse(v) as T) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined);
@@ -173,6 +177,9 @@ export class Store {
       } catch {
         // already unusable; the original error is the one to report
       }
+      // The directory cannot be created or the file opened (permissions, a file where a directory should be).
+      const fsCode = (e as NodeJS.ErrnoException)?.code;
+      if (typeof fsCode === 'string' && /^E[A-Z]+$/.test(fsCode)) throw new StoreError('io', path, `cannot create the history store ${path}: ${reason(e)}`);
       throw storeErrorFrom(e, path);
     }
   }
@@ -209,11 +216,19 @@ export class Store {
         const v = num(this.#get('PRAGMA user_version')?.user_version) ?? 0;
         if (v >= SCHEMA_VERSION) return true;
         if (v === 0) this.#db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-        this.#db.exec(MIGRATIONS[v]);
+        const m = MIGRATIONS[v];
+        if (typeof m === 'string') this.#db.exec(m);
+        else m(this.#db);
         this.#db.exec(`PRAGMA user_version = ${v + 1}`);
         return false;
       });
-      if (done) return;
+      if (done) break;
+    }
+    // Old page images (a migration may have rewritten secrets away) must not linger in the write-ahead log.
+    try {
+      this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch {
+      // busy with a reader: the next checkpoint overwrites them
     }
   }
 
@@ -270,7 +285,7 @@ export class Store {
         const { lastInsertRowid } = this.#run(
           `INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id, heartbeat_at, lease_owner)
            VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
-          r.rulesetId, json(r.ruleset), r.catalog, r.catalogKey, json(r.options), r.startedAt, process.pid, r.previousRunId ?? null, Date.now(), owner,
+          r.rulesetId, json(r.ruleset), redactUrl(r.catalog), r.catalogKey, json(redactDeep(r.options)), r.startedAt, process.pid, r.previousRunId ?? null, Date.now(), owner,
         );
         // A file left by a pruned run of the same id is taken over like any free lock.
         const lock = RunLock.acquire(runLockPath(this.path, lastInsertRowid));
@@ -389,13 +404,15 @@ export class Store {
         this.#run(
           `UPDATE runs SET status = ?, finished_at = ?, pid = NULL, lease_owner = NULL, catalog_complete = ?, catalog_error = ?, catalog_findings = ?,
            stats = ?, bytes = ?, wire_bytes = ? WHERE id = ?`,
-          f.status, f.finishedAt, f.catalogComplete ? 1 : 0, f.catalogError ?? null, f.catalogFindings, json(f.stats), f.bytes, f.wireBytes, id,
+          f.status, f.finishedAt, f.catalogComplete ? 1 : 0, f.catalogError === undefined ? null : stripControls(redactText(f.catalogError)), f.catalogFindings, json(f.stats), f.bytes, f.wireBytes, id,
         );
         // Datasets a dead session left unfinished stay counted while the run can still be resumed.
         if (f.status === 'complete') this.#run('DELETE FROM run_attempts WHERE run_id = ?', id);
         this.#run('DELETE FROM run_agencies WHERE run_id = ?', id);
         for (const a of f.agencies) {
-          this.#run('INSERT INTO run_agencies (run_id, agency, datasets, score, detail) VALUES (?, ?, ?, ?, ?)', id, a.agency, a.datasets, a.score, json(a));
+          // Names as columns (for people reading the file with sqlite3) carry no raw control character; the JSON
+          // holds the exact text, escaped.
+          this.#run('INSERT INTO run_agencies (run_id, agency, datasets, score, detail) VALUES (?, ?, ?, ?, ?)', id, escapeControls(a.agency), a.datasets, a.score, json(a));
         }
       }));
   }
@@ -418,7 +435,7 @@ export class Store {
         const { changes } = this.#run(
           `INSERT INTO run_datasets (run_id, idx, dataset_id, title, agency, badge, metadata_updated_at, content_changed, result)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          rec.runId, rec.idx, d.id, d.title, d.agency, d.badge, rec.metadataUpdatedAt ?? null,
+          rec.runId, rec.idx, d.id, escapeControls(d.title), escapeControls(d.agency), d.badge, rec.metadataUpdatedAt ?? null,
           rec.contentChanged === null ? null : rec.contentChanged ? 1 : 0, json(d),
         );
         if (!changes) return;
@@ -429,7 +446,7 @@ export class Store {
         for (const r of rec.resources) {
           this.#run(
             'INSERT INTO run_resources (run_id, url, fetch, facts, content_hash, reused) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-            rec.runId, r.url, json(r.fetch), r.facts ? json(r.facts) : null, r.hash ?? null, r.reused ? 1 : 0,
+            rec.runId, redactUrl(r.url), json(r.fetch), r.facts ? json(r.facts) : null, r.hash ?? null, r.reused ? 1 : 0,
           );
         }
         if (rec.bytes) this.#run('UPDATE runs SET bytes = ?, wire_bytes = ? WHERE id = ?', rec.bytes.bytes, rec.bytes.wireBytes, rec.runId);
@@ -500,12 +517,14 @@ export class Store {
 
   // ------------------------------------------------------------------ per-URL state
 
+  /** What the store remembers of `url`; keyed by the redacted URL (the store never holds a URL's secrets). */
   urlState(url: string): UrlState | undefined {
     return this.#guard(() => {
-      const r = this.#get('SELECT * FROM url_state WHERE url = ?', url);
+      const key = redactUrl(url);
+      const r = this.#get('SELECT * FROM url_state WHERE url = ?', key);
       if (!r) return undefined;
       return {
-        url, etag: str(r.etag), lastModified: str(r.last_modified), hash: str(r.content_hash), declaredFormat: str(r.declared_format) ?? '',
+        url: key, etag: str(r.etag), lastModified: str(r.last_modified), hash: str(r.content_hash), declaredFormat: str(r.declared_format) ?? '',
         fetch: parse<FetchOutcome>(r.fetch), facts: parse<ResourceFacts>(r.facts), firstRun: num(r.first_run)!, seenRun: num(r.seen_run)!,
         changedAt: str(r.changed_at), changedRun: num(r.changed_run),
       };
@@ -516,7 +535,8 @@ export class Store {
    * Records what run `run` saw at a URL and says whether its content changed. Safe to repeat within a run (a
    * resumed run re-fetches what its killed session fetched): a change is attributed to the run that first saw it.
    */
-  observeUrl(run: { id: number; startedAt: string }, o: UrlObservation, checkedAt: string): UrlVerdict {
+  observeUrl(run: { id: number; startedAt: string }, obs: UrlObservation, checkedAt: string): UrlVerdict {
+    const o = { ...obs, url: redactUrl(obs.url) };
     return this.#guard(() =>
       this.#tx(() => {
         const prev = this.urlState(o.url);

@@ -2,6 +2,7 @@
 // with the live header's typo), the API v2 per-dataset endpoint, and any resource routes a test defines.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { toCsv } from '../../src/util/csv.ts';
 
 export const EXPORT_COLUMNS = [
   '資料集識別碼', '資料集名稱', '資料提供屬性', '服務分類', '品質檢測', '檔案格式', '資料下載網址', '編碼格式',
@@ -30,8 +31,6 @@ export interface FixtureDataset {
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
 /** Taiwan local time text (the catalogue's zone-less format) for a moment `days` before now. */
 export function taiwanTimeDaysAgo(days: number, now = new Date()): string {
   const t = new Date(now.getTime() - days * 86_400_000 + 8 * 3_600_000);
@@ -48,7 +47,8 @@ export async function startFixturePortal(datasets: FixtureDataset[], routes: Rec
       '單筆', `${d.title}的說明`, d.fields ?? '', d.agency ?? '測試機關', d.frequency ?? '不定期', '政府資料開放授權條款-第1版',
       '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000', d.metadataUpdated ?? taiwanTimeDaysAgo(1), '', '',
     ]);
-    return '\ufeff' + [EXPORT_COLUMNS, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+    // Served as the portal would: cells as given (defusing is for odbadge's own reports).
+    return toCsv([EXPORT_COLUMNS, ...rows], { defuse: false });
   };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', base);

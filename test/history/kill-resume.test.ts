@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.ts';
+import { csvCell } from '../../src/util/csv.ts';
 import { CLI, odbadge } from '../helpers/cli.ts';
 import { EXPORT_COLUMNS } from '../helpers/portal-fixture.ts';
 
@@ -29,14 +30,13 @@ function body(i: number): { status: number; type: string; text: string } {
 }
 
 let base = '';
-const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 function exportRow(i: number): string {
   const fmt = i % 6 === 2 ? 'JSON' : 'CSV';
   return [
     `ds${i}`, `資料集${i}`, '原始資料', '求職及就業', '', fmt, `${base}/r/${i}`, 'UTF-8', '單筆', '說明', '村名、人口',
     `機關${i % 3}`, '不定期', '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678',
     '2020-01-01 00:00:00.000000', '2024-01-01 00:00:00.000000', '', '',
-  ].map(cell).join(',');
+  ].map((c) => csvCell(c, false)).join(',');
 }
 
 function hold(res: ServerResponse, finish: () => void) {

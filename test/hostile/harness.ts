@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { runAudit, type AuditOptions, type AuditResult } from '../../src/audit.ts';
 import type { FetchOptions } from '../../src/fetch/index.ts';
 import type { DatasetResult, Verdict } from '../../src/model.ts';
+import { toCsv } from '../../src/util/csv.ts';
 import { EXPORT_COLUMNS, taiwanTimeDaysAgo } from '../helpers/portal-fixture.ts';
 
 export const CSV = '村名,人口\r\n大安里,1200\r\n中正里,980\r\n';
@@ -120,15 +121,13 @@ export interface HostileDataset {
   format?: string;
 }
 
-const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
 function exportCsv(datasets: HostileDataset[]): string {
   const rows = datasets.map((d) => [
     d.id, d.title ?? d.id, '原始資料', '求職及就業', '', d.urls.map(() => d.format ?? 'CSV').join(';'), d.urls.join(';'),
     d.urls.map(() => 'UTF-8').join(';'), '單筆', `${d.title ?? d.id}的說明`, d.fields ?? FIELDS, '測試機關', '不定期',
     '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000', taiwanTimeDaysAgo(1), '', '',
   ]);
-  return '\ufeff' + [EXPORT_COLUMNS, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return toCsv([EXPORT_COLUMNS, ...rows], { defuse: false });
 }
 
 /** Serves `/export/<case>` for every registered case. The catalogue is read without the fetcher's guard. */

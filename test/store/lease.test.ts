@@ -143,7 +143,7 @@ describe('run liveness by lease', () => {
     // A version-1 store, as the previous odbadge wrote it, with a run left 'running' by a process that is gone.
     const raw = new DatabaseSync(db);
     raw.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-    raw.exec(MIGRATIONS[0]);
+    raw.exec(MIGRATIONS[0] as string);
     raw.exec('PRAGMA user_version = 1');
     raw.prepare(`INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid)
       VALUES ('r', '{}', 'c', 'k', '{}', '2026-01-01T00:00:00Z', 'running', ?)`).run(process.pid);

@@ -2,7 +2,6 @@
 // Server-rendered: leaderboard by group, charts, trend, fix-first, agreement. Script-rendered from embedded JSON:
 // the filterable dataset table and the per-dataset evidence panel (so 50,000 datasets do not mean 50,000 rows of DOM).
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditResult } from '../../audit.ts';
 import { RULES } from '../../rules/index.ts';
@@ -18,6 +17,7 @@ import { bi, esc, scriptJson } from './escape.ts';
 import { emptyHistory, historyFrom, type RunHistory } from './history.ts';
 import { CSS } from './style.ts';
 import { badgeChart, colourOf, trendChart } from './svg.ts';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
 
 // Only our own script may run, even if escaping were ever to fail somewhere: CSP allows exactly its hash.
 const SCRIPT_HASH = `sha256-${createHash('sha256').update(CLIENT_JS).digest('base64')}`;
@@ -222,8 +222,7 @@ ${dialog}
 export async function writeDashboard(results: AuditResult, history: RunHistory | AuditResult[] = emptyHistory, outDir: string, opts: DashboardOptions = {}): Promise<string> {
   const h = Array.isArray(history) ? historyFrom(history) : history;
   const previous = (await h.runs()).filter((r) => r.startedAt < results.startedAt);
-  await mkdir(outDir, { recursive: true });
   const file = join(outDir, 'index.html');
-  await writeFile(file, dashboardHtml(results, previous, { ...(h.basis ? { trendBasis: h.basis } : {}), ...opts }));
+  await writeFileAtomic(file, dashboardHtml(results, previous, { ...(h.basis ? { trendBasis: h.basis } : {}), ...opts }));
   return file;
 }
