@@ -78,8 +78,10 @@ const KINDS: FetchKind[] = [
 
 class TotalTimeoutError extends Error {
   readonly code = 'ODBADGE_TOTAL_TIMEOUT';
-  constructor(ms: number) {
-    super(`attempt exceeded the total time-out of ${ms} ms`);
+  constructor(ms: number, cutByBreaker = false) {
+    super(cutByBreaker
+      ? `attempt cut to ${ms} ms when the host's circuit breaker opened`
+      : `attempt exceeded the total time-out of ${ms} ms`);
   }
 }
 
@@ -115,6 +117,8 @@ export class Fetcher {
   readonly #stats: FetchStats;
   readonly #exempt: (address: string) => boolean;
   readonly #held = new WeakMap<object, Holding>();
+  /** Per host, the attempts in flight (resources only): when its breaker opens, their deadlines shrink too. */
+  readonly #inFlight = new Map<string, Set<(ms: number) => void>>();
   /** A body dropped without `release` gives its budget back when it is garbage-collected. */
   readonly #registry = new FinalizationRegistry<Holding>((h) => {
     if (h.released) return;
@@ -262,7 +266,7 @@ export class Fetcher {
         let handedOff = false;
         try {
           counters.requests++;
-          result = await this.#attempt(current, headers, maxBytes, deadline, o.signal, stream, counters);
+          result = await this.#attempt(current, headers, maxBytes, deadline, o.signal, stream, counters, catalog ? undefined : host);
           if (result.type === 'spooling') {
             // The body goes on downloading after this returns; it keeps the slot until its last byte (#spooled).
             handedOff = true;
@@ -411,10 +415,28 @@ export class Fetcher {
   #noteHost(host: string, r: Exclude<AttemptResult, { type: 'spooling' }>): void {
     const error = r.type === 'error' ? r.error : r.type === 'response' && !r.read.decodeError ? r.read.error : undefined;
     if (error !== undefined) {
-      if (classifyError(error).kind === 'timeout') this.#breaker.timedOut(host);
+      if (classifyError(error).kind !== 'timeout') return;
+      const wasOpen = this.#breaker.isOpen(host);
+      this.#breaker.timedOut(host);
+      if (!wasOpen && this.#breaker.isOpen(host)) {
+        // The resources of this host already in flight are "remaining" too: without this, one granted just before
+        // the breaker opened could keep a full time-out (30 s and more) on a host known to be unresponsive.
+        for (const clamp of this.#inFlight.get(host) ?? []) clamp(this.options.breakerDeadlineMs);
+      }
       return;
     }
     this.#breaker.answered(host);
+  }
+
+  /** Notes an attempt in flight on `host`; the returned function forgets it. */
+  #track(host: string, clamp: (ms: number) => void): () => void {
+    let set = this.#inFlight.get(host);
+    if (!set) this.#inFlight.set(host, (set = new Set()));
+    set.add(clamp);
+    return () => {
+      set.delete(clamp);
+      if (set.size === 0 && this.#inFlight.get(host) === set) this.#inFlight.delete(host);
+    };
   }
 
   /** The body of an outcome is the consumer's until `release`: note what it holds. */
@@ -487,17 +509,26 @@ export class Fetcher {
   /** One request/response, holding a scheduler slot. Never throws. */
   async #attempt(
     u: URL, headers: Record<string, string>, maxBytes: number, deadlineMs: number, signal: AbortSignal | undefined,
-    stream: boolean, counters: Counters,
+    stream: boolean, counters: Counters, breakerHost: string | undefined,
   ): Promise<AttemptResult> {
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new TotalTimeoutError(deadlineMs)), deadlineMs);
+    let timer = setTimeout(() => ac.abort(new TotalTimeoutError(deadlineMs)), deadlineMs);
+    let deadlineAt = performance.now() + deadlineMs;
     const onCallerAbort = () => ac.abort(signal?.reason);
     signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // The host's breaker opened while this attempt ran: it gets at most the short deadline from now.
+    const untrack = breakerHost === undefined ? undefined : this.#track(breakerHost, (ms) => {
+      if (performance.now() + ms >= deadlineAt) return;
+      deadlineAt = performance.now() + ms;
+      clearTimeout(timer);
+      timer = setTimeout(() => ac.abort(new TotalTimeoutError(ms, true)), ms);
+    });
     let speed: { stop(): void } | undefined;
     let detached = false;
     const cleanup = () => {
       clearTimeout(timer);
       speed?.stop();
+      untrack?.();
       signal?.removeEventListener('abort', onCallerAbort);
     };
     try {

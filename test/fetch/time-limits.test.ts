@@ -129,6 +129,19 @@ describe('per-host circuit breaker', () => {
     }
   });
 
+  it('attempts already in flight when the breaker opens are cut to the short deadline too', async () => {
+    const f = new Fetcher({ ...BREAKER, perHost: 2, retries: 0, breakerTimeouts: 1, headersTimeoutMs: 5_000, totalTimeoutMs: 10_000 });
+    // a times out first (its own 200 ms total) and opens the breaker; b, granted before that, had 10 s.
+    const [a, b] = await Promise.all([
+      f.fetch(`${mute.origin}/in1?e`, { totalTimeoutMs: 200 }),
+      f.fetch(`${mute.origin}/in2?e`),
+    ]);
+    await f.close();
+    expect(a.error).toMatch(/^host unresponsive \(1 time-outs in a row on 127\.0\.0\.2\): total time-out: attempt exceeded the total time-out of 200 ms/);
+    expect(b).toMatchObject({ kind: 'timeout', attempts: 1 });
+    expect(b.error).toMatch(/^host unresponsive \(2 time-outs in a row on 127\.0\.0\.2\): total time-out: attempt cut to 120 ms when the host's circuit breaker opened/);
+  });
+
   it('breakerTimeouts 0 turns the breaker off', async () => {
     const f = new Fetcher({ ...BREAKER, retries: 0, breakerTimeouts: 0 });
     const out = await Promise.all([1, 2, 3].map((i) => f.fetch(`${mute.origin}/off${i}?d`)));
