@@ -51,11 +51,16 @@ export class BodySink {
   }
 
   async #spillWith(chunk: Buffer): Promise<void> {
-    let file: SpillFile;
+    let file: SpillFile | undefined;
     try {
       file = await this.#spill.create();
       for (const p of this.#parts) await file.write(p);
     } catch (e) {
+      if (file) {
+        const partial = file.path;
+        await file.end().catch(() => undefined);
+        await this.#spill.remove(partial);
+      }
       // No disk to spill to (full, read-only, closed): keep the body in memory over budget, and say so.
       this.#noDisk = true;
       this.spillError = (e as Error)?.message ?? String(e);

@@ -136,6 +136,21 @@ describe('memory budget and spill files', () => {
     expect(spillDirs()).toEqual([]);
   });
 
+  it('when the disk refuses the spill, the body stays in memory (over budget) with a note, and the download succeeds', async () => {
+    const f = new Fetcher({ ...FAST, spillAboveBytes: 100 * KB, spillDir: join(parent, 'no', 'such', 'dir') });
+    try {
+      const o = await f.fetch(`${srv.origin}/big?nodisk`);
+      expect(o.kind).toBe('ok');
+      expect(o.bodyFile).toBeUndefined();
+      expect(Buffer.from(o.body!).equals(BIG)).toBe(true);
+      expect(o.notes.join(' ')).toMatch(/the body could not be spilled to disk \(ENOENT.*\); it was kept in memory/);
+      await f.release(o);
+      expect(f.stats.bodyBytesInMemory).toBe(0);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('spillAboveBytes Infinity keeps every body in memory (a one-off inspect)', async () => {
     const f = new Fetcher({ ...FAST, spillAboveBytes: Infinity, memoryBudgetBytes: Infinity, spillDir: parent });
     try {
