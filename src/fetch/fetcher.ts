@@ -48,16 +48,19 @@ export interface FetchStream {
 }
 
 interface Counters {
+  /** fetch() calls completed. */
   fetches: number;
+  /** HTTP requests sent, counting every retry and redirect hop. */
   requests: number;
+  /** Decoded body bytes kept. */
   bytes: number;
+  /** Bytes received on the wire (before content-decoding). */
   wireBytes: number;
   retries: number;
 }
 
+/** The counters for resources, by outcome, with catalogue requests and body memory apart. */
 export interface FetchStats extends Counters {
-  /** fetch() calls completed; requests sent (every retry and redirect hop); decoded body bytes kept; bytes received
-   * on the wire (before content-decoding); retries — all for resources. */
   byKind: Record<FetchKind, number>;
   /** The same counters for catalogue requests (role 'catalog'), kept apart so the figures above stay about resources. */
   catalog: Counters;
