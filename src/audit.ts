@@ -1,10 +1,15 @@
 // The audit pipeline: catalogue → fetch → inspect → rules → score. Streams the catalogue, keeps a bounded number
 // of datasets in flight, fetches each distinct URL once and drops bodies as soon as they are inspected.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import { enrichFromApiV2 } from './catalog/datagovtw.ts';
 import { readCatalog } from './catalog/index.ts';
-import { Fetcher, type FetchOptions } from './fetch/index.ts';
+import { Fetcher, catalogHttpOf, type FetchOptions } from './fetch/index.ts';
 import { inspectResource } from './inspect/index.ts';
 import { validateOpenApi } from './inspect/openapi.ts';
+import { inspectFile } from './inspect/stream.ts';
 import type { AgencyScore, Dataset, DatasetResult, FetchOutcome, Finding, IndicatorResult, ResourceFacts } from './model.ts';
 import { RULES } from './rules/index.ts';
 import type { OasCheck, ResourceEvidence } from './rules/rule.ts';
@@ -77,9 +82,22 @@ export function matchesAgency(agency: string, filter: string | undefined): boole
 
 /** Drops the body (already inspected) so thousands of outcomes do not hold megabytes each. */
 function withoutBody(f: FetchOutcome): FetchOutcome {
-  const { body: _body, ...rest } = f;
+  const { body: _body, bodyFile: _file, ...rest } = f;
   return rest;
 }
+
+/** SHA-256 (hex) of a spilled body, read streaming: the same digest the history store takes of one in memory. */
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * Spilled bodies are the large ones: at most two are inspected at once (one per core), so their inspection memory
+ * stays bounded however many of them finished downloading together.
+ */
+const SPILLED_INSPECTIONS = 2;
 
 /** Fetch options that can be written down (and so replayed by a resume): no functions. */
 function recordableFetchOptions(f: Partial<FetchOptions> | undefined): Record<string, unknown> {
@@ -231,6 +249,9 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   const now = opts.now ?? (runStart ? () => runStart : () => new Date());
   const startedAt = history?.run.startedAt ?? new Date().toISOString();
   const fetcher = new Fetcher(opts.fetch);
+  // The catalogue is read through the same guarded fetcher as the resources (src/catalog/http.ts).
+  const catalogHttp = catalogHttpOf(fetcher);
+  const spilledInspection = pLimit(SPILLED_INSPECTIONS);
   const { minDatasets, maxResources } = auditWindow(opts.fetch?.concurrency ?? 32);
   // In flight or recently done, per distinct URL: a bounded dedupe (see Lru). Further back, with a store, the
   // store's per-URL state of this run stands in; without one, a URL listed again far apart is fetched again.
@@ -266,30 +287,49 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     return { fetch: s.fetch, facts: s.facts, hash: s.hash, reused: true, verdict };
   };
 
+  /** Facts of a body the fetcher spilled to disk: streamed, as a local file is (one read back whole if it was cut). */
+  const inspectSpilled = (f: FetchOutcome & { bodyFile: string }, declaredFormat: string | undefined): Promise<ResourceFacts> =>
+    spilledInspection(async () => {
+      // The streaming entry has no "cut at the cap" hint yet, and a cut last row must not count against the file:
+      // a truncated body (at most maxBytes) is read back and judged like one that stayed in memory.
+      if (f.truncated) {
+        return inspectResource({ body: new Uint8Array(await readFile(f.bodyFile)), contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: true });
+      }
+      return inspectFile(f.bodyFile, { contentType: f.contentType, url: f.finalUrl, declaredFormat }, { streamAbove: 0 });
+    });
+
   const observe = async (url: string, declaredFormat: string | undefined): Promise<Fetched> => {
     const prior = ambiguous(url) ? undefined : history?.prior(url, declaredFormat);
     const headers = history?.conditionalHeaders(prior);
     const f = await fetcher.fetch(url, headers ? { headers } : {});
     let out: Fetched;
-    if (prior && headers && f.status === 304) {
-      out = history!.reuseNotModified(prior, f);
-    } else {
-      let facts: ResourceFacts | undefined;
-      let hash: string | undefined;
-      let reused = false;
-      if (f.kind === 'ok' || f.kind === 'too-large') {
-        const body = f.body ?? new Uint8Array(0);
-        if (history) {
-          hash = sha256(body);
-          facts = history.reuseSameContent(prior, f, hash);
-          reused = !!facts;
+    try {
+      if (prior && headers && f.status === 304) {
+        out = history!.reuseNotModified(prior, f);
+      } else {
+        let facts: ResourceFacts | undefined;
+        let hash: string | undefined;
+        let reused = false;
+        if (f.kind === 'ok' || f.kind === 'too-large') {
+          const file = f.bodyFile;
+          const body = f.body ?? new Uint8Array(0);
+          if (history) {
+            hash = file ? await sha256File(file) : sha256(body);
+            facts = history.reuseSameContent(prior, f, hash);
+            reused = !!facts;
+          }
+          facts ??= file
+            ? await inspectSpilled({ ...f, bodyFile: file }, declaredFormat)
+            : await inspectResource({ body, contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated });
         }
-        facts ??= await inspectResource({ body, contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated });
+        // The fetcher redacts what it reports; facts quote the body, which may echo a token back. Both are kept
+        // (in memory, and in the store) only scrubbed of this URL's secrets.
+        const secrets = [...urlSecrets(url), ...runSecrets];
+        out = { fetch: redactDeep(withoutBody(f), secrets), facts: redactDeep(facts, secrets), hash, reused };
       }
-      // The fetcher redacts what it reports; facts quote the body, which may echo a token back. Both are kept
-      // (in memory, and in the store) only scrubbed of this URL's secrets.
-      const secrets = [...urlSecrets(url), ...runSecrets];
-      out = { fetch: redactDeep(withoutBody(f), secrets), facts: redactDeep(facts, secrets), hash, reused };
+    } finally {
+      // Inspected: the body's share of the memory budget goes back, its spill file (if any) is deleted.
+      await fetcher.release(f);
     }
     if (history) out.verdict = history.record(url, out, declaredFormat, f.headers);
     progress.resourcesDone++;
@@ -313,9 +353,14 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     if (!p) {
       p = (async () => {
         const f = await fetcher.fetch(url);
-        if (f.kind !== 'ok' || !f.body) return { url, fetch: withoutBody(f) };
-        const report = await validateOpenApi(new TextDecoder('utf-8').decode(f.body), { filename: redactUrl(url) });
-        return { url, fetch: withoutBody(f), report };
+        try {
+          if (f.kind !== 'ok' || (!f.body && !f.bodyFile)) return { url, fetch: withoutBody(f) };
+          const text = f.body ? new TextDecoder('utf-8').decode(f.body) : await readFile(f.bodyFile!, 'utf8');
+          const report = await validateOpenApi(text, { filename: redactUrl(url) });
+          return { url, fetch: withoutBody(f), report };
+        } finally {
+          await fetcher.release(f);
+        }
       })();
       oasByUrl.set(url, p);
     }
@@ -324,7 +369,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
 
   const processDataset = async (index: number, d: Dataset): Promise<DatasetResult> => {
     if (opts.enrichApiBase && d.findings.every((x) => x.code !== 'catalog-row-malformed')) {
-      d = await enrichFromApiV2(d, opts.enrichApiBase);
+      d = await enrichFromApiV2(d, opts.enrichApiBase, { http: catalogHttp, signal: opts.signal });
     }
     const observed = await Promise.all(d.resources.map((r) => fetchAndInspect(r.url, r.declared.format)));
     const resources: ResourceEvidence[] = d.resources.map((r, i) => ({
@@ -430,7 +475,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
 
   try {
     let index = 0;
-    for await (const d of readCatalog(opts.catalog, { signal: opts.signal, kind: opts.catalogKind, agency: opts.agency })) {
+    for await (const d of readCatalog(opts.catalog, { signal: opts.signal, kind: opts.catalogKind, agency: opts.agency, http: catalogHttp })) {
       if (opts.signal?.aborted || fatal) break;
       if (!matchesAgency(d.agency, opts.agency)) continue;
       progress.datasetsSeen++;

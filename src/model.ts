@@ -94,8 +94,13 @@ export interface FetchOutcome {
   redirects: { status: number; location: string }[];
   headers: Record<string, string>; // of the final response, lower-case names
   contentType?: string;
-  /** Bytes after content-decoding, up to the cap. Absent when no body was received. */
+  /** Bytes after content-decoding, up to the cap, when the body is held in memory. Absent when no body was received. */
   body?: Uint8Array;
+  /**
+   * The body in a private temporary file instead, when it did not fit the fetcher's memory budget (a large file).
+   * Exists until the fetcher's `release(outcome)` or `close()`; never recorded in results.
+   */
+  bodyFile?: string;
   /** true when the body was cut at the byte cap. */
   truncated: boolean;
   bytes: number;

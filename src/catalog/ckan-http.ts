@@ -1,15 +1,14 @@
-// Calls to a CKAN action API (/api/3/action/<name>) with time-outs and a size cap. CKAN answers
-// { success, result } or { success: false, error: { __type, message } } (often with HTTP 404/409/403).
-import { Agent, request, type Dispatcher } from 'undici';
+// Calls to a CKAN action API (/api/3/action/<name>) through the audit's guarded HTTP client (src/catalog/http.ts):
+// private-network refusal, time-outs, retries and a size cap. CKAN answers { success, result } or
+// { success: false, error: { __type, message } } (often with HTTP 404/409/403).
+import { answered, bodyText, failureText, type CatalogHttp } from './http.ts';
 
 export interface CkanHttpOptions {
+  /** The HTTP client (the audit's fetcher). */
+  http: CatalogHttp;
   signal?: AbortSignal;
-  /** ms to wait for response headers, and between body chunks (defaults 30 s, 60 s) */
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
   /** a response larger than this is refused (default 64 MiB: package_search with rows=1000 runs to ~20 MB) */
   maxBytes?: number;
-  dispatcher?: Dispatcher;
 }
 
 /** A CKAN call that did not give a result: HTTP error, success:false, malformed JSON or a network failure. */
@@ -24,21 +23,6 @@ export class CkanError extends Error {
     this.status = extra.status;
     this.ckanType = extra.ckanType;
   }
-}
-
-export function newCkanAgent(o: CkanHttpOptions = {}): Agent {
-  return new Agent({ headersTimeout: o.headersTimeoutMs ?? 30_000, bodyTimeout: o.bodyTimeoutMs ?? 60_000, connectTimeout: 15_000 });
-}
-
-async function readCapped(body: AsyncIterable<Uint8Array>, cap: number, action: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of body) {
-    n += c.length;
-    if (n > cap) throw new CkanError(action, `CKAN ${action}: response exceeds ${cap} bytes`);
-    chunks.push(Buffer.from(c));
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Parses a CKAN envelope; throws CkanError with the portal's own message when it is not a success. */
@@ -63,31 +47,24 @@ export function unwrapCkanResponse(action: string, status: number, text: string)
   return env.result;
 }
 
-/** GET url → { status, text }, with time-outs and the size cap; network failures become CkanError. */
-export async function getText(url: URL, action: string, o: CkanHttpOptions = {}): Promise<{ status: number; text: string }> {
-  const own = o.dispatcher ? undefined : newCkanAgent(o);
+/** GET url → { status, text } through the HTTP client; no answer, or one over the size cap, becomes a CkanError. */
+export async function getText(url: URL, action: string, o: CkanHttpOptions): Promise<{ status: number; text: string }> {
+  const cap = o.maxBytes ?? 64 * 1024 * 1024;
+  const f = await o.http.fetch(url.href, { maxBytes: cap, headers: { accept: 'application/json' }, signal: o.signal });
   try {
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(url, { method: 'GET', signal: o.signal, dispatcher: o.dispatcher ?? own, headers: { accept: 'application/json' } });
-    } catch (e) {
-      throw new CkanError(action, `CKAN ${action}: cannot reach ${url.origin}${url.pathname}: ${(e as Error).message}`, { cause: e });
+    if (!answered(f)) {
+      // The client's own words (refused address, time-out, DNS…): nothing from a body, never one from a refused host.
+      throw new CkanError(action, `CKAN ${action}: cannot reach ${url.origin}${url.pathname}: ${failureText(f)}`, { status: f.status });
     }
-    try {
-      const buf = await readCapped(res.body, o.maxBytes ?? 64 * 1024 * 1024, action);
-      return { status: res.statusCode, text: buf.toString('utf8') };
-    } catch (e) {
-      res.body.destroy();
-      if (e instanceof CkanError) throw e;
-      throw new CkanError(action, `CKAN ${action}: the answer broke off: ${(e as Error).message}`, { status: res.statusCode, cause: e });
-    }
+    if (f.truncated) throw new CkanError(action, `CKAN ${action}: response exceeds ${cap} bytes`, { status: f.status });
+    return { status: f.status, text: await bodyText(f) };
   } finally {
-    await own?.close().catch(() => undefined);
+    await o.http.release(f);
   }
 }
 
 /** GET {apiBase}/{action}?params → result. apiBase ends in /api/3/action. */
-export async function ckanAction(apiBase: string, action: string, params: Record<string, string | number | undefined>, o: CkanHttpOptions = {}): Promise<unknown> {
+export async function ckanAction(apiBase: string, action: string, params: Record<string, string | number | undefined>, o: CkanHttpOptions): Promise<unknown> {
   const url = new URL(`${apiBase.replace(/\/+$/, '')}/${action}`);
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   const { status, text } = await getText(url, action, o);

@@ -8,7 +8,7 @@
 // <base> is the portal root the action API hangs off (https://data.gov.hk/tc-data, https://demo.ckan.org).
 import type { Dataset } from '../model.ts';
 import { applyCaptureEvidence, listFileVersions } from './ckan-archive.ts';
-import { CkanError, ckanAction, newCkanAgent, type CkanHttpOptions } from './ckan-http.ts';
+import { CkanError, ckanAction, type CkanHttpOptions } from './ckan-http.ts';
 import { datasetFromCkanPackage, type CkanPackage } from './ckan-package.ts';
 
 export { CkanError, unwrapCkanResponse } from './ckan-http.ts';
@@ -97,7 +97,7 @@ export interface CkanReadOptions extends CkanHttpOptions {
 const SLUG = /^[a-z0-9_-]+$/;
 
 /** Maps --agency (a title such as 漁農自然護理署, or a prefix 勞動部*) to CKAN organisation names, when the portal says. */
-export async function organizationsFor(apiBase: string, agency: string, o: CkanHttpOptions = {}): Promise<string[]> {
+export async function organizationsFor(apiBase: string, agency: string, o: CkanHttpOptions): Promise<string[]> {
   if (SLUG.test(agency)) return [agency];
   let list: unknown;
   try {
@@ -122,30 +122,25 @@ function malformedPackage(index: number, raw: unknown): Dataset {
   };
 }
 
-export async function ckanPackageShow(source: string, id: string, o: CkanHttpOptions = {}): Promise<Dataset> {
+export async function ckanPackageShow(source: string, id: string, o: CkanHttpOptions): Promise<Dataset> {
   const src = parseCkanSource(source);
   const result = await ckanAction(src.apiBase, 'package_show', { id }, o);
   if (!result || typeof result !== 'object') throw new CkanError('package_show', `CKAN package_show ${id}: result is not a package`);
   return datasetFromCkanPackage(result as CkanPackage, { base: src.base, ...(src.frequencyKeys ? { frequencyKeys: src.frequencyKeys } : {}) });
 }
 
-export async function* readCkan(source: string, o: CkanReadOptions = {}): AsyncGenerator<Dataset> {
+export async function* readCkan(source: string, o: CkanReadOptions): AsyncGenerator<Dataset> {
   const src = parseCkanSource(source);
-  const agent = o.dispatcher ? undefined : newCkanAgent(o);
-  const http: CkanHttpOptions = { ...o, dispatcher: o.dispatcher ?? agent };
-  try {
-    for await (const d of packages(src, o, http)) {
-      if (src.archive && d.resources.length) {
-        const end = (o.now ?? (() => new Date()))();
-        const start = new Date(end.getTime() - 400 * 86_400_000);
-        const evidence = [];
-        for (const r of d.resources) evidence.push(await listFileVersions(r.url, { apiBase: src.archive, start, end, ...http }));
-        applyCaptureEvidence(d, evidence);
-      }
-      yield d;
+  const http: CkanHttpOptions = { http: o.http, signal: o.signal, maxBytes: o.maxBytes };
+  for await (const d of packages(src, o, http)) {
+    if (src.archive && d.resources.length) {
+      const end = (o.now ?? (() => new Date()))();
+      const start = new Date(end.getTime() - 400 * 86_400_000);
+      const evidence = [];
+      for (const r of d.resources) evidence.push(await listFileVersions(r.url, { apiBase: src.archive, start, end, ...http }));
+      applyCaptureEvidence(d, evidence);
     }
-  } finally {
-    await agent?.close().catch(() => undefined);
+    yield d;
   }
 }
 

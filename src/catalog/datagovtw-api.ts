@@ -1,17 +1,17 @@
 // Per-dataset detail from data.gov.tw API v2 (GET /api/v2/rest/dataset/{id}) layered onto a Dataset from the export.
 import pLimit from 'p-limit';
-import { Agent, request, type Dispatcher } from 'undici';
 import type { Dataset, Finding, Resource } from '../model.ts';
 import { parseTaiwanTime } from './datagovtw-time.ts';
+import { answered, bodyText, failureText, type CatalogHttp } from './http.ts';
 
 export interface EnrichOptions {
+  /** The HTTP client (the audit's fetcher: guard, limits, retries). */
+  http: CatalogHttp;
   signal?: AbortSignal;
-  /** whole-request time-out, ms (default 30 s) */
+  /** time-out of one attempt, ms (default 30 s) */
   timeoutMs?: number;
   /** largest response body accepted, bytes (default 5 MiB) */
   maxBytes?: number;
-  /** share one connection pool across many calls; one is made (and closed) per call otherwise */
-  dispatcher?: Dispatcher;
 }
 
 /** `resourceField` is a string or `[{name, description}]` → one 、-joined text like `村名(name)、人口(population)`. */
@@ -102,29 +102,13 @@ function applyDistribution(r: Resource, dist: Record<string, unknown>): Resource
 async function getJson(url: string, opts: EnrichOptions): Promise<{ status: number; text: string } | { error: string; timeout: boolean }> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
-  const own = opts.dispatcher ? undefined : new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  const signals = [AbortSignal.timeout(timeoutMs)];
-  if (opts.signal) signals.push(opts.signal);
-  const signal = AbortSignal.any(signals);
+  const f = await opts.http.fetch(url, { maxBytes, totalTimeoutMs: timeoutMs, headers: { accept: 'application/json' }, signal: opts.signal });
   try {
-    const res = await request(url, { signal, dispatcher: opts.dispatcher ?? own, headers: { accept: 'application/json' } });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxBytes) {
-        res.body.destroy();
-        return { error: `response larger than ${maxBytes} bytes`, timeout: false };
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return { status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') };
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    const timeout = signal.aborted && !opts.signal?.aborted ? true : /timeout/i.test(`${err.code ?? ''} ${err.name}`);
-    return { error: timeout ? `no answer within ${timeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`, timeout };
+    if (!answered(f)) return { error: failureText(f), timeout: f.kind === 'timeout' };
+    if (f.truncated) return { error: `response larger than ${maxBytes} bytes`, timeout: false };
+    return { status: f.status, text: await bodyText(f) };
   } finally {
-    await own?.close().catch(() => undefined);
+    await opts.http.release(f);
   }
 }
 
@@ -133,7 +117,7 @@ async function getJson(url: string, opts: EnrichOptions): Promise<{ status: numb
  * and the platform's QC level; the frequency only when the export had none. Never throws: any failure returns the
  * dataset unchanged plus a `catalog-api-*` finding.
  */
-export async function enrichFromApiV2(dataset: Dataset, apiBase: string, opts: EnrichOptions = {}): Promise<Dataset> {
+export async function enrichFromApiV2(dataset: Dataset, apiBase: string, opts: EnrichOptions): Promise<Dataset> {
   const url = `${apiBase.replace(/\/+$/, '')}/api/v2/rest/dataset/${encodeURIComponent(dataset.id)}`;
   let got: Awaited<ReturnType<typeof getJson>>;
   try {
@@ -199,14 +183,8 @@ export async function enrichFromApiV2(dataset: Dataset, apiBase: string, opts: E
 export async function enrichManyFromApiV2(
   datasets: Iterable<Dataset>,
   apiBase: string,
-  opts: EnrichOptions & { concurrency?: number } = {},
+  opts: EnrichOptions & { concurrency?: number },
 ): Promise<Dataset[]> {
   const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
-  const own = opts.dispatcher ? undefined : new Agent({ connections: Math.max(1, opts.concurrency ?? 4), headersTimeout: opts.timeoutMs ?? 30_000, bodyTimeout: opts.timeoutMs ?? 30_000 });
-  const shared: EnrichOptions = { ...opts, dispatcher: opts.dispatcher ?? own };
-  try {
-    return await Promise.all(Array.from(datasets, (d) => limit(() => enrichFromApiV2(d, apiBase, shared))));
-  } finally {
-    await own?.close().catch(() => undefined);
-  }
+  return Promise.all(Array.from(datasets, (d) => limit(() => enrichFromApiV2(d, apiBase, opts))));
 }

@@ -2,8 +2,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { parse, type CsvError, type InfoRecord } from 'csv-parse';
-import { Agent, interceptors, request } from 'undici';
 import type { Dataset, Finding } from '../model.ts';
+import { failureText, requireHttp, type CatalogHttp } from './http.ts';
 import { datasetFromExportRow, indexExportHeader, unparsableRowDataset, type ColumnIndex } from './datagovtw-row.ts';
 
 export { parseTaiwanTime } from './datagovtw-time.ts';
@@ -14,13 +14,17 @@ export { datasetFromLegacyJson, officialQcFromDqEvent } from './datagovtw-legacy
 
 export const DATAGOVTW_EXPORT_PATH = '/api/front/dataset/export?format=csv';
 
+/** The export over HTTP is capped at 1 GiB (the live one is tens of MB; it goes to a spill file, not memory). */
+export const EXPORT_MAX_BYTES = 1024 * 1024 * 1024;
+/** The export's download may take 30 min (a resource's attempt 5): the audit cannot start without it. */
+export const EXPORT_TIMEOUT_MS = 30 * 60_000;
+
 export interface ReadExportOptions {
+  /** The HTTP client for an http(s) source (the audit's fetcher: guard, redirects, limits, retries). */
+  http?: CatalogHttp;
   signal?: AbortSignal;
-  /** stop with an error once the export exceeds this many bytes (default: no cap) */
+  /** stop with an error once the export exceeds this many bytes (default: no cap for a file, EXPORT_MAX_BYTES over HTTP) */
   maxBytes?: number;
-  /** per-request time-outs for an http(s) source, ms (default 60 s for headers, 120 s between body chunks) */
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
   /** a single row larger than this is given up on (an unbalanced quote swallowing the file); default 8 MiB */
   maxRecordBytes?: number;
 }
@@ -43,25 +47,24 @@ class ByteCap extends Transform {
 async function openSource(source: string, opts: ReadExportOptions): Promise<Readable> {
   if (/^https?:\/\//i.test(source)) {
     // The live server labels the CSV text/html, so Content-Type is deliberately ignored.
-    const dispatcher = new Agent({
-      headersTimeout: opts.headersTimeoutMs ?? 60_000,
-      bodyTimeout: opts.bodyTimeoutMs ?? 120_000,
-    }).compose(interceptors.redirect({ maxRedirections: 5 }));
-    let res: Awaited<ReturnType<typeof request>>;
-    try {
-      res = await request(source, { signal: opts.signal, dispatcher, headers: { accept: 'text/csv, */*' } });
-    } catch (e) {
-      await dispatcher.close().catch(() => undefined);
-      throw new Error(`data.gov.tw export: cannot fetch ${source}: ${(e as Error).message}`, { cause: e });
+    const http = requireHttp(opts.http, 'data.gov.tw export');
+    const s = await http.stream(source, {
+      maxBytes: opts.maxBytes ?? EXPORT_MAX_BYTES, totalTimeoutMs: EXPORT_TIMEOUT_MS, headers: { accept: 'text/csv, */*' }, signal: opts.signal,
+    });
+    if (!s.body) {
+      await http.release(s.outcome);
+      // The client's own words: a refused address was never contacted, and no body is ever quoted.
+      if (s.outcome.kind === 'http-error') throw new Error(`data.gov.tw export: ${source} answered HTTP ${s.outcome.status}`);
+      throw new Error(`data.gov.tw export: cannot fetch ${source}: ${failureText(s.outcome)}`);
     }
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-      await dispatcher.close().catch(() => undefined);
-      throw new Error(`data.gov.tw export: ${source} answered HTTP ${res.statusCode}`);
-    }
-    const body = res.body as unknown as Readable;
-    body.once('close', () => void dispatcher.close().catch(() => undefined));
-    return body;
+    const body = s.body;
+    return Readable.from((async function* () {
+      try {
+        yield* body;
+      } catch (e) {
+        throw new Error(`data.gov.tw export: ${(e as Error).message}`, { cause: e });
+      }
+    })());
   }
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(source) && !/^file:/i.test(source)) {
     throw new Error(`data.gov.tw export: unsupported source scheme in ${source} (use a file path or http(s) URL)`);
@@ -73,7 +76,15 @@ async function openSource(source: string, opts: ReadExportOptions): Promise<Read
     stream.once('open', () => resolve());
     stream.once('error', (e) => reject(new Error(`data.gov.tw export: cannot read ${source}: ${e.message}`)));
   });
-  return stream;
+  return opts.maxBytes !== undefined ? capped(stream, opts.maxBytes) : stream;
+}
+
+/** A file read through ByteCap (over HTTP the client enforces the cap itself). */
+function capped(raw: Readable, cap: number): Readable {
+  const out = raw.pipe(new ByteCap(cap));
+  raw.once('error', (e) => out.destroy(e));
+  out.once('close', () => raw.destroy());
+  return out;
 }
 
 type CsvEvent =
@@ -143,9 +154,7 @@ async function* csvEvents(input: Readable, firstLine: number, maxRecordBytes: nu
  * byte cap exceeded.
  */
 export async function* readDataGovTwExport(source: string, opts: ReadExportOptions = {}): AsyncGenerator<Dataset> {
-  const raw = await openSource(source, opts);
-  const input = opts.maxBytes !== undefined ? raw.pipe(new ByteCap(opts.maxBytes)) : raw;
-  if (input !== raw) raw.once('error', (e) => input.destroy(e));
+  const input = await openSource(source, opts);
   let index: ColumnIndex | undefined;
   let headerLength = 0;
   const seen = new Map<string, number>(); // id → line of first occurrence
@@ -180,9 +189,7 @@ export async function* readDataGovTwExport(source: string, opts: ReadExportOptio
     if (!index) throw new Error(`data.gov.tw export: ${source} is empty (no header row)`);
   } finally {
     // Destroying an unfinished body makes it emit an error; nobody is listening any more, so swallow it.
-    raw.on('error', () => undefined);
     input.on('error', () => undefined);
-    raw.destroy();
-    if (input !== raw) input.destroy();
+    input.destroy();
   }
 }

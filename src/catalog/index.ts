@@ -3,10 +3,15 @@
 import type { Dataset } from '../model.ts';
 import { isCkanSource, readCkan } from './ckan.ts';
 import { readDataGovTwExport } from './datagovtw.ts';
+import { requireHttp, type CatalogHttp } from './http.ts';
 import { isLocalSource, readLocalCatalog } from './local.ts';
+
+export type { CatalogHttp } from './http.ts';
 
 export interface CatalogReadOptions {
   signal?: AbortSignal;
+  /** The HTTP client for network sources: the audit's guarded fetcher (local files need none). */
+  http?: CatalogHttp;
   /** --agency, for adapters that can filter at the source (CKAN organisation); callers still filter by name. */
   agency?: string;
 }
@@ -22,13 +27,13 @@ export interface CatalogAdapter {
 const dataGovTw: CatalogAdapter = {
   kind: 'data.gov.tw',
   accepts: () => true, // the fallback: a data.gov.tw-style bulk export CSV
-  read: (source, opts) => readDataGovTwExport(source, { signal: opts.signal }),
+  read: (source, opts) => readDataGovTwExport(source, { signal: opts.signal, http: opts.http }),
 };
 
 const ckan: CatalogAdapter = {
   kind: 'ckan',
   accepts: isCkanSource, // ckan:<base>, …/api/3/action, https://data.gov.hk/{en,tc,sc}-data
-  read: (source, opts) => readCkan(source, { signal: opts.signal, agency: opts.agency }),
+  read: (source, opts) => readCkan(source, { signal: opts.signal, agency: opts.agency, http: requireHttp(opts.http, `CKAN ${source}`) }),
 };
 
 const local: CatalogAdapter = {

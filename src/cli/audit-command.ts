@@ -16,7 +16,7 @@ import { emptyHistory } from '../report/html/history.ts';
 import { storeHistory } from '../store/run-history.ts';
 import { loadUsage, writeReports } from './report-command.ts';
 import { openStoreForCli, resumeHint } from './store-cli.ts';
-import { positiveInt, type RegisterCommand } from './command.ts';
+import { nonNegativeInt, positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
 import { print, warn } from './terminal.ts';
@@ -34,6 +34,8 @@ export interface AuditCliOptions {
   enrich?: string | boolean;
   timeout?: number;
   maxBytes?: number;
+  /** --min-speed: bytes per second below which a download is cut (0 = no minimum). */
+  minSpeed?: number;
   quiet?: boolean;
   /** Usage counts of this catalogue (JSON), for the reports. */
   usage?: string;
@@ -232,19 +234,21 @@ export function addAuditOptions(cmd: Command): Command {
     .option('--per-host <n>', 'downloads in flight per host (default 4)', positiveInt)
     .option('--allow-private-network', 'allow resource URLs on private, loopback and link-local addresses (tests, on-premises portals)')
     .option('--enrich [apiBase]', 'read per-resource metadata from the data.gov.tw API v2 (base URL; default: the catalogue URL\'s origin)')
-    .option('--timeout <ms>', 'total time allowed per download attempt in ms (default 300000)', positiveInt)
+    .option('--timeout <ms>', 'total time allowed per download attempt in ms (default 300000; not retried)', positiveInt)
     .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
+    .option('--min-speed <bytes/s>', 'cut a download slower than this over 30 s (default 1024; 0 = no minimum)', nonNegativeInt)
     .option('--usage <file>', 'this catalogue\'s views/downloads (JSON) to weight what to fix first');
 }
 
 /** Fetcher options from the shared audit options: only what the user set, so the fetcher's defaults stand. */
-export function fetchOptionsFrom(o: Pick<AuditCliOptions, 'concurrency' | 'perHost' | 'allowPrivateNetwork' | 'timeout' | 'maxBytes'>): Partial<FetchOptions> {
+export function fetchOptionsFrom(o: Pick<AuditCliOptions, 'concurrency' | 'perHost' | 'allowPrivateNetwork' | 'timeout' | 'maxBytes' | 'minSpeed'>): Partial<FetchOptions> {
   return {
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
     ...(o.perHost ? { perHost: o.perHost } : {}),
     ...(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
     ...(o.timeout ? { totalTimeoutMs: o.timeout } : {}),
     ...(o.maxBytes ? { maxBytes: o.maxBytes } : {}),
+    ...(o.minSpeed !== undefined ? { minSpeedBytesPerSec: o.minSpeed } : {}),
   };
 }
 

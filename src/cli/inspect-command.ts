@@ -43,7 +43,8 @@ async function readLocal(path: string, streamAbove = STREAM_FILE_BYTES): Promise
 
 async function load(input: string, o: InspectCliOptions): Promise<FetchOutcome> {
   if (!isUrl(input)) return readLocal(input, o.streamAbove);
-  const fetcher = new Fetcher(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {});
+  // One resource, inspected after the fetcher is closed: keep its body in memory (up to maxBytes), never spilled.
+  const fetcher = new Fetcher({ ...(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}), spillAboveBytes: Infinity, memoryBudgetBytes: Infinity });
   try {
     return await fetcher.fetch(input);
   } finally {

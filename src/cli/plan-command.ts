@@ -1,6 +1,7 @@
 // `odbadge plan`: open data plan compliance against a catalogue, and `odbadge plan import` to turn a plan
 // document's text into the plan format (schemas/plan.schema.json).
 import { readCatalog } from '../catalog/index.ts';
+import { Fetcher, catalogHttpOf } from '../fetch/index.ts';
 import type { Dataset } from '../model.ts';
 import { checkCompliance } from '../plan/compliance.ts';
 import { importPlanFile } from '../plan/import.ts';
@@ -33,7 +34,7 @@ export async function planImportCommand(file: string, o: { json?: boolean; agenc
   }
 }
 
-export async function planComplianceCommand(o: { plan?: string; catalog?: string; asOf?: string; json?: boolean; markdown?: boolean; threshold?: string; agency?: string }): Promise<number> {
+export async function planComplianceCommand(o: { plan?: string; catalog?: string; asOf?: string; json?: boolean; markdown?: boolean; threshold?: string; agency?: string; allowPrivateNetwork?: boolean }): Promise<number> {
   if (!o.plan || !o.catalog) {
     warn('odbadge: plan needs --plan <file> and --catalog <source> (or use `odbadge plan import <document.txt>`)\n');
     return EXIT.usage;
@@ -54,11 +55,15 @@ export async function planComplianceCommand(o: { plan?: string; catalog?: string
     return /--as-of/.test(e.message) ? EXIT.usage : EXIT.input;
   }
   const datasets: Dataset[] = [];
+  // Catalogue pages come through the guarded fetcher, as in an audit (private addresses refused unless allowed).
+  const fetcher = new Fetcher(o.allowPrivateNetwork ? { allowPrivateNetwork: true } : {});
   try {
-    for await (const d of readCatalog(o.catalog, { agency: o.agency })) datasets.push(d);
+    for await (const d of readCatalog(o.catalog, { agency: o.agency, http: catalogHttpOf(fetcher) })) datasets.push(d);
   } catch (e) {
     warn(`odbadge: cannot read the catalogue ${redactUrl(o.catalog)}: ${redactText((e as Error).message)}\n`);
     return EXIT.input;
+  } finally {
+    await fetcher.close();
   }
   const report = checkCompliance(plan, datasets, { asOf, threshold, catalogSource: redactUrl(o.catalog) });
   print(o.json ? `${jsonText(report, 2)}\n` : complianceMarkdown(report));
@@ -74,6 +79,7 @@ export const registerPlan: RegisterCommand = (program, setExit) => {
     .option('--as-of <YYYY-MM-DD>', 'judge deadlines as of this date (default: today)')
     .option('--threshold <0..1>', 'minimum title similarity for a match (default 0.8)')
     .option('--agency <name>', 'read only this agency\'s datasets where the catalogue can filter (CKAN organisation)')
+    .option('--allow-private-network', 'allow a catalogue on private, loopback and link-local addresses (an on-premises portal)')
     .option('--json', 'print the report as JSON')
     .option('--markdown', 'print the report as Markdown (the default)')
     .action(async (o) => setExit(await planComplianceCommand(o)));

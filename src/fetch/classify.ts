@@ -49,7 +49,11 @@ const TIMEOUT_CODES: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'body stalled (idle time-out)',
   ETIMEDOUT: 'connect time-out',
   ODBADGE_TOTAL_TIMEOUT: 'total time-out',
+  ODBADGE_TOO_SLOW: 'transfer too slow',
 };
+
+/** Time-outs that used up a whole attempt's budget: another attempt would cost as much for the same result. */
+const NOT_RETRIED_TIMEOUTS = new Set(['ODBADGE_TOTAL_TIMEOUT']);
 
 interface ErrLike {
   code?: unknown;
@@ -108,7 +112,9 @@ export function classifyError(err: unknown): Classified {
     const tlsProblem = TLS_CODES[code] ?? 'other';
     return { kind: 'tls', transient: false, retry: false, message: msg(TLS_PROBLEM_TEXT[tlsProblem]), tlsProblem };
   }
-  if (code in TIMEOUT_CODES) return { kind: 'timeout', transient: true, retry: true, message: msg(TIMEOUT_CODES[code]) };
+  if (code in TIMEOUT_CODES) {
+    return { kind: 'timeout', transient: true, retry: !NOT_RETRIED_TIMEOUTS.has(code), message: msg(TIMEOUT_CODES[code]) };
+  }
   if (NETWORK_TRANSIENT.has(code)) {
     return { kind: 'network', transient: true, retry: true, message: msg('connection failed or was cut') };
   }

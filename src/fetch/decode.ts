@@ -8,7 +8,8 @@ import zlib from 'node:zlib';
 export const BOMB_RATIO_FLOOR_BYTES = 1024 * 1024;
 
 export interface BodyRead {
-  body: Buffer;
+  /** Decoded bytes kept (handed to the sink). */
+  bytes: number;
   /** Bytes received on the wire (still encoded). */
   wireBytes: number;
   /** Stopped at the byte cap with more data pending. */
@@ -16,10 +17,20 @@ export interface BodyRead {
   /** Stopped because decoded/wire exceeded the ratio cap. */
   bomb: boolean;
   notes: string[];
-  /** Set when reading or decoding failed part-way; `body` holds what was decoded before. */
+  /** Set when reading or decoding failed part-way; the sink holds what was decoded before. */
   error?: unknown;
   /** The error came from the decoder (corrupt encoding) rather than the connection. */
   decodeError?: boolean;
+}
+
+/** Where decoded bytes go: `add` returns a promise only when the caller must wait (a disk write). */
+export interface ByteSink {
+  add(chunk: Buffer): Promise<void> | undefined;
+}
+
+/** Live count of bytes received, read by the minimum-rate check while the body is still arriving. */
+export interface WireMeter {
+  wire: number;
 }
 
 export function parseContentEncoding(header: string | undefined): string[] {
@@ -114,21 +125,22 @@ function decoderFor(enc: string, src: Chunks, notes: string[]): Chunks | null {
 }
 
 /**
- * Reads `source` to the end or to `cap` decoded bytes, decoding `encodings` (in header order).
- * Never throws: failures are returned in `error` alongside the bytes decoded before them.
+ * Reads `source` to the end or to `cap` decoded bytes, decoding `encodings` (in header order), into `sink`.
+ * Never throws: failures are returned in `error`, the bytes decoded before them are in the sink.
  */
 export async function readBody(
   source: Chunks,
   encodings: string[],
   cap: number,
   maxRatio: number,
+  sink: ByteSink,
+  meter: WireMeter = { wire: 0 },
 ): Promise<BodyRead> {
   const notes: string[] = [];
-  let wireBytes = 0;
   const counted = (async function* () {
     for await (const c of source) {
       const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
-      wireBytes += b.length;
+      meter.wire += b.length;
       yield b;
     }
   })();
@@ -145,7 +157,6 @@ export async function readBody(
     decoded = true;
   }
 
-  const parts: Buffer[] = [];
   let total = 0;
   let truncated = false;
   let bomb = false;
@@ -156,14 +167,15 @@ export async function readBody(
         truncated = true;
         break;
       }
-      if (decoded && total + chunk.length > BOMB_RATIO_FLOOR_BYTES && (total + chunk.length) / Math.max(1, wireBytes) > maxRatio) {
+      if (decoded && total + chunk.length > BOMB_RATIO_FLOOR_BYTES && (total + chunk.length) / Math.max(1, meter.wire) > maxRatio) {
         bomb = true;
         truncated = true;
-        notes.push(`decompression stopped: ${total + chunk.length} bytes decoded from ${wireBytes} received (ratio cap ${maxRatio})`);
+        notes.push(`decompression stopped: ${total + chunk.length} bytes decoded from ${meter.wire} received (ratio cap ${maxRatio})`);
         break;
       }
       const take = Math.min(chunk.length, cap - total);
-      parts.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+      const pending = sink.add(take === chunk.length ? chunk : chunk.subarray(0, take));
+      if (pending) await pending;
       total += take;
       if (take < chunk.length) {
         truncated = true;
@@ -172,8 +184,8 @@ export async function readBody(
     }
   } catch (e) {
     const decodeError = e instanceof DecodeError;
-    return { body: Buffer.concat(parts, total), wireBytes, truncated, bomb, notes, error: decodeError ? e.cause : e, decodeError };
+    return { bytes: total, wireBytes: meter.wire, truncated, bomb, notes, error: decodeError ? e.cause : e, decodeError };
   }
   if (truncated && !bomb) notes.push(`body cut at the ${cap}-byte cap`);
-  return { body: Buffer.concat(parts, total), wireBytes, truncated, bomb, notes };
+  return { bytes: total, wireBytes: meter.wire, truncated, bomb, notes };
 }

@@ -1,6 +1,7 @@
 // The resource fetcher: one bounded, polite, safe download per resource.
 export { Fetcher } from './fetcher.ts';
-export type { FetchCallOptions, FetchResult, FetchStats } from './fetcher.ts';
+export type { FetchCallOptions, FetchResult, FetchStats, FetchStream } from './fetcher.ts';
+export { catalogHttpOf } from './catalog-http.ts';
 export { DEFAULT_FETCH_OPTIONS, resolveOptions } from './options.ts';
 export type { FetchOptions } from './options.ts';
 export { redactUrl } from '../util/redact.ts';

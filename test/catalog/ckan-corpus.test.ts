@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ckanPackageShow, datasetFromCkanPackage, readCkan, unwrapCkanResponse, type CkanPackage } from '../../src/catalog/ckan.ts';
 import type { Dataset } from '../../src/model.ts';
+import { loopbackCatalogHttp } from '../fetch/helpers.ts';
+
+/** The catalogue reads through the audit's guarded fetcher (loopback allowed for these servers). */
+const client = loopbackCatalogHttp();
+afterAll(() => client.close());
 
 const CORPORA = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/corpora');
 const json = (p: string) => JSON.parse(readFileSync(resolve(CORPORA, p), 'utf8'));
@@ -82,7 +87,7 @@ describe('dados.gov.br action API responses on a loopback emulator', () => {
 
   const collect = async (src: string) => {
     const out: Dataset[] = [];
-    for await (const d of readCkan(src)) out.push(d);
+    for await (const d of readCkan(src, { http: client.http })) out.push(d);
     return out;
   };
 
@@ -106,14 +111,14 @@ describe('dados.gov.br action API responses on a loopback emulator', () => {
 
   it('package_show normalises the 59-resource package', async () => {
     const f = files['package_show-bolsa-familia-pagamentos.json'] as unknown as { resources: number; formats: Record<string, number>; metadata_modified: string };
-    const d = await ckanPackageShow(base, 'bolsa-familia-pagamentos');
+    const d = await ckanPackageShow(base, 'bolsa-familia-pagamentos', { http: client.http });
     expect(d.resources).toHaveLength(f.resources);
     expect(d.declared.formats?.sort()).toEqual(Object.keys(f.formats).sort());
     expect(d.metadataUpdatedAt).toBe(new Date(`${f.metadata_modified}Z`).toISOString());
   });
 
   it('404 bodies with success:false are errors carrying the portal message', async () => {
-    await expect(ckanPackageShow(base, 'no-dataset')).rejects.toThrow(/package_show failed \(HTTP 404, Not Found Error\): Não encontrado/);
+    await expect(ckanPackageShow(base, 'no-dataset', { http: client.http })).rejects.toThrow(/package_show failed \(HTTP 404, Not Found Error\): Não encontrado/);
     await expect(collect(`${base}?group=agricultura-extrativismo-e-pescaa`)).rejects.toThrow(/group_package_show failed \(HTTP 404/);
   });
 });

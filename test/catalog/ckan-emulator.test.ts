@@ -9,6 +9,11 @@ import { ckanLanguageVariants, isCkanSource, parseCkanSource, readCkan } from '.
 import { adapterFor } from '../../src/catalog/index.ts';
 import { runAudit } from '../../src/audit.ts';
 import type { Dataset } from '../../src/model.ts';
+import { loopbackCatalogHttp } from '../fetch/helpers.ts';
+
+/** The catalogue reads through the audit's guarded fetcher (loopback allowed for these servers). */
+const client = loopbackCatalogHttp();
+afterAll(() => client.close());
 
 const CSV = 'district,count\r\nCentral,12\r\nWan Chai,7\r\n';
 let origin = '';
@@ -75,7 +80,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const collect = async (src: string, agency?: string) => {
   const out: Dataset[] = [];
-  for await (const d of readCkan(src, { agency })) out.push(d);
+  for await (const d of readCkan(src, { agency, http: client.http })) out.push(d);
   return out;
 };
 
@@ -149,7 +154,7 @@ describe('the CKAN adapter against the emulator', () => {
 
 describe('historical-archive capture times', () => {
   it('lists capture times (HK time) as archive-capture evidence, skipping unreadable ones', async () => {
-    const ev = await listFileVersions(`${origin}/files/1.csv`, { apiBase: origin, start: new Date('2024-01-01'), end: new Date('2024-12-31') });
+    const ev = await listFileVersions(`${origin}/files/1.csv`, { apiBase: origin, start: new Date('2024-01-01'), end: new Date('2024-12-31'), http: client.http });
     expect(ev).toMatchObject({ kind: 'archive-capture', captures: ['2024-01-01T01:00:00.000Z', '2024-03-01T01:30:00.000Z'] });
     expect(ev.error).toMatch(/1 timestamps could not be read/);
     expect(parseCaptureTime('20190315-0900')).toBe('2019-03-15T01:00:00.000Z');
@@ -162,7 +167,7 @@ describe('historical-archive capture times', () => {
   });
 
   it('an archive failure is reported, never thrown', async () => {
-    const ev = await listFileVersions('x', { apiBase: 'http://127.0.0.1:1', start: new Date(), end: new Date() });
+    const ev = await listFileVersions('x', { apiBase: 'http://127.0.0.1:1', start: new Date(), end: new Date(), http: client.http });
     expect(ev.captures).toEqual([]);
     expect(ev.error).toMatch(/cannot reach/);
   });

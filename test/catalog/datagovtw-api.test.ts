@@ -4,6 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/model.ts';
 import { enrichFromApiV2, enrichManyFromApiV2, formatResourceField, formatUpdateFrequency } from '../../src/catalog/datagovtw.ts';
+import { loopbackCatalogHttp } from '../fetch/helpers.ts';
+
+/** The catalogue reads through the audit's guarded fetcher (loopback allowed for these servers). */
+const client = loopbackCatalogHttp();
+afterAll(() => client.close());
 
 function dataset(id: string, urls: string[], extra: Partial<Dataset> = {}): Dataset {
   return {
@@ -132,7 +137,7 @@ describe('formatResourceField / formatUpdateFrequency', () => {
 describe('enrichFromApiV2', () => {
   it('fills per-resource declarations, matching distribution entries by download URL', async () => {
     const before = dataset('1001', ['https://x.example.gov.tw/aqi.csv', 'https://x.example.gov.tw/aqi.json']);
-    const d = await enrichFromApiV2(before, base);
+    const d = await enrichFromApiV2(before, base, { http: client.http });
     expect(d.findings).toEqual([]);
     expect(d.declared.frequency).toBe('每1月');
     expect(d.resources).toEqual([
@@ -161,7 +166,7 @@ describe('enrichFromApiV2', () => {
   });
 
   it('keeps the export frequency, falls back to order for unmatched URLs and appends extra entries', async () => {
-    const d = await enrichFromApiV2(dataset('6000', ['https://y.example.gov.tw/old.xml'], { declared: { frequency: '每月' } }), base);
+    const d = await enrichFromApiV2(dataset('6000', ['https://y.example.gov.tw/old.xml'], { declared: { frequency: '每月' } }), base, { http: client.http });
     expect(d.declared.frequency).toBe('每月');
     expect(d.resources.map((r) => [r.id, r.url, r.declared.format, r.declared.fields])).toEqual([
       ['6000#0', 'https://y.example.gov.tw/old.xml', 'XML', 'a'],
@@ -170,7 +175,7 @@ describe('enrichFromApiV2', () => {
   });
 
   it('maps an irregular frequency object to 不定期', async () => {
-    expect((await enrichFromApiV2(dataset('7000', []), base)).declared.frequency).toBe('不定期');
+    expect((await enrichFromApiV2(dataset('7000', []), base, { http: client.http })).declared.frequency).toBe('不定期');
   });
 
   it.each([
@@ -179,19 +184,19 @@ describe('enrichFromApiV2', () => {
     ['4000', 'catalog-api-unsuccessful', /success=false/],
   ])('dataset %s: leaves the dataset as it was plus %s', async (id, code, message) => {
     const before = dataset(id, ['https://z.example.gov.tw/a.csv']);
-    const d = await enrichFromApiV2(before, base);
+    const d = await enrichFromApiV2(before, base, { http: client.http });
     expect(d.findings.map((f) => f.code)).toEqual([code]);
     expect(d.findings[0].message).toMatch(message);
     expect({ ...d, findings: [] }).toEqual(before);
   });
 
   it('reports a time-out instead of hanging', async () => {
-    const d = await enrichFromApiV2(dataset('5000', []), base, { timeoutMs: 300 });
+    const d = await enrichFromApiV2(dataset('5000', []), base, { timeoutMs: 300, http: client.http });
     expect(d.findings.map((f) => f.code)).toEqual(['catalog-api-timeout']);
   });
 
   it('reports an unreachable server', async () => {
-    const d = await enrichFromApiV2(dataset('1001', []), 'http://127.0.0.1:1');
+    const d = await enrichFromApiV2(dataset('1001', []), 'http://127.0.0.1:1', { http: client.http });
     expect(d.findings.map((f) => f.code)).toEqual(['catalog-api-unreachable']);
   });
 });
@@ -200,7 +205,7 @@ describe('enrichManyFromApiV2', () => {
   it('keeps order and never exceeds the concurrency limit', async () => {
     maxInFlight = 0;
     const input = Array.from({ length: 12 }, (_, i) => dataset(`batch-${i}`, [`https://b.example.gov.tw/batch-${i}`]));
-    const out = await enrichManyFromApiV2(input, base, { concurrency: 3 });
+    const out = await enrichManyFromApiV2(input, base, { concurrency: 3, http: client.http });
     expect(out.map((d) => d.id)).toEqual(input.map((d) => d.id));
     expect(out.every((d) => d.resources[0].declared.format === 'JSON' && d.findings.length === 0)).toBe(true);
     expect(maxInFlight).toBeLessThanOrEqual(3);

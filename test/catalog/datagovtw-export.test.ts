@@ -9,6 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/model.ts';
 import { readDataGovTwExport } from '../../src/catalog/datagovtw.ts';
+import { loopbackCatalogHttp } from '../fetch/helpers.ts';
+
+/** The catalogue reads through the audit's guarded fetcher (loopback allowed for these servers). */
+const client = loopbackCatalogHttp();
+afterAll(() => client.close());
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURE = path.resolve(here, '../../fixtures/catalog/datagovtw-export.csv');
@@ -21,7 +26,7 @@ const HEADER = [
 
 async function collect(source: string, opts?: Parameters<typeof readDataGovTwExport>[1]): Promise<Dataset[]> {
   const out: Dataset[] = [];
-  for await (const d of readDataGovTwExport(source, opts)) out.push(d);
+  for await (const d of readDataGovTwExport(source, { http: client.http, ...opts })) out.push(d);
   return out;
 }
 
@@ -241,7 +246,7 @@ describe('readDataGovTwExport on other exports', () => {
     let count = 0;
     let producedAtFirst = -1;
     let withFindings = 0;
-    for await (const d of readDataGovTwExport(`${base}/big.csv`)) {
+    for await (const d of readDataGovTwExport(`${base}/big.csv`, { http: client.http })) {
       if (count === 0) producedAtFirst = bigRowsProduced;
       count++;
       if (d.findings.length) withFindings++;
@@ -258,7 +263,7 @@ describe('readDataGovTwExport on other exports', () => {
     let count = 0;
     await expect(
       (async () => {
-        for await (const _ of readDataGovTwExport(`${base}/big.csv`, { signal: ac.signal })) {
+        for await (const _ of readDataGovTwExport(`${base}/big.csv`, { signal: ac.signal, http: client.http })) {
           if (++count === 10) ac.abort();
         }
       })(),

@@ -54,7 +54,10 @@ describe('odbadge audit', () => {
 
   it('refuses loopback resources by default: the link is not fetched and fails with the reason', async () => {
     const out = join(dir, 'run3');
-    const r = await odbadge(['audit', '--catalog', portal.exportUrl, '--out', out, '--quiet']);
+    // A saved copy of the export: the catalogue URL itself is on loopback, and the guard refuses it too.
+    const saved = join(dir, 'export-copy.csv');
+    await writeFile(saved, Buffer.from(await (await fetch(portal.exportUrl)).arrayBuffer()));
+    const r = await odbadge(['audit', '--catalog', saved, '--out', out, '--quiet']);
     expect(r.code).toBe(0);
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
     const link = results.datasets[0].indicators['link-valid'];

@@ -3,6 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { LookupFunction } from 'node:net';
+import type { CatalogHttp } from '../../src/catalog/http.ts';
+import { Fetcher, catalogHttpOf, type FetchOptions } from '../../src/fetch/index.ts';
 
 export interface TestServer {
   /** e.g. http://127.0.0.1:40123 */
@@ -90,3 +92,12 @@ export const FAST = {
 } as const;
 
 export const text = (b: Uint8Array | undefined): string => Buffer.from(b ?? new Uint8Array()).toString('utf8');
+
+/**
+ * The catalogue's HTTP client as the audit builds it (the guarded fetcher), for catalogue tests on loopback servers:
+ * private addresses allowed, quick retries. Close it in afterAll.
+ */
+export function loopbackCatalogHttp(extra: Partial<FetchOptions> = {}): { http: CatalogHttp; fetcher: Fetcher; close: () => Promise<void> } {
+  const fetcher = new Fetcher({ ...FAST, ...extra });
+  return { http: catalogHttpOf(fetcher), fetcher, close: () => fetcher.close() };
+}

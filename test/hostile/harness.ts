@@ -130,8 +130,11 @@ function exportCsv(datasets: HostileDataset[]): string {
   return toCsv([EXPORT_COLUMNS, ...rows], { defuse: false });
 }
 
-/** Serves `/export/<case>` for every registered case. The catalogue is read without the fetcher's guard. */
-export async function startPortal() {
+/**
+ * Serves `/export/<case>` for every registered case. The catalogue is read through the audit's guarded fetcher, so
+ * a guard-on case must serve it from an exempted address (`host`).
+ */
+export async function startPortal(opts: { host?: string } = {}) {
   const cases = new Map<string, HostileDataset[]>();
   const hits = new Map<string, number>();
   const s = http.createServer((req, res) => {
@@ -140,7 +143,7 @@ export async function startPortal() {
     if (!ds) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' }).end(exportCsv(ds));
   });
-  const portal = await track(s, '127.0.0.1', 'http', hits)();
+  const portal = await track(s, opts.host ?? '127.0.0.1', 'http', hits)();
   return {
     ...portal,
     /** Registers a case's datasets and returns the export URL to audit. */

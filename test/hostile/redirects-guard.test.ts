@@ -8,7 +8,7 @@ import {
   type HostileServer, type Portal, type Route,
 } from './harness.ts';
 
-let portal: Portal;
+let portal: Portal; // 127.0.0.3 with pub: the catalogue goes through the guard too, so it lives on the exempted address
 let host: HostileServer; // 127.0.0.1, guard off
 let pub: HostileServer; // 127.0.0.3, the exempted "public" host for guard-on cases
 let decoy: HostileServer; // 127.0.0.2, a private target that must never see a connection
@@ -27,7 +27,7 @@ for (let i = 1; i <= 30; i++) routes[`/hop/${i}`] = redirectRoute(`/hop/${i - 1}
 routes['/hop/0'] = redirectRoute('/good.csv');
 
 beforeAll(async () => {
-  portal = await startPortal();
+  portal = await startPortal({ host: '127.0.0.3' });
   host = await startHostile(routes);
   decoy = await startHostile({ '/x.csv': csvRoute(CSV) }, { host: '127.0.0.2' });
   decoyLocal = await startHostile({ '/x.csv': csvRoute(CSV) }, { host: '127.0.0.1' });
