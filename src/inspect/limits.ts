@@ -1,8 +1,8 @@
 // Limits on what one resource may make the inspectors do, as data. Every parser of untrusted bytes reads within
 // these; reaching one stops that parser with a LimitHit naming the limit, which is a property of the file (the
 // same file hits it every time), so the resource is judged not structured — `fail`, never `unsure`.
-// Two entries are not limits but thresholds that choose a reader (sheetJsMaxBytes for XLSX/ODS,
-// streamFileAboveBytes), and three are budgets whose excess is noted rather than failed (maxXmlTreeChars,
+// Two entries are not limits but thresholds that choose a reader (sheetJsMaxBytes, streamFileAboveBytes), and
+// three are budgets whose excess is noted rather than failed (maxXmlTreeChars,
 // maxDocumentBytes) or is `unsure` because it depends on the machine (sheetJsTimeoutMs).
 //
 // Raising one: `odbadge inspect --limit maxCellChars=4000000`, or for every command (audit, ci …) the environment
@@ -26,10 +26,12 @@ export interface InspectLimits {
   maxSharedStringsBytes: number;
   // ------------------------------------------------------------------ workbooks
   /**
-   * Threshold, not a limit: XLSX/ODS whose XML parts inflate beyond this are read by the streaming readers instead of
-   * SheetJS (which holds every cell). For XLS, which only SheetJS reads, it is a limit on the file's bytes.
+   * Threshold, not a limit: XLSX/ODS whose XML parts really inflate beyond this are read by the streaming readers
+   * instead of SheetJS (which holds every cell).
    */
   sheetJsMaxBytes: number;
+  /** Bytes of an XLS file: only SheetJS reads XLS, whole. */
+  maxXlsBytes: number;
   /** Heap of the worker thread SheetJS runs in; a workbook that needs more stops the worker, not odbadge. */
   sheetJsHeapMb: number;
   /** Time SheetJS may take on one workbook. Machine-dependent, so reaching it is `unsure`, not a property of the file. */
@@ -93,10 +95,14 @@ export const DEFAULT_INSPECT_LIMITS: Readonly<InspectLimits> = Object.freeze({
   maxSharedStrings: 5_000_000,
   // 5 M strings of ~50 bytes of XML each; the table is streamed, so this bounds time, not memory.
   maxSharedStringsBytes: 256 * MiB,
-  // SheetJS holds ~10 bytes of heap per byte of sheet XML: 16 MiB of XML fits the worker's heap below with room.
-  sheetJsMaxBytes: 16 * MiB,
-  // Enough for any workbook under sheetJsMaxBytes; small enough that a worker and odbadge stay within ~400 MB.
-  sheetJsHeapMb: 256,
+  // SheetJS took 325 MB peak and 8 s for 16 MiB of sheet XML that the streaming reader reads in 2 s and 130 MB:
+  // it keeps the small workbooks it is the reference reader for, the streaming readers take the rest.
+  sheetJsMaxBytes: 4 * MiB,
+  // A 5 MB XLS (240,000 cells) needs ~250 MB of SheetJS heap; past 8 MiB the worker would die of its heap anyway.
+  maxXlsBytes: 8 * MiB,
+  // Enough for an XLS under maxXlsBytes and any workbook under sheetJsMaxBytes; a worker that needs more dies, and
+  // odbadge (~200 MB) with a full worker stays near half a gigabyte.
+  sheetJsHeapMb: 320,
   // Corrupt workbooks can send SheetJS into an endless loop (found by fuzzing); healthy ones take seconds.
   sheetJsTimeoutMs: 60_000,
   // A 50 MiB download of sheet XML compresses ~10–20×: 2 GiB is beyond any real workbook and ~1 min of parsing.

@@ -1,6 +1,6 @@
 // Worker thread entry: SheetJS reads one workbook and the facts go back to the parent (see readInWorker).
 import { parentPort, workerData } from 'node:worker_threads';
-import { readWithSheetJs } from './spreadsheet-sheetjs.ts';
+import { readWithSheetJs, type SheetJsLimits } from './spreadsheet-sheetjs.ts';
 
-const { body, format } = workerData as { body: Uint8Array; format: 'xlsx' | 'xls' | 'ods' };
-parentPort?.postMessage(readWithSheetJs(body, format));
+const { body, format, limits } = workerData as { body: Uint8Array; format: 'xlsx' | 'xls' | 'ods'; limits: SheetJsLimits };
+parentPort?.postMessage(readWithSheetJs(body, format, limits));
