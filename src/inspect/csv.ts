@@ -72,6 +72,9 @@ export function subtotalKeyword(cell: string): boolean {
 
 /** "1,234", "-5.2", "12%": a cell whose text is a number. */
 export function isNumericText(cell: string): boolean {
+  // A cell starting with a Latin letter or a CJK ideograph is not a number: skip the regular expressions.
+  const c = cell.charCodeAt(0);
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x3400 && c <= 0x9fff)) return false;
   const s = cell.trim().replace(/[,\s\u00a0]/g, '');
   return s !== '' && /^[-+]?(\d+\.?\d*|\.\d+)%?$/.test(s);
 }
