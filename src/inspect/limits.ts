@@ -32,8 +32,10 @@ export interface InspectLimits {
   sheetJsMaxBytes: number;
   /** Bytes of an XLS file: only SheetJS reads XLS, whole. */
   maxXlsBytes: number;
-  /** Heap of the worker thread SheetJS runs in; a workbook that needs more stops the worker, not odbadge. */
+  /** Heap of the child process SheetJS reads an XLSX/ODS in; one that needs more kills the child, not odbadge. */
   sheetJsHeapMb: number;
+  /** The same for an XLS (which only SheetJS reads, so its child gets more room). */
+  xlsHeapMb: number;
   /** Time SheetJS may take on one workbook. Machine-dependent, so reaching it is `unsure`, not a property of the file. */
   sheetJsTimeoutMs: number;
   /** Declared inflated bytes of the parts a streaming workbook reader reads (sheets, shared strings, content.xml). */
@@ -98,11 +100,13 @@ export const DEFAULT_INSPECT_LIMITS: Readonly<InspectLimits> = Object.freeze({
   // SheetJS took 325 MB peak and 8 s for 16 MiB of sheet XML that the streaming reader reads in 2 s and 130 MB:
   // it keeps the small workbooks it is the reference reader for, the streaming readers take the rest.
   sheetJsMaxBytes: 4 * MiB,
-  // A 5 MB XLS (240,000 cells) needs ~250 MB of SheetJS heap; past 8 MiB the worker would die of its heap anyway.
+  // A 5 MB XLS (240,000 cells) needs ~250 MB of SheetJS heap; past 8 MiB the child would die of its heap anyway.
   maxXlsBytes: 8 * MiB,
-  // Enough for an XLS under maxXlsBytes and any workbook under sheetJsMaxBytes; a worker that needs more dies, and
-  // odbadge (~200 MB) with a full worker stays near half a gigabyte.
-  sheetJsHeapMb: 320,
+  // 4 MiB of XML (120,000 cells) read within a 64 MB heap; twice that leaves room, and a child that dies of it
+  // (an ODS whose repeats SheetJS expands) hands the workbook to the streaming reader.
+  sheetJsHeapMb: 128,
+  // Enough for an XLS under maxXlsBytes; a child that needs more dies, without odbadge.
+  xlsHeapMb: 320,
   // Corrupt workbooks can send SheetJS into an endless loop (found by fuzzing); healthy ones take seconds.
   sheetJsTimeoutMs: 60_000,
   // A 50 MiB download of sheet XML compresses ~10–20×: 2 GiB is beyond any real workbook and ~1 min of parsing.
@@ -111,7 +115,7 @@ export const DEFAULT_INSPECT_LIMITS: Readonly<InspectLimits> = Object.freeze({
   workbookPartRatioMinBytes: 64 * MiB,
   // The directory is held in memory; 2,000 entries is far more than any data archive or workbook holds.
   maxZipEntries: 2_000,
-  // Each data entry is a full inspection (a workbook one starts a worker); 20 bounds the work per archive.
+  // Each data entry is a full inspection (a workbook one starts a SheetJS process); 20 bounds the work per archive.
   maxZipEntriesInspected: 20,
   // Data entries are inflated into memory and decoded: 64 MiB stays within the per-resource memory budget.
   maxZipEntryBytes: 64 * MiB,

@@ -140,10 +140,10 @@ export class WorkbookGuard {
       throw exceeded('maxCells', this.limits.maxCells, `the workbook has more than ${this.limits.maxCells} non-empty cells (reached in sheet ${sheet}, row ${row})`, { observed: this.cells, where: `${sheetPrefix(sheet)}row ${row}` });
     }
   }
-  /** A cell text of `length` characters (readers holding whole strings: SheetJS). */
-  text(length: number, where: string): void {
+  /** A text of `length` characters (`what`: "cell" or "the formula in") at `where` (readers holding whole strings). */
+  text(length: number, what: string, where: string): void {
     if (length > this.limits.maxCellChars) {
-      throw exceeded('maxCellChars', this.limits.maxCellChars, `${where} has ${length} characters`, { observed: length, where });
+      throw exceeded('maxCellChars', this.limits.maxCellChars, `${what} ${where} has ${length} characters`, { observed: length, where });
     }
   }
 }

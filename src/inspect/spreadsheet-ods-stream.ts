@@ -170,7 +170,7 @@ async function readContent(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: Inspe
         // As SheetJS: office:string-value wins over the paragraphs, but a non-empty cell needs a paragraph.
         const sv = a['office:string-value'];
         if (sv !== undefined && (selfClosingCell || text.opened)) {
-          guard.text(sv.length, where());
+          guard.text(sv.length, 'cell', `${sheetPrefix(sheet)}${columnName(cellCol)}${row}`);
           return textCell(cellCol, sv);
         }
         if (!text.opened) return undefined;

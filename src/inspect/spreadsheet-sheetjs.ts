@@ -1,5 +1,5 @@
-// Reading a whole workbook with SheetJS and feeding its cells to the SheetChecker. Runs inside a worker thread
-// (spreadsheet-worker.ts) so a file that sends SheetJS into a loop or past its heap cannot take odbadge down.
+// Reading a whole workbook with SheetJS and feeding its cells to the SheetChecker. Runs inside a child process
+// (spreadsheet-child.ts) so a file that sends SheetJS into a loop or past its heap cannot take odbadge down.
 // SheetJS only ever gets workbooks within sheetJsMaxBytes; the cell limits apply here as in the streaming readers.
 import * as XLSX from '@e965/xlsx';
 import type { InspectLimits } from './limits.ts';
@@ -32,22 +32,28 @@ export function readWithSheetJs(body: Uint8Array, format: SpreadsheetFormat, lim
   return { format, sheets, reader: 'sheetjs' };
 }
 
+/** Indices of a sparse array in order: a row numbered in the billions makes `!data` that long, not that full. */
+function indices(a: unknown[]): Iterable<number> {
+  if (a.length <= 1_048_576) return { *[Symbol.iterator]() { for (let i = 0; i < a.length; i++) yield i; } };
+  return Object.keys(a).map(Number).filter((i) => Number.isInteger(i));
+}
+
 function feedSheet(ws: XLSX.WorkSheet, name: string, checker: SheetChecker, guard: WorkbookGuard): void {
   const data = (ws as { '!data'?: (XLSX.CellObject | null | undefined)[][] })['!data'] ?? [];
-  for (let r = 0; r < data.length; r++) {
+  for (const r of indices(data)) {
     const row = data[r];
     if (!row) continue;
     const cells: SheetCell[] = [];
-    for (let c = 0; c < row.length; c++) {
+    for (const c of indices(row)) {
       const cell = row[c];
       if (!cell) continue;
       guard.cell(name, r + 1, c);
       const where = () => `${sheetPrefix(name)}${columnName(c)}${r + 1}`;
       if (cell.f) {
-        guard.text(String(cell.f).length, `the formula in ${where()}`);
+        guard.text(String(cell.f).length, 'the formula in', where());
         checker.formula(c, r + 1, String(cell.f));
       }
-      if (cell.t === 's') guard.text(String(cell.v ?? '').length, `cell ${where()}`);
+      if (cell.t === 's') guard.text(String(cell.v ?? '').length, 'cell', where());
       const sc = toSheetCell(cell, c);
       if (sc) cells.push(sc);
     }

@@ -2,11 +2,12 @@
 // makes of them: one header row, no merged cells, no formulas, no blank or subtotal rows, equal widths.
 // Who reads a workbook is decided before anyone parses it: the XML parts of an XLSX/ODS are inflated with a byte cap
 // (the ZIP directory's sizes may lie) and only a workbook within sheetJsMaxBytes goes to SheetJS, which holds every
-// cell — in a worker thread with its own heap limit and a deadline, so its death is a finding, not a crash. Larger
+// cell — in a child process with its own heap limit and a deadline, so its death is a finding, not a crash. Larger
 // ones, and any SheetJS gave up on, are streamed (spreadsheet-xlsx-stream.ts, spreadsheet-ods-stream.ts). XLS has
 // no streaming reader: above maxXlsBytes it is a limit hit. All readers feed the same SheetChecker under the same
 // limits (limits.ts), so the facts are the same.
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { DetectedFormat, LimitHit, ResourceFacts, StructuralError } from '../model.ts';
 import { failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
 import type { SheetResult } from './spreadsheet-checker.ts';
@@ -28,6 +29,8 @@ export interface SpreadsheetFacts {
   problem?: string;
   /** Set when reading stopped at an inspection limit (a property of the file: not structured). */
   limit?: LimitHit;
+  /** SheetJS was stopped at its deadline (sheetJsTimeoutMs). */
+  timedOut?: boolean;
 }
 
 /** Per-call overrides of the workbook limits, kept for callers and tests that set them this way. */
@@ -38,39 +41,65 @@ export interface SpreadsheetOptions {
   timeoutMs?: number;
 }
 
+/** What a dying V8 prints: the child ran out of its heap. */
+const OUT_OF_HEAP = /out of memory|Reached heap limit|Allocation failed/i;
+
 /**
- * SheetJS in a worker thread: a corrupt workbook can send it into an endless loop (found by fuzzing) or make it
- * allocate without bound, and neither may take the inspector down. The worker is stopped at the deadline (unsure:
- * the time depends on the machine) and dies at its heap limit (a limit hit: the same file needs the same heap).
+ * SheetJS in a child process: a corrupt workbook can send it into an endless loop (found by fuzzing) or make it
+ * allocate without bound, and neither may take the inspector down. The child is killed at the deadline (unsure: the
+ * time depends on the machine) and dies at its heap limit (a limit hit: the same file needs the same heap). Its
+ * death is a finding here, whatever it died of.
  */
-export function readInWorker(body: Uint8Array, format: SpreadsheetFormat, limits: InspectLimits): Promise<SpreadsheetFacts> {
+export function readIsolated(body: Uint8Array, format: SpreadsheetFormat, limits: InspectLimits): Promise<SpreadsheetFacts> {
   return new Promise((resolve) => {
-    const heapMb = limits.sheetJsHeapMb;
+    const heapLimit = format === 'xls' ? 'xlsHeapMb' : 'sheetJsHeapMb';
+    const heapMb = limits[heapLimit];
     const timeoutMs = limits.sheetJsTimeoutMs;
     const cellLimits: SheetJsLimits = { maxCellChars: limits.maxCellChars, maxColumns: limits.maxColumns, maxCells: limits.maxCells };
+    const label = format.toUpperCase();
     let settled = false;
-    let worker: Worker | undefined;
+    let stderr = '';
+    let child: ChildProcess | undefined;
     const finish = (facts: SpreadsheetFacts) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker?.terminate();
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       resolve(facts);
     };
-    const timer = setTimeout(() => finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${format.toUpperCase()} workbook could not be read within ${Math.round(timeoutMs / 1000)} s (a corrupt file?); not inspected` }), timeoutMs);
+    const timer = setTimeout(() => finish({ format, sheets: [], reader: 'sheetjs', timedOut: true, problem: `the ${label} workbook could not be read within ${Math.round(timeoutMs / 1000)} s (a corrupt file?); not inspected` }), timeoutMs);
     try {
-      worker = new Worker(siblingModule('spreadsheet-worker', import.meta.url), { workerData: { body, format, limits: cellLimits }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+      // execArgv is given, not inherited: the child is a plain Node with a heap limit, whatever runs odbadge.
+      child = fork(fileURLToPath(siblingModule('spreadsheet-child', import.meta.url)), [], {
+        execArgv: [`--max-old-space-size=${heapMb}`],
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      });
     } catch (err) {
-      finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${format.toUpperCase()} reader could not start: ${(err as Error)?.message ?? String(err)}` });
+      finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader could not start: ${(err as Error)?.message ?? String(err)}` });
       return;
     }
-    worker.once('message', (facts: SpreadsheetFacts) => finish(facts));
-    worker.once('error', (err) => {
-      if ((err as NodeJS.ErrnoException)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        finish({ format, sheets: [], reader: 'sheetjs', limit: limitHit('sheetJsHeapMb', heapMb, `SheetJS needed more than its ${heapMb} MB heap to read this ${format.toUpperCase()} workbook`) });
-      } else finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${format.toUpperCase()} workbook cannot be read: ${(err as Error)?.message ?? String(err)}` });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      stderr = (stderr + d).slice(-4096);
     });
-    worker.once('exit', (code) => finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${format.toUpperCase()} workbook cannot be read: the reader stopped (exit ${code})` }));
+    child.once('message', (facts: SpreadsheetFacts) => finish(facts));
+    child.once('error', (err) => finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader failed: ${err.message}` }));
+    child.once('exit', (code, signal) => {
+      // stderr may still be arriving: let the pipe drain before deciding what the child died of
+      setImmediate(() => {
+        // V8 aborts (SIGABRT, exit 134) or traps (SIGTRAP, exit 133) when it runs out of heap
+        if (OUT_OF_HEAP.test(stderr) || signal === 'SIGABRT' || signal === 'SIGTRAP' || code === 134 || code === 133) {
+          finish({ format, sheets: [], reader: 'sheetjs', limit: limitHit(heapLimit, heapMb, `SheetJS needed more than its ${heapMb} MB heap to read this ${label} workbook (its process died; odbadge did not)`) });
+        } else if (signal) {
+          // killed from outside (the system's OOM killer, a shutdown): says nothing about the file
+          finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader was stopped from outside (${signal}); not inspected` });
+        } else finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} workbook cannot be read: the reader stopped (exit ${code})` });
+      });
+    });
+    child.send({ body, format, limits: cellLimits, timeoutMs }, (err) => {
+      if (err) finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader could not be given the workbook: ${err.message}` });
+    });
   });
 }
 
@@ -91,23 +120,20 @@ export async function inspectSpreadsheet(body: Uint8Array, format: SpreadsheetFo
     if (body.length > limits.maxXlsBytes) {
       return { format, sheets: [], reader: 'sheetjs', limit: limitHit('maxXlsBytes', limits.maxXlsBytes, `the XLS workbook is ${body.length} bytes; only SheetJS reads XLS, and it reads workbooks whole`, { observed: body.length }) };
     }
-    return readInWorker(body, format, limits);
+    return readIsolated(body, format, limits);
   }
   if (body.length > (opts.streamAbove ?? Number.POSITIVE_INFINITY)) return streamReader(format, src, limits);
   const inflated = inflatedXmlSize(body, limits.sheetJsMaxBytes, limits.maxZipEntries);
   if (inflated !== undefined && inflated > limits.sheetJsMaxBytes) return streamReader(format, src, limits);
-  const read = await readInWorker(body, format, limits);
-  if (format === 'xlsx') {
-    // SheetJS finds no sheet in some valid XLSX files (entries written with data descriptors by streaming writers),
-    // gives up on others, or runs out of heap: the streaming reader reads those, so "no data" is only said when it
-    // finds none either.
-    if (read.problem || read.limit?.name === 'sheetJsHeapMb' || (!read.limit && read.sheets.every((x) => x.empty))) {
-      const streamed = await inspectXlsxStream(src, limits);
-      if (streamed.limit || (!streamed.problem && streamed.sheets.some((x) => !x.empty))) return streamed;
-    }
-  } else if (read.limit?.name === 'sheetJsHeapMb') {
-    // Too large for SheetJS after all (ODS repeats cells SheetJS expands): the streaming reader is for exactly that.
-    return inspectOdsStream(src, limits);
+  const read = await readIsolated(body, format, limits);
+  // SheetJS finds no sheet in some valid workbooks (XLSX entries written with data descriptors by streaming writers),
+  // gives up on others (an ODS without styles.xml), or runs out of heap (ODS repeats it expands): the streaming
+  // reader reads those, so "no data" or "cannot be read" is only said when it fails too. An ODS SheetJS could not
+  // read in time is left at that (unsure), as before the streaming ODS reader existed.
+  const retry = read.limit?.name === 'sheetJsHeapMb' || (!read.limit && !read.problem && read.sheets.every((x) => x.empty)) || (read.problem !== undefined && (format === 'xlsx' || !read.timedOut));
+  if (retry) {
+    const streamed = await streamReader(format, src, limits);
+    if (streamed.limit || (!streamed.problem && streamed.sheets.some((x) => !x.empty))) return streamed;
   }
   return read;
 }
