@@ -62,7 +62,7 @@ const SSML = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
 /** A one-sheet XLSX; the sheet XML and the shared-string part may be replaced by hostile ones. */
-export function xlsx(opts: { sheetData?: string; sheet?: DeflatedZipEntry; sharedStrings?: DeflatedZipEntry | string }): Buffer {
+export function xlsx(opts: { sheetData?: string; sheet?: DeflatedZipEntry; sharedStrings?: DeflatedZipEntry | string; zip64?: boolean }): Buffer {
   const sheet = opts.sheet ?? {
     name: 'xl/worksheets/sheet1.xml',
     data: `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${SSML}"><sheetData>${opts.sheetData ?? '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>1</v></c></row>'}</sheetData></worksheet>`,
@@ -77,7 +77,7 @@ export function xlsx(opts: { sheetData?: string; sheet?: DeflatedZipEntry; share
     sheet,
     ...(shared ? [shared] : []),
   ];
-  return buildZip(entries);
+  return buildZip(entries, { zip64: opts.zip64 === true });
 }
 
 /** The XLSX of the issue: one shared string of `chars` characters (300 MB → a 312 KB file when not noisy). */
@@ -100,8 +100,9 @@ export function ods(opts: { tables?: string; content?: DeflatedZipEntry }): Buff
   };
   return buildZip([
     { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet', stored: true },
-    { name: 'META-INF/manifest.xml', data: '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>' },
+    { name: 'META-INF/manifest.xml', data: '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/></manifest:manifest>' },
     content,
+    { name: 'styles.xml', data: `<?xml version="1.0" encoding="UTF-8"?><office:document-styles ${ODS_NS}><office:styles/></office:document-styles>` },
   ]);
 }
 
