@@ -36,6 +36,8 @@ export interface InspectLimits {
   sheetJsHeapMb: number;
   /** The same for an XLS (which only SheetJS reads, so its child gets more room). */
   xlsHeapMb: number;
+  /** SheetJS processes running at once, process-wide (each may fill its heap limit); more workbooks wait. */
+  sheetJsProcesses: number;
   /** Time SheetJS may take on one workbook. Machine-dependent, so reaching it is `unsure`, not a property of the file. */
   sheetJsTimeoutMs: number;
   /** Declared inflated bytes of the parts a streaming workbook reader reads (sheets, shared strings, content.xml). */
@@ -107,6 +109,8 @@ export const DEFAULT_INSPECT_LIMITS: Readonly<InspectLimits> = Object.freeze({
   sheetJsHeapMb: 128,
   // Enough for an XLS under maxXlsBytes; a child that needs more dies, without odbadge.
   xlsHeapMb: 320,
+  // One per core of a small auditor: 32 downloads in flight must not mean 32 SheetJS heaps.
+  sheetJsProcesses: 2,
   // Corrupt workbooks can send SheetJS into an endless loop (found by fuzzing); healthy ones take seconds.
   sheetJsTimeoutMs: 60_000,
   // A 50 MiB download of sheet XML compresses ~10–20×: 2 GiB is beyond any real workbook and ~1 min of parsing.

@@ -7,14 +7,15 @@
 // no streaming reader: above maxXlsBytes it is a limit hit. All readers feed the same SheetChecker under the same
 // limits (limits.ts), so the facts are the same.
 import { fork, type ChildProcess } from 'node:child_process';
+import pLimit from 'p-limit';
 import { fileURLToPath } from 'node:url';
 import type { DetectedFormat, LimitHit, ResourceFacts, StructuralError } from '../model.ts';
-import { failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
+import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
 import type { SheetResult } from './spreadsheet-checker.ts';
 import type { SheetJsLimits } from './spreadsheet-sheetjs.ts';
 import { inspectOdsStream } from './spreadsheet-ods-stream.ts';
 import { inspectXlsxStream } from './spreadsheet-xlsx-stream.ts';
-import { inflatedXmlSize } from './zip.ts';
+import { inflatedXmlSize, listZipEntries } from './zip.ts';
 import type { ZipSource } from './zip-stream.ts';
 import { siblingModule } from '../util/sibling-module.ts';
 
@@ -51,6 +52,14 @@ const OUT_OF_HEAP = /out of memory|Reached heap limit|Allocation failed/i;
  * death is a finding here, whatever it died of.
  */
 export function readIsolated(body: Uint8Array, format: SpreadsheetFormat, limits: InspectLimits): Promise<SpreadsheetFacts> {
+  slots.concurrency = limits.sheetJsProcesses;
+  return slots(() => readInChild(body, format, limits));
+}
+
+/** SheetJS processes running at once, process-wide (sheetJsProcesses); the deadline starts when one runs. */
+const slots = pLimit(DEFAULT_INSPECT_LIMITS.sheetJsProcesses);
+
+function readInChild(body: Uint8Array, format: SpreadsheetFormat, limits: InspectLimits): Promise<SpreadsheetFacts> {
   return new Promise((resolve) => {
     const heapLimit = format === 'xls' ? 'xlsHeapMb' : 'sheetJsHeapMb';
     const heapMb = limits[heapLimit];
@@ -85,17 +94,15 @@ export function readIsolated(body: Uint8Array, format: SpreadsheetFormat, limits
     });
     child.once('message', (facts: SpreadsheetFacts) => finish(facts));
     child.once('error', (err) => finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader failed: ${err.message}` }));
-    child.once('exit', (code, signal) => {
-      // stderr may still be arriving: let the pipe drain before deciding what the child died of
-      setImmediate(() => {
-        // V8 aborts (SIGABRT, exit 134) or traps (SIGTRAP, exit 133) when it runs out of heap
-        if (OUT_OF_HEAP.test(stderr) || signal === 'SIGABRT' || signal === 'SIGTRAP' || code === 134 || code === 133) {
-          finish({ format, sheets: [], reader: 'sheetjs', limit: limitHit(heapLimit, heapMb, `SheetJS needed more than its ${heapMb} MB heap to read this ${label} workbook (its process died; odbadge did not)`) });
-        } else if (signal) {
-          // killed from outside (the system's OOM killer, a shutdown): says nothing about the file
-          finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader was stopped from outside (${signal}); not inspected` });
-        } else finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} workbook cannot be read: the reader stopped (exit ${code})` });
-      });
+    // 'close' comes after stderr has ended: everything the child said before dying is in `stderr`
+    child.once('close', (code, signal) => {
+      // V8 aborts (SIGABRT, exit 134) or traps (SIGTRAP, exit 133) when it runs out of heap
+      if (OUT_OF_HEAP.test(stderr) || signal === 'SIGABRT' || signal === 'SIGTRAP' || code === 134 || code === 133) {
+        finish({ format, sheets: [], reader: 'sheetjs', limit: limitHit(heapLimit, heapMb, `SheetJS needed more than its ${heapMb} MB heap to read this ${label} workbook (its process died; odbadge did not)`) });
+      } else if (signal) {
+        // killed from outside (the system's OOM killer, a shutdown): says nothing about the file
+        finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader was stopped from outside (${signal}); not inspected` });
+      } else finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} workbook cannot be read: the reader stopped (exit ${code})` });
     });
     child.send({ body, format, limits: cellLimits, timeoutMs }, (err) => {
       if (err) finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader could not be given the workbook: ${err.message}` });
@@ -121,6 +128,10 @@ export async function inspectSpreadsheet(body: Uint8Array, format: SpreadsheetFo
       return { format, sheets: [], reader: 'sheetjs', limit: limitHit('maxXlsBytes', limits.maxXlsBytes, `the XLS workbook is ${body.length} bytes; only SheetJS reads XLS, and it reads workbooks whole`, { observed: body.length }) };
     }
     return readIsolated(body, format, limits);
+  }
+  const declared = listZipEntries(body, limits.maxZipEntries).declaredCount;
+  if (declared !== undefined && declared > limits.maxZipEntries) {
+    return { format, sheets: [], reader: 'stream', limit: limitHit('maxZipEntries', limits.maxZipEntries, `the workbook's ZIP directory declares ${declared} entries`, { observed: declared }) };
   }
   if (body.length > (opts.streamAbove ?? Number.POSITIVE_INFINITY)) return streamReader(format, src, limits);
   const inflated = inflatedXmlSize(body, limits.sheetJsMaxBytes, limits.maxZipEntries);

@@ -21,7 +21,7 @@ describe('limits as data', () => {
     const source = readFileSync(path.join(repoRoot, 'src/inspect/limits.ts'), 'utf8');
     const defaults = source.slice(source.indexOf('export const DEFAULT_INSPECT_LIMITS'));
     const lines = defaults.split('\n');
-    expect(LIMIT_NAMES).toHaveLength(29);
+    expect(LIMIT_NAMES).toHaveLength(30);
     for (const name of LIMIT_NAMES) {
       const at = lines.findIndex((l) => l.trimStart().startsWith(`${name}:`));
       expect(at, name).toBeGreaterThan(0);
