@@ -125,7 +125,7 @@ export interface StructuralError {
   type:
     | 'blank-label' | 'duplicate-label' | 'missing-cell' | 'extra-cell' | 'blank-row'
     | 'subtotal-row' | 'title-row' | 'second-header-row' | 'merged-cell' | 'formula' | 'encoding-error'
-    | 'source-error' | 'malformed-json' | 'malformed-xml' | string;
+    | 'source-error' | 'malformed-json' | 'malformed-xml' | 'limit-exceeded' | string;
   row: number | null;
   field: number | null;
   message: string;
@@ -153,6 +153,23 @@ export interface EncodingFacts {
   evidence: string;
 }
 
+/**
+ * An inspection limit the resource reached (src/inspect/limits.ts). The same bytes reach it every time, so it is a
+ * property of the file: the resource is not structured (`fail`), with this as the evidence.
+ */
+export interface LimitHit {
+  /** The limit's name in InspectLimits, e.g. `maxCellChars`. */
+  name: string;
+  /** The limit in force. */
+  limit: number;
+  /** What the file reached, when known (a lower bound when reading stopped at the limit). */
+  observed?: number;
+  /** Where: a ZIP entry, a part, a sheet cell, a line. */
+  where?: string;
+  /** One line saying what was too large, e.g. "shared string 1 has more than 1048576 characters". */
+  message: string;
+}
+
 export interface ResourceFacts {
   format: DetectedFormat;
   /** Why we think so: magic bytes, content sniff, Content-Type… */
@@ -171,6 +188,8 @@ export interface ResourceFacts {
   possiblyTruncated?: boolean;
   /** The sniffed format differs from the declared 檔案格式 (the 2016 study found 45 % mismatched). */
   formatMismatch?: { declared: string; detected: DetectedFormat };
+  /** Inspection limits reached; when present, `structured` is false and the evidence names the first one. */
+  limits?: LimitHit[];
   /** ZIP entries, sheets… */
   parts?: { name: string; format: DetectedFormat; structured: boolean | null; note?: string }[];
   notes: string[];

@@ -5,6 +5,7 @@ import { formatMismatchOf } from '../inspect/format-names.ts';
 import { inspectResource } from '../inspect/index.ts';
 import { STREAM_FILE_BYTES, inspectFile } from '../inspect/stream.ts';
 import { validateOpenApi } from '../inspect/openapi.ts';
+import { parseLimitAssignments, resolveLimits, type InspectLimits } from '../inspect/limits.ts';
 import type { Dataset, FetchOutcome, IndicatorResult } from '../model.ts';
 import { evaluateDataset } from '../score/evaluate.ts';
 import { loadRuleset, type Ruleset } from '../score/ruleset.ts';
@@ -24,6 +25,15 @@ export interface InspectCliOptions {
   allowPrivateNetwork?: boolean;
   /** Local files at least this large are streamed (default STREAM_FILE_BYTES; tests lower it). */
   streamAbove?: number;
+  /** `--limit name=value`, repeatable: inspection limits to raise or lower (src/inspect/limits.ts). */
+  limit?: string[];
+}
+
+/** The inspection limits given with --limit (over ODBADGE_LIMITS and the defaults); throws RangeError on a bad one. */
+export function limitsOf(o: InspectCliOptions): Partial<InspectLimits> {
+  const given = parseLimitAssignments((o.limit ?? []).join(','), '--limit');
+  resolveLimits(given); // validates the environment variable and the values now, before anything is read
+  return given;
 }
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
@@ -54,12 +64,13 @@ async function load(input: string, o: InspectCliOptions): Promise<FetchOutcome> 
 
 /** Resource verdicts only: timeliness and the OpenAPI bonus need catalogue metadata a single file lacks. */
 export async function inspectOne(input: string, o: InspectCliOptions, rs: Ruleset = loadRuleset(o.ruleset)) {
+  const limits = limitsOf(o);
   const fetched = await load(input, o);
   const streamed = !isUrl(input) && fetched.kind === 'ok' && !fetched.body && fetched.bytes > 0;
   const facts = streamed
-    ? await inspectFile(input, { declaredFormat: o.declaredFormat }, { streamAbove: 0 })
+    ? await inspectFile(input, { declaredFormat: o.declaredFormat }, { streamAbove: 0, limits })
     : fetched.kind === 'ok' || fetched.kind === 'too-large'
-      ? await inspectResource({ body: fetched.body ?? new Uint8Array(0), contentType: fetched.contentType, url: fetched.finalUrl, declaredFormat: o.declaredFormat, truncated: fetched.truncated })
+      ? await inspectResource({ body: fetched.body ?? new Uint8Array(0), contentType: fetched.contentType, url: fetched.finalUrl, declaredFormat: o.declaredFormat, truncated: fetched.truncated, limits })
       : undefined;
   const dataset: Dataset = {
     id: 'inspect', title: input, agency: '', source: 'local', whitelisted: false, findings: [],
@@ -89,6 +100,7 @@ export async function inspectOne(input: string, o: InspectCliOptions, rs: Rulese
     notData: facts?.notData ?? null,
     structured: facts?.structured ?? null,
     structuralErrors: facts?.structuralErrors ?? [],
+    limits: facts?.limits ?? [],
     parts: facts?.parts ?? [],
     notes: facts?.notes ?? [],
     verdicts,
@@ -103,10 +115,16 @@ export async function inspectOpenApi(input: string, o: InspectCliOptions) {
   const f = await load(input, o);
   if (f.kind !== 'ok' || !f.body) throw new Error(f.error ?? (f.kind === 'ok' ? 'the file is too large to validate as one document' : `HTTP ${f.status}`));
   const text = new TextDecoder().decode(f.body);
-  return { input, openapi: await validateOpenApi(text, { filename: input }) };
+  return { input, openapi: await validateOpenApi(text, { filename: input, limits: limitsOf(o) }) };
 }
 
 export async function inspectCommand(input: string, o: InspectCliOptions): Promise<number> {
+  try {
+    limitsOf(o);
+  } catch (e) {
+    process.stderr.write(`odbadge: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
   if (o.openapi) {
     let r: Awaited<ReturnType<typeof inspectOpenApi>>;
     try {
@@ -146,6 +164,7 @@ function renderInspect(r: Awaited<ReturnType<typeof inspectOne>>): string {
   if (r.encoding) out.push(`  encoding:  ${r.encoding.detected} — ${r.encoding.evidence}`);
   if (r.fields.length) out.push(`  fields:    ${r.fields.join('、')}`);
   if (r.recordCount !== null) out.push(`  records:   ${r.recordCount}${r.possiblyTruncated ? ' (a round number: possibly truncated)' : ''}`);
+  for (const h of r.limits) out.push(`  limit:     ${h.name} = ${h.limit} reached${h.observed !== undefined ? ` (${h.observed})` : ''}: ${h.message}`);
   if (r.structuralErrors.length) {
     out.push(`  structural errors (${r.structuralErrors.length}):`);
     for (const e of r.structuralErrors.slice(0, 20)) out.push(`    ${e.type}${e.row !== null ? ` row ${e.row}` : ''}${e.field !== null ? ` field ${e.field}` : ''}${e.cell ? ` ${e.cell}` : ''}: ${e.message}`);
@@ -170,5 +189,6 @@ export const registerInspect: RegisterCommand = (program, setExit) => {
     .option('--json', 'print one JSON object')
     .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
     .option('--allow-private-network', 'allow a URL on a private or loopback address')
+    .option('--limit <name=value>', 'raise or lower an inspection limit, e.g. maxCellChars=4000000 (repeatable; see src/inspect/limits.ts)', (v: string, prev: string[] = []) => [...prev, v])
     .action(async (input, o) => setExit(await inspectCommand(input, o)));
 };

@@ -5,8 +5,9 @@
 import { describeHeaderRows, locateHeader } from './header-rows.ts';
 import { readHead } from './read-head.ts';
 import { parse } from 'csv-parse';
-import type { StructuralError } from '../model.ts';
+import type { LimitHit, StructuralError } from '../model.ts';
 import { detectDelimiter } from './csv-delimiter.ts';
+import { DEFAULT_INSPECT_LIMITS, LimitExceeded, exceeded, limitHit } from './limits.ts';
 
 export interface CsvFacts {
   delimiter: string;
@@ -30,6 +31,8 @@ export interface CsvFacts {
   /** Runs of consecutive blank rows, [first, last] inclusive. */
   blankRowRanges: [number, number][];
   firstError?: StructuralError;
+  /** Reading stopped at an inspection limit (a record too large, too many fields). */
+  limit?: LimitHit;
 }
 
 export interface CsvOptions {
@@ -37,11 +40,13 @@ export interface CsvOptions {
   /** The text was cut at a byte cap: the last row may be partial, so its cell-count errors are not reported. */
   truncated?: boolean;
   maxStoredErrors?: number;
+  /** Characters of one record (default: the limit maxCsvRecordChars). */
+  maxRecordChars?: number;
+  /** Fields of one record (default: the limit maxColumns). */
+  maxColumns?: number;
 }
 
 export const MAX_STORED_ERRORS = 1000;
-/** A single row larger than this is a broken file (usually a quote that never closes), not data. */
-const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 const SAMPLE_CHARS = 64 * 1024;
 const CHUNK_CHARS = 64 * 1024;
 /** How many leading rows are kept to look for a title line above the real header. */
@@ -68,6 +73,9 @@ export function subtotalKeyword(cell: string): boolean {
 
 /** "1,234", "-5.2", "12%": a cell whose text is a number. */
 export function isNumericText(cell: string): boolean {
+  // A cell starting with a Latin letter or a CJK ideograph is not a number: skip the regular expressions.
+  const c = cell.charCodeAt(0);
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x3400 && c <= 0x9fff)) return false;
   const s = cell.trim().replace(/[,\s\u00a0]/g, '');
   return s !== '' && /^[-+]?(\d+\.?\d*|\.\d+)%?$/.test(s);
 }
@@ -153,6 +161,8 @@ class ErrorSink {
  */
 export async function inspectCsv(source: AsyncIterable<string | Uint8Array> | string, opts: CsvOptions = {}): Promise<CsvFacts> {
   const sink = new ErrorSink(opts.maxStoredErrors ?? MAX_STORED_ERRORS);
+  const maxRecordChars = opts.maxRecordChars ?? DEFAULT_INSPECT_LIMITS.maxCsvRecordChars;
+  const maxColumns = opts.maxColumns ?? DEFAULT_INSPECT_LIMITS.maxColumns;
   const iterator: Iterator<string | Uint8Array> | AsyncIterator<string | Uint8Array> =
     typeof source === 'string' ? stringChunks(source)[Symbol.iterator]() : source[Symbol.asyncIterator]();
 
@@ -208,8 +218,12 @@ export async function inspectCsv(source: AsyncIterable<string | Uint8Array> | st
     relax_quotes: true,
     skip_empty_lines: false,
     record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: MAX_RECORD_CHARS,
+    max_record_size: maxRecordChars,
     on_record: (record: string[]) => {
+      if (record.length > maxColumns) {
+        const at = facts.rowCount + (pending ? 2 : 1);
+        throw exceeded('maxColumns', maxColumns, `row ${at} has ${record.length} fields`, { observed: record.length, where: `row ${at}` });
+      }
       // csv-parse compares every record's length with the first one's and builds a CsvError (message, context
       // copy) for each mismatch, even with relax_column_count: on 2 M blank lines that dominated the run. It takes
       // the expected length from the record seen while `info.records` is 0, so resetting the counter makes every
@@ -244,13 +258,16 @@ export async function inspectCsv(source: AsyncIterable<string | Uint8Array> | st
     if (pending) table.row(pending, false);
     const e = err as { code?: string; message?: string };
     const at = facts.rowCount + 1;
-    const message =
-      e.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? `a quoted cell opened at row ${at} is never closed: the rest of the file cannot be split into rows`
-        : e.code === 'CSV_MAX_RECORD_SIZE'
-          ? `row ${at} is larger than ${MAX_RECORD_CHARS} characters (a quote that never closes?): reading stopped`
+    // A limit becomes its own `limit-exceeded` error (csvIntoFacts), not a source error as well.
+    if (err instanceof LimitExceeded) facts.limit = err.hit;
+    else if (e.code === 'CSV_MAX_RECORD_SIZE') facts.limit = limitHit('maxCsvRecordChars', maxRecordChars, `row ${at} is larger than ${maxRecordChars} characters (a quote that never closes?)`, { where: `row ${at}` });
+    else if (!(opts.truncated && e.code === 'CSV_QUOTE_NOT_CLOSED')) {
+      const message =
+        e.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? `a quoted cell opened at row ${at} is never closed: the rest of the file cannot be split into rows`
           : `CSV parsing stopped at row ${at}: ${e.message ?? String(err)}`;
-    if (!(opts.truncated && e.code === 'CSV_QUOTE_NOT_CLOSED')) sink.add({ type: 'source-error', row: at, field: null, message });
+      sink.add({ type: 'source-error', row: at, field: null, message });
+    }
   } finally {
     pending = undefined;
     if (!parser.destroyed) parser.destroy();

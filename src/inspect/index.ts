@@ -1,7 +1,7 @@
 // The inspect stage: one downloaded body in, ResourceFacts out. Sniff the format, detect the encoding, decode, hand
 // the text to the CSV / JSON / XML inspector, and state whether the result is structured — with evidence.
 // Facts only: whether a fact passes an indicator is decided by the rules. Never throws.
-import type { ResourceFacts, StructuralError } from '../model.ts';
+import type { LimitHit, ResourceFacts, StructuralError } from '../model.ts';
 import { inspectCsv, type CsvFacts } from './csv.ts';
 import { decodeText, decodingFor, detectEncoding } from './encoding.ts';
 import { inspectJson } from './json.ts';
@@ -9,7 +9,8 @@ import { detectNotData, sniffFormat } from './sniff.ts';
 import { inspectXml } from './xml.ts';
 import { formatMismatchOf } from './format-names.ts';
 import { inspectSpreadsheet, spreadsheetIntoFacts, type SpreadsheetOptions } from './spreadsheet.ts';
-import { DEFAULT_ZIP_LIMITS, classifyZipNames, listZipEntries, readZipEntry } from './zip.ts';
+import { classifyZipNames, listZipEntries, readZipEntry } from './zip.ts';
+import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
 
 export interface InspectInput {
   body: Uint8Array;
@@ -18,22 +19,22 @@ export interface InspectInput {
   declaredFormat?: string;
   /** The body was cut at the fetcher's byte cap. */
   truncated?: boolean;
-  /** Spreadsheet reader thresholds (tests lower them to exercise the streaming XLSX reader). */
+  /** Spreadsheet reader thresholds (tests lower them to exercise the streaming readers). */
   spreadsheet?: SpreadsheetOptions;
+  /** Inspection limits to change (the rest: DEFAULT_INSPECT_LIMITS, then the ODBADGE_LIMITS environment variable). */
+  limits?: Partial<InspectLimits>;
 }
 
 /** Record counts that look like an API page size rather than the real number of records. */
 export const ROUND_RECORD_COUNTS: readonly number[] = [100, 200, 500, 1000, 2000, 3000, 5000, 10000, 20000, 50000, 100000];
 
 const SNIFF_BYTES = 1 << 20;
-const ZIP_MAX_INSPECTED = 20;
-const ZIP_MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 /** Parts of a shapefile set: binary geodata we do not parse. */
 const SHAPEFILE_PARTS = /\.(shp|shx|dbf|prj|cpg|sbn|sbx|qix|fbn|fbx|ain|aih|atx|ixs|mxs)$/i;
 
 export async function inspectResource(input: InspectInput): Promise<ResourceFacts> {
   try {
-    return withFormatMismatch(await inspectBody(input, 0), input.declaredFormat);
+    return withFormatMismatch(await inspectBody(input, 0, resolveLimits(input.limits)), input.declaredFormat);
   } catch (err) {
     return {
       format: 'unknown',
@@ -53,7 +54,7 @@ export function withFormatMismatch(facts: ResourceFacts, declared: string | unde
   return facts;
 }
 
-async function inspectBody(input: InspectInput, depth: number): Promise<ResourceFacts> {
+async function inspectBody(input: InspectInput, depth: number, limits: InspectLimits): Promise<ResourceFacts> {
   const body = input.body;
   const sniff = sniffFormat(body.subarray(0, SNIFF_BYTES), { contentType: input.contentType, url: input.url, declaredFormat: input.declaredFormat });
   const facts: ResourceFacts = {
@@ -85,31 +86,31 @@ async function inspectBody(input: InspectInput, depth: number): Promise<Resource
     case 'xls':
     case 'xlsx':
     case 'ods':
-      return spreadsheetFacts(input, facts);
+      return spreadsheetFacts(input, facts, limits);
     case 'shp':
       facts.notes.push('shapefile geometry is not parsed');
       return verdict(null, 'ESRI shapefile: not inspected');
     case 'zip':
     case 'kmz':
-      return inspectZip(input, facts, depth);
+      return inspectZip(input, facts, depth, limits);
     case 'unknown':
       return verdict(null, `format not recognised (${sniff.evidence}); not judged`);
     default:
-      return inspectText(input, facts);
+      return inspectText(input, facts, limits);
   }
 }
 
-async function spreadsheetFacts(input: InspectInput, facts: ResourceFacts): Promise<ResourceFacts> {
+async function spreadsheetFacts(input: InspectInput, facts: ResourceFacts, limits: InspectLimits): Promise<ResourceFacts> {
   const format = facts.format as 'xlsx' | 'xls' | 'ods';
   if (input.truncated) {
     facts.structured = null;
     facts.structuredEvidence = `not judged: the ${format.toUpperCase()} body was cut at the download size cap, and a cut workbook cannot be opened`;
     return facts;
   }
-  return spreadsheetIntoFacts(await inspectSpreadsheet(input.body, format, input.spreadsheet), facts);
+  return spreadsheetIntoFacts(await inspectSpreadsheet(input.body, format, input.spreadsheet, limits), facts);
 }
 
-async function inspectText(input: InspectInput, facts: ResourceFacts): Promise<ResourceFacts> {
+async function inspectText(input: InspectInput, facts: ResourceFacts, limits: InspectLimits): Promise<ResourceFacts> {
   const encoding = detectEncoding(input.body);
   facts.encoding = encoding;
   const text = decodeText(input.body, decodingFor(encoding));
@@ -136,18 +137,18 @@ async function inspectText(input: InspectInput, facts: ResourceFacts): Promise<R
         facts.structuredEvidence = `a one-line message ("${notData.excerpt}") instead of a table`;
         return facts;
       }
-      return tableFacts(text, facts, cut);
+      return tableFacts(text, facts, cut, limits);
     case 'json':
     case 'geojson':
     case 'jsonl':
-      return jsonFacts(text, facts, cut);
+      return jsonFacts(text, facts, cut, limits);
     default:
-      return xmlFacts(text, facts, cut);
+      return xmlFacts(text, facts, cut, limits);
   }
 }
 
-async function tableFacts(text: string, facts: ResourceFacts, cut: boolean): Promise<ResourceFacts> {
-  const csv = await inspectCsv(text, { ...(facts.format === 'tsv' ? { delimiter: '\t' } : {}), truncated: cut });
+async function tableFacts(text: string, facts: ResourceFacts, cut: boolean, limits: InspectLimits): Promise<ResourceFacts> {
+  const csv = await inspectCsv(text, { ...(facts.format === 'tsv' ? { delimiter: '\t' } : {}), truncated: cut, maxRecordChars: limits.maxCsvRecordChars, maxColumns: limits.maxColumns });
   return csvIntoFacts(csv, facts, cut);
 }
 
@@ -170,6 +171,7 @@ export function csvIntoFacts(csv: CsvFacts, facts: ResourceFacts, cut: boolean):
     facts.structured = false;
     facts.structuredEvidence = `${csv.errorTotal} structural error${csv.errorTotal === 1 ? '' : 's'} (${countsText(csv.errorCounts)}); first: ${first.message}`;
   }
+  if (csv.limit) failOnLimit(facts, csv.limit);
   return facts;
 }
 
@@ -179,14 +181,15 @@ function countsText(counts: Record<string, number>): string {
     .join(', ');
 }
 
-function jsonFacts(text: string, facts: ResourceFacts, cut: boolean): ResourceFacts {
-  const json = inspectJson(text);
+function jsonFacts(text: string, facts: ResourceFacts, cut: boolean, limits: InspectLimits): ResourceFacts {
+  const json = inspectJson(text, { maxDepth: limits.maxJsonDepth, maxStringChars: limits.maxJsonStringChars });
   if (json.shape === 'geojson') facts.format = 'geojson';
   if (json.shape === 'jsonl') facts.format = 'jsonl';
   facts.fields = json.fields;
   if (json.recordCount !== undefined) facts.recordCount = json.recordCount;
   if (json.possiblyTruncated || (json.recordCount !== undefined && ROUND_RECORD_COUNTS.includes(json.recordCount))) facts.possiblyTruncated = true;
   if (json.errorMessage && !facts.notData) facts.notData = { kind: 'json-error', excerpt: json.errorMessage.slice(0, 120) };
+  if (json.ok && json.limit) return failOnLimit(facts, json.limit);
   if (json.ok) {
     facts.structured = true;
     facts.structuredEvidence = `well-formed JSON (${json.shape}${json.recordsPath ? ` at ${json.recordsPath}` : ''}${json.recordCount !== undefined ? `, ${json.recordCount} records` : ''})`;
@@ -205,8 +208,8 @@ function jsonFacts(text: string, facts: ResourceFacts, cut: boolean): ResourceFa
   return facts;
 }
 
-function xmlFacts(text: string, facts: ResourceFacts, cut: boolean): ResourceFacts {
-  const xml = inspectXml(text);
+function xmlFacts(text: string, facts: ResourceFacts, cut: boolean, limits: InspectLimits): ResourceFacts {
+  const xml = inspectXml(text, { maxDepth: limits.maxXmlDepth, maxAttributes: limits.maxXmlAttributes, maxTextChars: limits.maxXmlTextChars, maxTreeChars: limits.maxXmlTreeChars });
   if (xml.flavour === 'kml' || xml.flavour === 'gml' || xml.flavour === 'rss') facts.format = xml.flavour;
   facts.fields = xml.fields;
   if (xml.recordCount !== undefined) {
@@ -214,6 +217,8 @@ function xmlFacts(text: string, facts: ResourceFacts, cut: boolean): ResourceFac
     if (ROUND_RECORD_COUNTS.includes(xml.recordCount)) facts.possiblyTruncated = true;
   }
   if (xml.declaredEncoding) facts.notes.push(`XML declares encoding="${xml.declaredEncoding}"`);
+  if (xml.note) facts.notes.push(xml.note);
+  if (xml.ok && xml.limit) return failOnLimit(facts, xml.limit);
   if (xml.ok) {
     facts.structured = true;
     facts.structuredEvidence = `well-formed XML (root <${xml.root ?? '?'}>${xml.recordElement ? `, ${xml.recordCount ?? 0} <${xml.recordElement}> records` : ''})`;
@@ -232,19 +237,28 @@ function xmlFacts(text: string, facts: ResourceFacts, cut: boolean): ResourceFac
   return facts;
 }
 
-/** Limits on what a ZIP may make us do: each one hit is reported in the notes and on the entries it affected. */
-export const ZIP_LIMITS = { maxEntries: DEFAULT_ZIP_LIMITS.maxEntries, maxInspected: ZIP_MAX_INSPECTED, maxTotalBytes: ZIP_MAX_TOTAL_BYTES, maxRatio: DEFAULT_ZIP_LIMITS.maxRatio };
+/** The ZIP limits as they were first exported, kept for callers; the values live in limits.ts. */
+export const ZIP_LIMITS = {
+  maxEntries: DEFAULT_INSPECT_LIMITS.maxZipEntries,
+  maxInspected: DEFAULT_INSPECT_LIMITS.maxZipEntriesInspected,
+  maxTotalBytes: DEFAULT_INSPECT_LIMITS.maxZipInflatedBytes,
+  maxRatio: DEFAULT_INSPECT_LIMITS.maxZipRatio,
+};
 
-/** A ZIP is judged by its entries (badge-rules §3): structured when every data entry is. KMZ: by its KML entries. */
-async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: number): Promise<ResourceFacts> {
-  const { entries, complete, declaredCount } = listZipEntries(input.body);
+/**
+ * A ZIP is judged by its entries (badge-rules §3): structured when every data entry is. KMZ: by its KML entries.
+ * Every limit reached (entry count, entries inspected, inflated bytes, an entry's size or ratio, and any limit an
+ * entry's own inspection reached) is a LimitHit: the archive is not structured, whatever its other entries are.
+ */
+async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: number, limits: InspectLimits): Promise<ResourceFacts> {
+  const { entries, complete, declaredCount } = listZipEntries(input.body, limits.maxZipEntries);
   const files = entries.filter((e) => !e.name.endsWith('/') && !/(^|\/)(__MACOSX\/|\.DS_Store$|Thumbs\.db$)/.test(e.name));
   const kind = classifyZipNames(entries.map((e) => e.name), input.body.subarray(0, 4096));
   if (kind.format !== 'zip' && kind.format !== facts.format) {
     facts.format = kind.format;
     facts.formatEvidence = `${kind.evidence} (from the ZIP directory)`;
   }
-  if (facts.format === 'xlsx' || facts.format === 'ods') return spreadsheetFacts(input, facts);
+  if (facts.format === 'xlsx' || facts.format === 'ods') return spreadsheetFacts(input, facts, limits);
   if (facts.format === 'docx' || facts.format === 'odt') {
     facts.structured = false;
     facts.structuredEvidence = `${facts.format.toUpperCase()} is a document format, not structured data`;
@@ -256,52 +270,64 @@ async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: numb
     return facts;
   }
   const limitsHit: string[] = [];
-  if (declaredCount !== undefined && declaredCount > ZIP_LIMITS.maxEntries) {
-    limitsHit.push(`entry count: the archive declares ${declaredCount} entries, above the limit of ${ZIP_LIMITS.maxEntries}; the first ${entries.length} were listed`);
+  const hits: LimitHit[] = [];
+  if (declaredCount !== undefined && declaredCount > limits.maxZipEntries) {
+    limitsHit.push(`entry count: the archive declares ${declaredCount} entries, above the limit of ${limits.maxZipEntries}; the first ${entries.length} were listed`);
+    hits.push(limitHit('maxZipEntries', limits.maxZipEntries, `the archive's directory declares ${declaredCount} entries`, { observed: declaredCount }));
   } else if (!complete) facts.notes.push('ZIP directory incomplete (body cut short?): only entries found are judged');
   if (files.length === 0) {
     facts.structured = false;
     facts.structuredEvidence = complete ? 'the ZIP archive is empty' : 'no ZIP entries could be read';
+    for (const h of hits) failOnLimit(facts, h);
     return facts;
   }
 
   const judged = facts.format === 'kmz' ? files.filter((f) => /\.kml$/i.test(f.name)) : files;
   const declaredTotal = judged.reduce((n, e) => n + e.size, 0);
-  if (declaredTotal > ZIP_LIMITS.maxTotalBytes) {
-    limitsHit.push(`total size: the entries declare ${declaredTotal} bytes uncompressed, above the limit of ${ZIP_LIMITS.maxTotalBytes}; entries past it were not inflated`);
+  if (declaredTotal > limits.maxZipInflatedBytes) {
+    limitsHit.push(`total size: the entries declare ${declaredTotal} bytes uncompressed, above the limit of ${limits.maxZipInflatedBytes}; entries past it were not inflated`);
+    hits.push(limitHit('maxZipInflatedBytes', limits.maxZipInflatedBytes, `the entries declare ${declaredTotal} bytes uncompressed`, { observed: declaredTotal }));
   }
+  const entryLimits = { maxEntries: limits.maxZipEntries, maxEntryBytes: limits.maxZipEntryBytes, maxRatio: limits.maxZipRatio };
   const parts: NonNullable<ResourceFacts['parts']> = [];
+  const subLimits: LimitHit[] = [];
   let inflated = 0;
   for (const entry of judged) {
-    if (parts.length >= ZIP_LIMITS.maxInspected) {
-      limitsHit.push(`inspected entries: ${judged.length - ZIP_LIMITS.maxInspected} more entries not inspected (limit ${ZIP_LIMITS.maxInspected})`);
+    if (parts.length >= limits.maxZipEntriesInspected) {
+      limitsHit.push(`inspected entries: ${judged.length - limits.maxZipEntriesInspected} more entries not inspected (limit ${limits.maxZipEntriesInspected})`);
+      hits.push(limitHit('maxZipEntriesInspected', limits.maxZipEntriesInspected, `the archive holds ${judged.length} entries to inspect`, { observed: judged.length }));
       break;
     }
     if (SHAPEFILE_PARTS.test(entry.name)) {
       parts.push({ name: entry.name, format: 'shp', structured: null, note: 'shapefile component, not parsed' });
       continue;
     }
-    if (inflated + entry.size > ZIP_LIMITS.maxTotalBytes) {
-      parts.push({ name: entry.name, format: 'unknown', structured: null, note: `not inflated: the archive's total inflated size limit (${ZIP_LIMITS.maxTotalBytes} bytes) was reached` });
+    if (inflated + entry.size > limits.maxZipInflatedBytes) {
+      parts.push({ name: entry.name, format: 'unknown', structured: null, note: `not inflated: the archive's total inflated size limit (${limits.maxZipInflatedBytes} bytes) was reached` });
       continue;
     }
-    const read = readZipEntry(input.body, entry, DEFAULT_ZIP_LIMITS);
+    const read = readZipEntry(input.body, entry, entryLimits);
     if (!read.data) {
-      if (read.problem && /ratio|limit/.test(read.problem)) limitsHit.push(`${entry.name}: ${read.problem}`);
+      if (read.bomb) {
+        limitsHit.push(`${entry.name}: ${read.problem}`);
+        const limit = read.bomb === 'maxZipRatio' ? limits.maxZipRatio : limits.maxZipEntryBytes;
+        hits.push(limitHit(read.bomb, limit, `${entry.name}: ${read.problem}`, { ...(read.observed !== undefined ? { observed: read.observed } : {}), where: entry.name }));
+      }
       parts.push({ name: entry.name, format: 'unknown', structured: null, note: read.problem });
       continue;
     }
     inflated += read.data.length;
-    const sub = await inspectBody({ body: read.data, url: entry.name, ...(input.spreadsheet ? { spreadsheet: input.spreadsheet } : {}) }, depth + 1);
+    const sub = await inspectBody({ body: read.data, url: entry.name, ...(input.spreadsheet ? { spreadsheet: input.spreadsheet } : {}) }, depth + 1, limits);
     parts.push({
       name: entry.name,
       format: sub.format,
       structured: sub.structured,
       ...(sub.structured === true ? {} : { note: sub.structuredEvidence }),
     });
-    for (const e of sub.structuralErrors.slice(0, 50)) {
+    for (const e of sub.structuralErrors.filter((x) => x.type !== 'limit-exceeded').slice(0, 50)) {
       facts.structuralErrors.push({ ...e, cell: e.cell ? `${entry.name}:${e.cell}` : `${entry.name}${e.row !== null ? `!row ${e.row}` : ''}` } satisfies StructuralError);
     }
+    for (const h of sub.limits ?? []) subLimits.push({ ...h, message: `${entry.name}: ${h.message}`, where: h.where ? `${entry.name}:${h.where}` : entry.name });
     if (judged.length === 1) {
       if (sub.fields) facts.fields = sub.fields;
       if (sub.recordCount !== undefined) facts.recordCount = sub.recordCount;
@@ -323,9 +349,7 @@ async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: numb
     facts.structured = true;
     facts.structuredEvidence = `every one of the ${parts.length} ${facts.format === 'kmz' ? 'KML' : 'ZIP'} entries is structured data: ${list(parts)}`;
   }
-  if (limitsHit.length > 0 && facts.structured === true) {
-    facts.structured = null;
-    facts.structuredEvidence = `the inspected entries are structured (${list(parts)}), but not every entry was inspected: ${limitsHit[0]}`;
-  }
+  // A limit is a property of the archive: it decides the verdict whatever the entries inspected were.
+  for (const h of [...hits, ...subLimits]) failOnLimit(facts, h);
   return facts;
 }

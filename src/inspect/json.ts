@@ -14,6 +14,8 @@ import {
   pathToString, unionKeys,
 } from './json-records.ts';
 import { errorMessageOf } from './json-error-body.ts';
+import type { LimitHit } from '../model.ts';
+import { DEFAULT_INSPECT_LIMITS, limitHit } from './limits.ts';
 
 export interface JsonFacts {
   ok: boolean;
@@ -28,14 +30,27 @@ export interface JsonFacts {
   errorMessage?: string;
   /** The record count is exactly a common page size: the API may have silently capped the result. */
   possiblyTruncated?: boolean;
+  /** A well-formed document beyond an inspection limit (nesting, string length): `ok` stays true, the resource fails. */
+  limit?: LimitHit;
+}
+
+export interface JsonLimits {
+  maxDepth: number;
+  maxStringChars: number;
 }
 
 /** Page sizes APIs cap at; a result of exactly this many records is suspicious. */
 export const ROUND_PAGE_SIZES: readonly number[] = [100, 500, 1000, 2000, 5000, 10000];
 
-export function inspectJson(text: string): JsonFacts {
+export function inspectJson(text: string, limits: JsonLimits = { maxDepth: DEFAULT_INSPECT_LIMITS.maxJsonDepth, maxStringChars: DEFAULT_INSPECT_LIMITS.maxJsonStringChars }): JsonFacts {
   try {
-    return inspect(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const facts = inspect(body);
+    if (facts.ok) {
+      const limit = jsonLimit(body, limits);
+      if (limit) facts.limit = limit;
+    }
+    return facts;
   } catch (e) {
     // Last line of defence: a bad body must become a finding, never a crash of the audit.
     return { ok: false, error: { message: `JSON could not be inspected: ${(e as Error)?.message ?? String(e)}` }, shape: 'empty', fields: [] };
@@ -212,4 +227,47 @@ function inspectJsonLines(body: string): JsonFacts {
     recordCount,
     fields: [...seen].slice(0, MAX_FIELDS),
   });
+}
+
+// ---------------------------------------------------------------- limits
+
+/**
+ * The first inspection limit a well-formed JSON text goes past: nesting deeper than maxDepth, or a string (member
+ * names included) longer than maxStringChars as written. One linear pass; strings are skipped with indexOf.
+ */
+export function jsonLimit(body: string, limits: JsonLimits): LimitHit | undefined {
+  let depth = 0;
+  let i = 0;
+  const n = body.length;
+  while (i < n) {
+    const c = body.charCodeAt(i);
+    if (c === 0x22) {
+      let from = i + 1;
+      for (;;) {
+        const q = body.indexOf('"', from);
+        if (q < 0) return undefined; // not well-formed after all: not this function's business
+        let b = q - 1;
+        while (body.charCodeAt(b) === 0x5c) b--;
+        if ((q - 1 - b) % 2 === 0) {
+          const length = q - i - 1;
+          if (length > limits.maxStringChars) {
+            const { line, column } = lineColumnAt(body, i);
+            return limitHit('maxJsonStringChars', limits.maxStringChars, `a string at line ${line}, column ${column} has ${length} characters`, { observed: length, where: `line ${line}, column ${column}` });
+          }
+          i = q + 1;
+          break;
+        }
+        from = q + 1;
+      }
+      continue;
+    }
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limits.maxDepth) {
+        const { line, column } = lineColumnAt(body, i);
+        return limitHit('maxJsonDepth', limits.maxDepth, `arrays and objects nest more than ${limits.maxDepth} levels deep (line ${line}, column ${column})`, { observed: depth, where: `line ${line}, column ${column}` });
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+    i++;
+  }
+  return undefined;
 }

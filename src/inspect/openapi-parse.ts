@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { locateJsonError } from './json-syntax.ts';
 import { lineColumnAt } from './json-position.ts';
+import { DEFAULT_INSPECT_LIMITS, raiseHint, type InspectLimits } from './limits.ts';
 
 // js-yaml ships no type declarations and @types/js-yaml is not installed; this is the slice we use.
 interface YamlMark {
@@ -23,20 +24,16 @@ export type ParsedDoc =
   | { ok: true; doc: Record<string, unknown>; format: DocFormat; warnings: string[] }
   | { ok: false; format: DocFormat; message: string };
 
-/** Larger documents are refused rather than risk minutes of validation; real API descriptions are far smaller. */
-export const MAX_TEXT_CHARS = 20_000_000;
-/**
- * YAML aliases let a few hundred bytes describe billions of nodes ("billion laughs"); the validators walk the
- * expanded tree, so a document whose expanded size passes this bound is refused.
- */
-export const MAX_EXPANDED_NODES = 2_000_000;
-/** Validators recurse per level; a deeper document is refused instead of overflowing the stack. */
-export const MAX_DEPTH = 500;
+// The limits (limits.ts): maxOpenApiChars — larger documents are refused rather than risk minutes of validation;
+// maxYamlNodes — YAML aliases let a few hundred bytes describe billions of nodes ("billion laughs") and the validators
+// walk the expanded tree, so a document expanding past it is refused; maxOpenApiDepth — the validators recurse per
+// level, so a deeper document is refused instead of overflowing the stack. Each refusal names its limit.
+export type OpenApiLimits = Pick<InspectLimits, 'maxOpenApiChars' | 'maxYamlNodes' | 'maxOpenApiDepth'>;
 
-export function parseOpenApiText(text: string, filename?: string): ParsedDoc {
+export function parseOpenApiText(text: string, filename?: string, limits: OpenApiLimits = DEFAULT_INSPECT_LIMITS): ParsedDoc {
   if (typeof text !== 'string') return { ok: false, format: 'unknown', message: 'document is not text' };
-  if (text.length > MAX_TEXT_CHARS) {
-    return { ok: false, format: 'unknown', message: `document is too large to validate (${text.length} characters)` };
+  if (text.length > limits.maxOpenApiChars) {
+    return { ok: false, format: 'unknown', message: `document is too large to validate (${text.length} characters; limit maxOpenApiChars = ${limits.maxOpenApiChars}; ${raiseHint('maxOpenApiChars')})` };
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, format: 'unknown', message: 'document is empty' };
@@ -71,11 +68,11 @@ export function parseOpenApiText(text: string, filename?: string): ParsedDoc {
     const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     return { ok: false, format, message: `top level must be an object (an OpenAPI document), found ${what}` };
   }
-  const size = expandedSize(value);
+  const size = expandedSize(value, limits);
   if (size === 'cyclic') return { ok: false, format, message: 'document refers to itself through YAML aliases' };
-  if (size === 'deep') return { ok: false, format, message: `document is nested more than ${MAX_DEPTH} levels deep` };
-  if (size > MAX_EXPANDED_NODES) {
-    return { ok: false, format, message: `document expands to more than ${MAX_EXPANDED_NODES} nodes (YAML aliases?)` };
+  if (size === 'deep') return { ok: false, format, message: `document is nested more than ${limits.maxOpenApiDepth} levels deep (limit maxOpenApiDepth; ${raiseHint('maxOpenApiDepth')})` };
+  if (size > limits.maxYamlNodes) {
+    return { ok: false, format, message: `document expands to more than ${limits.maxYamlNodes} nodes (YAML aliases?; limit maxYamlNodes; ${raiseHint('maxYamlNodes')})` };
   }
   return { ok: true, doc: value as Record<string, unknown>, format, warnings };
 }
@@ -113,12 +110,12 @@ function looksBinary(text: string): boolean {
  * Node count of the value as a tree, counting shared (aliased) subtrees once per use. Memoised per object so it
  * runs in time linear in the *distinct* nodes even when the expansion is astronomically large.
  */
-function expandedSize(root: object): number | 'cyclic' | 'deep' {
+function expandedSize(root: object, limits: OpenApiLimits): number | 'cyclic' | 'deep' {
   const memo = new Map<object, number>();
   const inProgress = new Set<object>();
   const visit = (v: unknown, depth: number): number => {
     if (v === null || typeof v !== 'object') return 1;
-    if (depth > MAX_DEPTH) throw new TooDeep();
+    if (depth > limits.maxOpenApiDepth) throw new TooDeep();
     const known = memo.get(v);
     if (known !== undefined) return known;
     if (inProgress.has(v)) throw new CycleFound();
@@ -126,7 +123,7 @@ function expandedSize(root: object): number | 'cyclic' | 'deep' {
     let n = 1;
     for (const child of Object.values(v)) {
       n += visit(child, depth + 1);
-      if (n > MAX_EXPANDED_NODES) break; // no need for the exact figure
+      if (n > limits.maxYamlNodes) break; // no need for the exact figure
     }
     inProgress.delete(v);
     memo.set(v, n);

@@ -9,6 +9,7 @@
 
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { parseOpenApiText, type DocFormat } from './openapi-parse.ts';
+import { resolveLimits, type InspectLimits } from './limits.ts';
 import { checkRefs } from './openapi-refs.ts';
 import { checkOas3Semantics } from './openapi-semantics.ts';
 import { validateOas31Schema } from './openapi-schema31.ts';
@@ -40,9 +41,9 @@ const PARSER_VERSIONS: Record<'3.0' | '3.1', readonly string[]> = {
   '3.1': ['3.1.0', '3.1.1', '3.1.2'],
 };
 
-export async function validateOpenApi(text: string, opts: { filename?: string } = {}): Promise<OpenApiReport> {
+export async function validateOpenApi(text: string, opts: { filename?: string; limits?: Partial<InspectLimits> } = {}): Promise<OpenApiReport> {
   try {
-    return await validate(text, opts.filename);
+    return await validate(text, opts.filename, resolveLimits(opts.limits));
   } catch (err) {
     // Defensive: every expected failure is reported above; this keeps a validator bug from crashing a crawl.
     return {
@@ -55,8 +56,8 @@ export async function validateOpenApi(text: string, opts: { filename?: string } 
   }
 }
 
-async function validate(text: string, filename: string | undefined): Promise<OpenApiReport> {
-  const parsed = parseOpenApiText(text, filename);
+async function validate(text: string, filename: string | undefined, limits: InspectLimits): Promise<OpenApiReport> {
+  const parsed = parseOpenApiText(text, filename, limits);
   if (!parsed.ok) return report(parsed.format, undefined, [{ pointer: '', message: parsed.message }], [], []);
   const { doc, format } = parsed;
   const warnings = [...parsed.warnings];

@@ -5,6 +5,7 @@
 import type { StructuralError } from '../model.ts';
 import { isNumericText, subtotalKeyword } from './csv.ts';
 import { describeHeaderRows, locateHeader } from './header-rows.ts';
+import { exceeded, type InspectLimits } from './limits.ts';
 
 export type CellKind = 'text' | 'number' | 'bool' | 'error';
 
@@ -69,6 +70,83 @@ export function sheetPrefix(name: string): string {
 
 export function normaliseCellText(text: string): { summary: boolean; numericText: boolean } {
   return { summary: subtotalKeyword(text), numericText: isNumericText(text) };
+}
+
+/**
+ * Characters of a cell's text kept for labels, messages and row comparisons. A longer text keeps this prefix and is
+ * compared by prefix and length, so a held row costs at most this much per cell whatever the file holds (both
+ * readers apply it, so they agree).
+ */
+export const KEPT_CELL_CHARS = 1024;
+
+/**
+ * A text cell from its text, or from the kept prefix of a longer text and its full `length` (the streaming readers
+ * never hold more). `blank`: the whole text is whitespace. Undefined for a blank cell.
+ */
+export function textCell(col: number, text: string, length = text.length, blank = text.trim() === ''): SheetCell | undefined {
+  if (blank) return undefined;
+  if (length <= KEPT_CELL_CHARS) return { col, kind: 'text', text, key: text, ...normaliseCellText(text) };
+  const prefix = text.slice(0, KEPT_CELL_CHARS);
+  // Summary keywords are at most 40 characters and numbers this long are not numbers people type.
+  return { col, kind: 'text', text: prefix, key: `${prefix}\u0001${length}`, summary: false, numericText: false };
+}
+
+/**
+ * The text of one cell as a streaming reader collects it: the first KEPT_CELL_CHARS characters, the full length and
+ * whether it is all whitespace — never the whole text. Past maxCellChars it stops reading (LimitExceeded).
+ */
+export class CellText {
+  prefix = '';
+  length = 0;
+  blank = true;
+  private readonly max: number;
+  private readonly where: () => string;
+  constructor(max: number, where: () => string) {
+    this.max = max;
+    this.where = where;
+  }
+  add(t: string): void {
+    this.length += t.length;
+    if (this.prefix.length <= KEPT_CELL_CHARS) this.prefix += t.slice(0, KEPT_CELL_CHARS + 1 - this.prefix.length);
+    if (this.blank && /\S/.test(t)) this.blank = false;
+    if (this.length > this.max) {
+      throw exceeded('maxCellChars', this.max, `${this.where()} has more than ${this.max} characters`, { observed: this.length, where: this.where() });
+    }
+  }
+  reset(): void {
+    this.prefix = '';
+    this.length = 0;
+    this.blank = true;
+  }
+}
+
+/** Workbook-wide limits every reader applies as cells arrive: columns, non-empty cells, cell text. */
+export class WorkbookGuard {
+  cells = 0;
+  readonly limits: Pick<InspectLimits, 'maxColumns' | 'maxCells' | 'maxCellChars'>;
+  constructor(limits: Pick<InspectLimits, 'maxColumns' | 'maxCells' | 'maxCellChars'>) {
+    this.limits = limits;
+  }
+  /** A cell at 0-based `col` (`n` of them from there, for ODS repeats). */
+  cell(sheet: string, row: number, col: number, n = 1): void {
+    const max = this.limits.maxColumns;
+    if (col + n > max) {
+      throw exceeded('maxColumns', max, `row ${row} of sheet ${sheet} has a cell in column ${col + n} (${columnName(Math.min(col + n - 1, 1e9))}), beyond ${max} columns`, { observed: col + n, where: `${sheetPrefix(sheet)}${columnName(Math.min(col + n - 1, 1e9))}${row}` });
+    }
+  }
+  /** `n` non-empty cells read. */
+  count(sheet: string, row: number, n = 1): void {
+    this.cells += n;
+    if (this.cells > this.limits.maxCells) {
+      throw exceeded('maxCells', this.limits.maxCells, `the workbook has more than ${this.limits.maxCells} non-empty cells (reached in sheet ${sheet}, row ${row})`, { observed: this.cells, where: `${sheetPrefix(sheet)}row ${row}` });
+    }
+  }
+  /** A text of `length` characters (`what`: "cell" or "the formula in") at `where` (readers holding whole strings). */
+  text(length: number, what: string, where: string): void {
+    if (length > this.limits.maxCellChars) {
+      throw exceeded('maxCellChars', this.limits.maxCellChars, `${what} ${where} has ${length} characters`, { observed: length, where });
+    }
+  }
 }
 
 interface HeldRow {
@@ -180,6 +258,14 @@ export class SheetChecker {
   private blankRowsBefore(until: number, taken: number[] = []): void {
     for (let x = Math.max(1, this.lastRow + 1); x < until; x++) {
       if (taken.includes(x)) continue;
+      if (this.errors.length >= this.cap) {
+        // Past the cap errors are only counted: count the rest of the gap at once, so that a row numbered in the
+        // billions costs no more than one in the hundreds.
+        const rest = until - x - taken.filter((t) => t >= x && t < until).length;
+        this.total += rest;
+        this.counts['blank-row'] = (this.counts['blank-row'] ?? 0) + rest;
+        return;
+      }
       this.add({ type: 'blank-row', row: x, field: null, cell: this.rowRange(x), message: `row ${x} is completely blank (${this.rowRange(x)})` });
     }
   }

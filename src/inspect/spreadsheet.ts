@@ -1,11 +1,22 @@
 // Spreadsheets (XLSX, XLS, ODS) judged by content, sheet by sheet, the way the official checker judges the CSV it
 // makes of them: one header row, no merged cells, no formulas, no blank or subtotal rows, equal widths.
-// Small workbooks are read whole with SheetJS; an XLSX above STREAM_XLSX_BYTES is streamed (spreadsheet-xlsx-stream.ts)
-// because SheetJS holds every cell in memory. Both feed the same SheetChecker, so the facts are the same.
-import { Worker } from 'node:worker_threads';
-import type { DetectedFormat, ResourceFacts, StructuralError } from '../model.ts';
+// Who reads a workbook is decided before anyone parses it: the XML parts of an XLSX/ODS are inflated with a byte cap
+// (the ZIP directory's sizes may lie) and only a workbook within sheetJsMaxBytes goes to SheetJS, which holds every
+// cell — in a child process with its own heap limit and a deadline, so its death is a finding, not a crash. Larger
+// ones, and any SheetJS gave up on, are streamed (spreadsheet-xlsx-stream.ts, spreadsheet-ods-stream.ts). XLS has
+// no streaming reader: above maxXlsBytes it is a limit hit. All readers feed the same SheetChecker under the same
+// limits (limits.ts), so the facts are the same.
+import { fork, type ChildProcess } from 'node:child_process';
+import pLimit from 'p-limit';
+import { fileURLToPath } from 'node:url';
+import type { DetectedFormat, LimitHit, ResourceFacts, StructuralError } from '../model.ts';
+import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
 import type { SheetResult } from './spreadsheet-checker.ts';
-import { inspectXlsxStream, type ZipSource } from './spreadsheet-xlsx-stream.ts';
+import type { SheetJsLimits } from './spreadsheet-sheetjs.ts';
+import { inspectOdsStream } from './spreadsheet-ods-stream.ts';
+import { inspectXlsxStream } from './spreadsheet-xlsx-stream.ts';
+import { inflatedXmlSize, listZipEntries } from './zip.ts';
+import type { ZipSource } from './zip-stream.ts';
 import { siblingModule } from '../util/sibling-module.ts';
 
 export type SpreadsheetFormat = 'xlsx' | 'xls' | 'ods';
@@ -17,69 +28,130 @@ export interface SpreadsheetFacts {
   reader: 'sheetjs' | 'stream';
   /** Set when the workbook could not be read at all. */
   problem?: string;
+  /** Set when reading stopped at an inspection limit (a property of the file: not structured). */
+  limit?: LimitHit;
+  /** SheetJS was stopped at its deadline (sheetJsTimeoutMs). */
+  timedOut?: boolean;
 }
 
+/** Per-call overrides of the workbook limits, kept for callers and tests that set them this way. */
 export interface SpreadsheetOptions {
-  /** XLSX bodies larger than this are streamed instead of loaded whole (tests lower it). */
+  /** XLSX/ODS bodies larger than this many bytes are streamed without asking SheetJS (tests set 0). */
   streamAbove?: number;
-  /** Workbooks SheetJS would have to load whole above this size are not read (XLS, ODS: no streaming reader). */
-  maxInMemoryBytes?: number;
-  /** SheetJS runs in a worker thread and is stopped after this long: some corrupt files make it loop forever. */
+  /** Same as the limit sheetJsTimeoutMs. */
   timeoutMs?: number;
 }
 
-export const STREAM_XLSX_BYTES = 20 * 1024 * 1024;
-export const MAX_IN_MEMORY_BYTES = 100 * 1024 * 1024;
-
-export const SHEETJS_TIMEOUT_MS = 60_000;
+/** What a dying V8 prints: the child ran out of its heap. */
+const OUT_OF_HEAP = /out of memory|Reached heap limit|Allocation failed/i;
 
 /**
- * SheetJS in a worker thread: a corrupt workbook can send it into an endless loop (found by fuzzing) or make it
- * allocate without bound, and neither may take the inspector down. The worker is stopped at the deadline and
- * has its own heap limit.
+ * SheetJS in a child process: a corrupt workbook can send it into an endless loop (found by fuzzing) or make it
+ * allocate without bound, and neither may take the inspector down. The child is killed at the deadline (unsure: the
+ * time depends on the machine) and dies at its heap limit (a limit hit: the same file needs the same heap). Its
+ * death is a finding here, whatever it died of.
  */
-function readInWorker(body: Uint8Array, format: SpreadsheetFormat, timeoutMs: number): Promise<SpreadsheetFacts> {
+export function readIsolated(body: Uint8Array, format: SpreadsheetFormat, limits: InspectLimits): Promise<SpreadsheetFacts> {
+  slots.concurrency = limits.sheetJsProcesses;
+  return slots(() => readInChild(body, format, limits));
+}
+
+/** SheetJS processes running at once, process-wide (sheetJsProcesses); the deadline starts when one runs. */
+const slots = pLimit(DEFAULT_INSPECT_LIMITS.sheetJsProcesses);
+
+function readInChild(body: Uint8Array, format: SpreadsheetFormat, limits: InspectLimits): Promise<SpreadsheetFacts> {
   return new Promise((resolve) => {
-    const heapMb = Math.max(256, Math.ceil((body.length * 40) / (1024 * 1024)));
-    const worker = new Worker(siblingModule('spreadsheet-worker', import.meta.url), { workerData: { body, format }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    const heapLimit = format === 'xls' ? 'xlsHeapMb' : 'sheetJsHeapMb';
+    const heapMb = limits[heapLimit];
+    const timeoutMs = limits.sheetJsTimeoutMs;
+    const cellLimits: SheetJsLimits = { maxCellChars: limits.maxCellChars, maxColumns: limits.maxColumns, maxCells: limits.maxCells };
+    const label = format.toUpperCase();
     let settled = false;
+    let stderr = '';
+    let child: ChildProcess | undefined;
     const finish = (facts: SpreadsheetFacts) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       resolve(facts);
     };
-    const timer = setTimeout(() => finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${format.toUpperCase()} workbook could not be read within ${Math.round(timeoutMs / 1000)} s (a corrupt file?); not inspected` }), timeoutMs);
-    worker.once('message', (facts: SpreadsheetFacts) => finish(facts));
-    worker.once('error', (err) => finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${format.toUpperCase()} workbook cannot be read: ${(err as Error)?.message ?? String(err)}` }));
-    worker.once('exit', (code) => finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${format.toUpperCase()} workbook cannot be read: the reader stopped (exit ${code})` }));
+    const timer = setTimeout(() => finish({ format, sheets: [], reader: 'sheetjs', timedOut: true, problem: `the ${label} workbook could not be read within ${Math.round(timeoutMs / 1000)} s (a corrupt file?); not inspected` }), timeoutMs);
+    try {
+      // execArgv is given, not inherited: the child is a plain Node with a heap limit, whatever runs odbadge.
+      child = fork(fileURLToPath(siblingModule('spreadsheet-child', import.meta.url)), [], {
+        execArgv: [`--max-old-space-size=${heapMb}`],
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      });
+    } catch (err) {
+      finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader could not start: ${(err as Error)?.message ?? String(err)}` });
+      return;
+    }
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      stderr = (stderr + d).slice(-4096);
+    });
+    child.once('message', (facts: SpreadsheetFacts) => finish(facts));
+    child.once('error', (err) => finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader failed: ${err.message}` }));
+    // 'close' comes after stderr has ended: everything the child said before dying is in `stderr`
+    child.once('close', (code, signal) => {
+      // V8 aborts (SIGABRT, exit 134) or traps (SIGTRAP, exit 133) when it runs out of heap
+      if (OUT_OF_HEAP.test(stderr) || signal === 'SIGABRT' || signal === 'SIGTRAP' || code === 134 || code === 133) {
+        finish({ format, sheets: [], reader: 'sheetjs', limit: limitHit(heapLimit, heapMb, `SheetJS needed more than its ${heapMb} MB heap to read this ${label} workbook (its process died; odbadge did not)`) });
+      } else if (signal) {
+        // killed from outside (the system's OOM killer, a shutdown): says nothing about the file
+        finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader was stopped from outside (${signal}); not inspected` });
+      } else finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} workbook cannot be read: the reader stopped (exit ${code})` });
+    });
+    child.send({ body, format, limits: cellLimits, timeoutMs }, (err) => {
+      if (err) finish({ format, sheets: [], reader: 'sheetjs', problem: `the ${label} reader could not be given the workbook: ${err.message}` });
+    });
   });
 }
 
-/** Inspect a workbook held in memory. Never throws: an unreadable workbook gives `problem`. */
-export async function inspectSpreadsheet(body: Uint8Array, format: SpreadsheetFormat, opts: SpreadsheetOptions = {}): Promise<SpreadsheetFacts> {
-  const streamAbove = opts.streamAbove ?? STREAM_XLSX_BYTES;
-  if (format === 'xlsx' && body.length > streamAbove) {
-    return inspectXlsxStream({ kind: 'buffer', buffer: Buffer.from(body.buffer, body.byteOffset, body.byteLength) });
+function streamReader(format: 'xlsx' | 'ods', src: ZipSource, limits: InspectLimits): Promise<SpreadsheetFacts> {
+  return format === 'xlsx' ? inspectXlsxStream(src, limits) : inspectOdsStream(src, limits);
+}
+
+/** Inspect a workbook held in memory. Never throws: an unreadable workbook gives `problem`, a limit `limit`. */
+export async function inspectSpreadsheet(body: Uint8Array, format: SpreadsheetFormat, opts: SpreadsheetOptions = {}, limitsIn?: Partial<InspectLimits>): Promise<SpreadsheetFacts> {
+  let limits: InspectLimits;
+  try {
+    limits = resolveLimits({ ...limitsIn, ...(opts.timeoutMs !== undefined ? { sheetJsTimeoutMs: opts.timeoutMs } : {}) });
+  } catch (err) {
+    return { format, sheets: [], reader: 'sheetjs', problem: `the inspection limits are invalid: ${(err as Error).message}` };
   }
-  const max = opts.maxInMemoryBytes ?? MAX_IN_MEMORY_BYTES;
-  if (body.length > max) {
-    return { format, sheets: [], reader: 'sheetjs', problem: `${format.toUpperCase()} of ${body.length} bytes is above the ${max}-byte limit for workbooks read whole; not inspected` };
+  const src: ZipSource = { kind: 'buffer', buffer: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
+  if (format === 'xls') {
+    if (body.length > limits.maxXlsBytes) {
+      return { format, sheets: [], reader: 'sheetjs', limit: limitHit('maxXlsBytes', limits.maxXlsBytes, `the XLS workbook is ${body.length} bytes; only SheetJS reads XLS, and it reads workbooks whole`, { observed: body.length }) };
+    }
+    return readIsolated(body, format, limits);
   }
-  const read = await readInWorker(body, format, opts.timeoutMs ?? SHEETJS_TIMEOUT_MS);
-  // SheetJS finds no sheet in some valid XLSX files (entries written with data descriptors by streaming writers):
-  // the streaming reader reads those, so "no data" is only said when it finds none either.
-  if (format === 'xlsx' && (read.problem || read.sheets.every((x) => x.empty))) {
-    const streamed = await inspectXlsxStream({ kind: 'buffer', buffer: Buffer.from(body.buffer, body.byteOffset, body.byteLength) });
-    if (!streamed.problem && streamed.sheets.some((x) => !x.empty)) return streamed;
+  const declared = listZipEntries(body, limits.maxZipEntries).declaredCount;
+  if (declared !== undefined && declared > limits.maxZipEntries) {
+    return { format, sheets: [], reader: 'stream', limit: limitHit('maxZipEntries', limits.maxZipEntries, `the workbook's ZIP directory declares ${declared} entries`, { observed: declared }) };
+  }
+  if (body.length > (opts.streamAbove ?? Number.POSITIVE_INFINITY)) return streamReader(format, src, limits);
+  const inflated = inflatedXmlSize(body, limits.sheetJsMaxBytes, limits.maxZipEntries);
+  if (inflated !== undefined && inflated > limits.sheetJsMaxBytes) return streamReader(format, src, limits);
+  const read = await readIsolated(body, format, limits);
+  // SheetJS finds no sheet in some valid workbooks (XLSX entries written with data descriptors by streaming writers),
+  // gives up on others (an ODS without styles.xml), or runs out of heap (ODS repeats it expands): the streaming
+  // reader reads those, so "no data" or "cannot be read" is only said when it fails too. An ODS SheetJS could not
+  // read in time is left at that (unsure), as before the streaming ODS reader existed.
+  const retry = read.limit?.name === 'sheetJsHeapMb' || (!read.limit && !read.problem && read.sheets.every((x) => x.empty)) || (read.problem !== undefined && (format === 'xlsx' || !read.timedOut));
+  if (retry) {
+    const streamed = await streamReader(format, src, limits);
+    if (streamed.limit || (!streamed.problem && streamed.sheets.some((x) => !x.empty))) return streamed;
   }
   return read;
 }
 
-/** Inspect an XLSX file on disk without loading it (the CLI's path for large files). */
-export function inspectXlsxFile(path: string): Promise<SpreadsheetFacts> {
-  return inspectXlsxStream({ kind: 'file', path } satisfies ZipSource);
+/** Inspect an XLSX or ODS file on disk without loading it (the CLI's path for large files). */
+export function inspectWorkbookFile(path: string, format: 'xlsx' | 'ods', limits?: Partial<InspectLimits>): Promise<SpreadsheetFacts> {
+  return streamReader(format, { kind: 'file', path }, resolveLimits(limits));
 }
 
 // ------------------------------------------------------------------------------------------ into ResourceFacts
@@ -90,6 +162,10 @@ export function inspectXlsxFile(path: string): Promise<SpreadsheetFacts> {
  */
 export function spreadsheetIntoFacts(s: SpreadsheetFacts, facts: ResourceFacts): ResourceFacts {
   const label = s.format.toUpperCase();
+  if (s.reader === 'stream' && !s.problem) {
+    facts.notes.push(`large ${label}: read as a stream (rows, merges, formulas; ${s.format === 'xlsx' ? 'shared strings kept for labels only' : 'repeated cells expanded'})`);
+  }
+  if (s.limit) return failOnLimit(facts, s.limit);
   if (s.problem) {
     facts.structured = s.sheets.length === 0 && /cannot be read/.test(s.problem) ? false : null;
     facts.structuredEvidence = s.problem;
@@ -118,7 +194,6 @@ export function spreadsheetIntoFacts(s: SpreadsheetFacts, facts: ResourceFacts):
   }
   facts.parts = parts;
   facts.structuralErrors.push(...errors);
-  if (s.reader === 'stream') facts.notes.push('large XLSX: read as a stream (rows, merges, formulas; shared strings kept for labels only)');
   if (withData.length === 0) {
     facts.structured = false;
     facts.structuredEvidence = `${label} workbook with ${s.sheets.length} sheet${s.sheets.length === 1 ? '' : 's'} and no data`;

@@ -1,8 +1,9 @@
 // Streaming inspection for bodies too large to hold: a 1 GB CSV is sniffed from its head, decoded chunk by chunk
 // and fed to the CSV inspector (UTF-8 as bytes, other encodings as decoded strings) while the strict encoding
 // detector sees every byte. Memory stays bounded by the chunk size and the stored errors: chunks are pulled one at a
-// time, so nothing is read ahead of the parser. Large XLSX files on disk go to the streaming XLSX
-// reader. Other formats (JSON, XML, ZIP…) need the whole document: they are read into memory up to a cap.
+// time, so nothing is read ahead of the parser. Large XLSX and ODS files on disk go to the streaming workbook
+// readers. Other formats (JSON, XML, ZIP…) need the whole document: they are read into memory up to
+// maxDocumentBytes. Every limit (limits.ts) applies as in inspectResource.
 import { readHead } from './read-head.ts';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -12,9 +13,10 @@ import { inspectCsv } from './csv.ts';
 import { createEncodingDetector, decodingFor, detectEncoding } from './encoding.ts';
 import { csvIntoFacts, inspectResource, withFormatMismatch } from './index.ts';
 import { detectNotData, sniffFormat } from './sniff.ts';
-import { inspectXlsxFile, spreadsheetIntoFacts } from './spreadsheet.ts';
-import { zipEntryNames } from './spreadsheet-xlsx-stream.ts';
+import { inspectWorkbookFile, spreadsheetIntoFacts } from './spreadsheet.ts';
+import { zipEntryNames } from './zip-stream.ts';
 import { classifyZipNames } from './zip.ts';
+import { DEFAULT_INSPECT_LIMITS, resolveLimits, type InspectLimits } from './limits.ts';
 
 export interface StreamHints {
   contentType?: string;
@@ -23,12 +25,14 @@ export interface StreamHints {
 }
 
 export interface StreamOptions {
-  /** Non-table formats are read whole up to this many bytes; larger ones are not judged. */
+  /** Non-table formats are read whole up to this many bytes; larger ones are not judged (default: maxDocumentBytes). */
   maxInMemoryBytes?: number;
+  /** Inspection limits to change (the rest: defaults, then ODBADGE_LIMITS). */
+  limits?: Partial<InspectLimits>;
 }
 
 /** Local files at least this large are streamed by `inspectFile`; smaller ones are read whole. */
-export const STREAM_FILE_BYTES = 64 * 1024 * 1024;
+export const STREAM_FILE_BYTES = DEFAULT_INSPECT_LIMITS.streamFileAboveBytes;
 const HEAD_BYTES = 1 << 20;
 /**
  * File reads for streaming. Small reads keep memory flat: a chunk (and csv-parse's copy of it) dies while still in
@@ -36,7 +40,6 @@ const HEAD_BYTES = 1 << 20;
  * GC (measured on 200 MB of CSV: peak RSS 175 MB with 1 MiB reads, 118 MB with 64 KiB, and no slower).
  */
 const READ_CHUNK_BYTES = 64 * 1024;
-const MAX_IN_MEMORY = 512 * 1024 * 1024;
 
 /** A chunk decoder with the same behaviour as decodeText (replacement characters, BOM dropped). */
 function chunkDecoder(encoding: EncodingName): { write(b: Uint8Array): string; end(): string } {
@@ -60,13 +63,14 @@ function chunkDecoder(encoding: EncodingName): { write(b: Uint8Array): string; e
  * handed to inspectResource. Never throws on bad content; a failing source (an I/O error) rejects.
  */
 export async function inspectStream(source: AsyncIterable<Uint8Array>, hints: StreamHints = {}, opts: StreamOptions = {}): Promise<ResourceFacts> {
+  const limits = resolveLimits(opts.limits);
   const iterator = source[Symbol.asyncIterator]();
   const { head, exhausted } = await readHead(iterator, HEAD_BYTES);
   const headBytes = Buffer.concat(head);
   const sniff = sniffFormat(headBytes.subarray(0, HEAD_BYTES), hints);
 
   if (sniff.format !== 'csv' && sniff.format !== 'tsv') {
-    const max = opts.maxInMemoryBytes ?? MAX_IN_MEMORY;
+    const max = opts.maxInMemoryBytes ?? limits.maxDocumentBytes;
     const parts: Uint8Array[] = [headBytes];
     let total = headBytes.length;
     let cut = false;
@@ -83,7 +87,7 @@ export async function inspectStream(source: AsyncIterable<Uint8Array>, hints: St
         parts.push(next.value);
       }
     }
-    const facts = await inspectResource({ body: Buffer.concat(parts), ...hints, truncated: cut });
+    const facts = await inspectResource({ body: Buffer.concat(parts), ...hints, truncated: cut, limits });
     if (cut) facts.notes.push(`only the first ${max} bytes were read: ${sniff.format.toUpperCase()} needs the whole document in memory`);
     return facts;
   }
@@ -113,7 +117,7 @@ export async function inspectStream(source: AsyncIterable<Uint8Array>, hints: St
     const rest = asBytes ? '' : decoder.end();
     if (rest) yield rest;
   }
-  const csv = await inspectCsv(body(), sniff.format === 'tsv' ? { delimiter: '\t' } : {});
+  const csv = await inspectCsv(body(), { ...(sniff.format === 'tsv' ? { delimiter: '\t' } : {}), maxRecordChars: limits.maxCsvRecordChars, maxColumns: limits.maxColumns });
   facts.encoding = detector.finish();
   const finalDecoding = decodingFor(facts.encoding);
   if (finalDecoding !== decoding && !(decoding === 'utf-8' && facts.encoding.detected === 'ascii')) {
@@ -138,27 +142,31 @@ function wholeCharacters(head: Uint8Array): Uint8Array {
   return lf > 0 ? head.subarray(0, lf + 1) : head;
 }
 
-/** Inspect a local file: small files are read whole, large ones streamed (XLSX by the streaming workbook reader). */
+/** Inspect a local file: small files are read whole, large ones streamed (XLSX and ODS by the streaming workbook readers). */
 export async function inspectFile(path: string, hints: StreamHints = {}, opts: StreamOptions & { streamAbove?: number } = {}): Promise<ResourceFacts> {
+  const limits = resolveLimits(opts.limits);
   const size = (await stat(path)).size;
-  const streamAbove = opts.streamAbove ?? STREAM_FILE_BYTES;
+  const streamAbove = opts.streamAbove ?? limits.streamFileAboveBytes;
   const url = hints.url ?? path;
   if (size >= streamAbove) {
     const head = await readFileHead(path, 64 * 1024);
     const sniff = sniffFormat(head, { ...hints, url });
     // A ZIP's head shows only its first entries: the central directory says whether it is a workbook
-    if (sniff.format === 'zip' && classifyZipNames(await zipEntryNames(path)).format === 'xlsx') {
-      sniff.format = 'xlsx';
-      sniff.evidence = 'ZIP with an Office Open XML spreadsheet part (from the ZIP directory)';
+    if (sniff.format === 'zip') {
+      const names = classifyZipNames(await zipEntryNames(path, limits));
+      if (names.format === 'xlsx' || names.format === 'ods') {
+        sniff.format = names.format;
+        sniff.evidence = `${names.evidence} (from the ZIP directory)`;
+      }
     }
-    if (sniff.format === 'xlsx') {
-      const facts: ResourceFacts = { format: 'xlsx', formatEvidence: sniff.evidence, structured: null, structuredEvidence: '', structuralErrors: [], notes: [] };
-      return withFormatMismatch(spreadsheetIntoFacts(await inspectXlsxFile(path), facts), hints.declaredFormat);
+    if (sniff.format === 'xlsx' || sniff.format === 'ods') {
+      const facts: ResourceFacts = { format: sniff.format, formatEvidence: sniff.evidence, structured: null, structuredEvidence: '', structuralErrors: [], notes: [] };
+      return withFormatMismatch(spreadsheetIntoFacts(await inspectWorkbookFile(path, sniff.format, limits), facts), hints.declaredFormat);
     }
-    return inspectStream(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), { ...hints, url }, opts);
+    return inspectStream(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), { ...hints, url }, { ...opts, limits });
   }
   const { readFile } = await import('node:fs/promises');
-  return inspectResource({ body: new Uint8Array(await readFile(path)), ...hints, url });
+  return inspectResource({ body: new Uint8Array(await readFile(path)), ...hints, url, limits });
 }
 
 async function readFileHead(path: string, n: number): Promise<Uint8Array> {

@@ -2,12 +2,15 @@
 // the flavour (KML, GML, RSS, Atom), the repeating record element and its fields, and the declared encoding.
 //
 // Safety: entities are never expanded (`processEntities: false`), so a "billion laughs" DOCTYPE costs nothing;
-// the tree is built only for texts up to MAX_TREE_CHARS and at most MAX_NESTING levels deep; every walk over
-// it is iterative. Positions are 1-based line/column in the text after a leading BOM; messages do not repeat
+// a well-formed document beyond the limits (nesting maxXmlDepth, attributes maxXmlAttributes, a text node or attribute
+// value maxXmlTextChars: measured by the linear outline scan) is reported as a limit hit and never turned into a tree;
+// the tree is built only for texts up to maxXmlTreeChars; every walk over it is iterative. Positions are 1-based line/column in the text after a leading BOM; messages do not repeat
 // the error's own position (callers print it from the fields).
 // Field naming: see xml-records.ts (local names; attributes written without '@').
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { LimitHit } from '../model.ts';
+import { DEFAULT_INSPECT_LIMITS, limitHit } from './limits.ts';
 import { lineColumnAt } from './json-position.ts';
 import { scanXmlOutline } from './xml-outline.ts';
 import { ATTR_PREFIX, attributeNames, attributeValue, childrenOf, elementName, findXmlRecords, localName } from './xml-records.ts';
@@ -28,12 +31,26 @@ export interface XmlFacts {
   fields: string[];
   /** As written in `<?xml … encoding="…"?>`, e.g. `Big5`. */
   declaredEncoding?: string;
+  /** A well-formed document beyond an inspection limit: `ok` stays true (it is well-formed), the resource fails. */
+  limit?: LimitHit;
+  /** Something skipped within budget (the record search of a very large document). */
+  note?: string;
 }
 
-/** Larger texts are checked for well-formedness but not turned into a tree (memory). */
-export const MAX_TREE_CHARS = 64 * 1024 * 1024;
-/** Deeper documents are well-formed but not searched for records. */
-export const MAX_NESTING = 256;
+export interface XmlLimits {
+  maxDepth: number;
+  maxAttributes: number;
+  maxTextChars: number;
+  maxTreeChars: number;
+}
+
+const DEFAULT_XML_LIMITS: XmlLimits = {
+  maxDepth: DEFAULT_INSPECT_LIMITS.maxXmlDepth,
+  maxAttributes: DEFAULT_INSPECT_LIMITS.maxXmlAttributes,
+  maxTextChars: DEFAULT_INSPECT_LIMITS.maxXmlTextChars,
+  maxTreeChars: DEFAULT_INSPECT_LIMITS.maxXmlTreeChars,
+};
+
 
 const XML_NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-:\u00B7\u00C0-\uFFFF]*$/u;
 const DECLARATION = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([^"'<>]*)\1/;
@@ -44,12 +61,12 @@ export function declaredXmlEncoding(text: string): string | undefined {
   return v ? v : undefined;
 }
 
-export function inspectXml(text: string): XmlFacts {
+export function inspectXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlFacts {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const declaredEncoding = declaredXmlEncoding(body);
   const base: XmlFacts = { ok: false, flavour: 'xml', fields: [], ...(declaredEncoding ? { declaredEncoding } : {}) };
   try {
-    return inspect(body, base);
+    return inspect(body, base, limits);
   } catch (e) {
     // Last line of defence: a hostile body must become a finding, never a crash of the audit.
     return { ...base, ok: false, error: { message: `XML could not be inspected: ${(e as Error)?.message ?? String(e)}` } };
@@ -61,7 +78,7 @@ function where(body: string, offset: number): { line: number; column: number; te
   return { ...p, text: `line ${p.line}, column ${p.column}` };
 }
 
-function inspect(body: string, base: XmlFacts): XmlFacts {
+function inspect(body: string, base: XmlFacts, limits: XmlLimits): XmlFacts {
   if (body.trim() === '') {
     return { ...base, error: { message: 'Empty body: no XML element', line: 1, column: 1 } };
   }
@@ -110,13 +127,20 @@ function inspect(body: string, base: XmlFacts): XmlFacts {
   }
 
   const facts: XmlFacts = { ...base, ok: true, ...(root ? { root } : {}) };
-  if (body.length > MAX_TREE_CHARS) {
+  const limit = xmlLimit(body, outline, limits);
+  if (limit) {
     facts.flavour = flavourFromName(root);
+    facts.limit = limit;
+    return facts;
+  }
+  if (body.length > limits.maxTreeChars) {
+    facts.flavour = flavourFromName(root);
+    facts.note = `the XML has ${body.length} characters, above the ${limits.maxTreeChars} (maxXmlTreeChars) searched for records: records and fields not reported`;
     return facts;
   }
   let rootNode: XmlNode | undefined;
   try {
-    rootNode = parseRoot(body);
+    rootNode = parseRoot(body, limits.maxDepth);
   } catch {
     // Well-formed but beyond our nesting limit (or otherwise unparseable as a tree): no record search.
     facts.flavour = flavourFromName(root);
@@ -136,7 +160,7 @@ function inspect(body: string, base: XmlFacts): XmlFacts {
   return facts;
 }
 
-function parseRoot(body: string): XmlNode | undefined {
+function parseRoot(body: string, maxDepth: number): XmlNode | undefined {
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,
@@ -147,7 +171,7 @@ function parseRoot(body: string): XmlNode | undefined {
     htmlEntities: false,
     ignoreDeclaration: true,
     ignorePiTags: true,
-    maxNestedTags: MAX_NESTING,
+    maxNestedTags: maxDepth + 1, // deeper documents never get here (xmlLimit)
   });
   const top = parser.parse(body) as unknown;
   if (!Array.isArray(top)) return undefined;
@@ -186,4 +210,22 @@ function hasGmlMembers(root: XmlNode, rootName: string): boolean {
     const n = elementName(c);
     return n !== undefined && ['featureMember', 'featureMembers', 'member'].includes(localName(n));
   });
+}
+
+/** The first inspection limit a well-formed document goes past, from the outline scan's measurements. */
+function xmlLimit(body: string, outline: ReturnType<typeof scanXmlOutline>, limits: XmlLimits): LimitHit | undefined {
+  const at = (offset: number) => where(body, offset).text;
+  if (outline.maxDepth.depth > limits.maxDepth) {
+    const w = at(outline.maxDepth.offset);
+    return limitHit('maxXmlDepth', limits.maxDepth, `elements nest ${outline.maxDepth.depth} levels deep (the deepest at ${w})`, { observed: outline.maxDepth.depth, where: w });
+  }
+  if (outline.maxAttributes.count > limits.maxAttributes) {
+    const w = at(outline.maxAttributes.offset);
+    return limitHit('maxXmlAttributes', limits.maxAttributes, `an element at ${w} has ${outline.maxAttributes.count} attributes`, { observed: outline.maxAttributes.count, where: w });
+  }
+  if (outline.maxText.length > limits.maxTextChars) {
+    const w = at(outline.maxText.offset);
+    return limitHit('maxXmlTextChars', limits.maxTextChars, `a text or attribute value at ${w} has ${outline.maxText.length} characters`, { observed: outline.maxText.length, where: w });
+  }
+  return undefined;
 }

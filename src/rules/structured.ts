@@ -1,11 +1,21 @@
 // 屬結構化資料: fixed-column tables without structural errors, or well-formed JSON/XML (badge-rules.md §3).
-import type { StructuralError } from '../model.ts';
+import type { LimitHit, StructuralError } from '../model.ts';
+import { raiseHint } from '../inspect/limits.ts';
 import { fail, notEvaluated, opt, pass, unsure, type ResourceRule } from './rule.ts';
 
 const UNSTRUCTURED_HINT = {
   zh: '請改以結構化格式（CSV、JSON、XML 等）提供資料，而非 PDF、Word 或圖片。',
   en: 'Publish the data in a structured format (CSV, JSON, XML …), not PDF, Word or images.',
 };
+
+const LIMIT_HINT = {
+  zh: '檔案超出檢測上限（如單一儲存格過長、共用字串過多、壓縮比過高），無法視為可處理的結構化資料；請拆分或精簡檔案。若內容確屬正常，可依說明調高上限後重新檢測。',
+  en: 'The file goes past an inspection limit (a cell too long, too many shared strings, a compression ratio of a zip bomb…), so it is not usable structured data; split or slim it. If the content is genuine, raise the limit as the evidence says and inspect again.',
+};
+
+function describeLimit(h: LimitHit): string {
+  return `${h.name} = ${h.limit}${h.observed !== undefined ? ` (the file reaches ${h.observed})` : ''}: ${h.message}${h.where && !h.message.includes(h.where) ? ` at ${h.where}` : ''}`;
+}
 
 function describe(e: StructuralError): string {
   const where = [e.cell, e.row !== null ? `row ${e.row}` : null, e.field !== null ? `field ${e.field}` : null].filter(Boolean).join(', ');
@@ -30,6 +40,15 @@ export const structured: ResourceRule = {
     const errors = facts.structuralErrors.filter((e) => !ignore.has(e.type));
     if (formats.length && !formats.includes(facts.format)) {
       return fail(`content is ${facts.format} (${facts.formatEvidence}), which is not structured data`, UNSTRUCTURED_HINT, { format: facts.format });
+    }
+    // A limit is a deterministic property of the file (the same bytes reach it every time): fail, never unsure.
+    if (facts.limits?.length) {
+      const [first, ...more] = facts.limits;
+      return fail(
+        `${facts.format}: stopped at the inspection limit ${describeLimit(first)}${more.length ? `; ${more.length} more limit${more.length === 1 ? '' : 's'} (${more.map((h) => h.name).join(', ')})` : ''}; ${raiseHint(first.name)}`,
+        LIMIT_HINT,
+        { limits: facts.limits.slice(0, 10) },
+      );
     }
     if (errors.length) {
       const counts: Record<string, number> = {};

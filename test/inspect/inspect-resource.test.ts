@@ -93,10 +93,12 @@ describe('inspectResource: ZIP archives are judged by their entries', () => {
     const facts = await inspectResource({ body: buildZip([['doc.kml', '<kml><Document/></kml>'], ['icon.png', '\x89PNG']]) });
     expect(facts).toMatchObject({ format: 'kmz', structured: true });
   });
-  it('a zip bomb ratio is refused, not inflated', async () => {
+  it('a zip bomb ratio is refused, not inflated: a property of the file, so not structured (fail), naming the limit', async () => {
     const facts = await inspectResource({ body: buildZip([['big.csv', 'a,b\n' + '1,2\n'.repeat(500_000)]]) });
-    expect(facts.structured).toBeNull();
+    expect(facts.structured).toBe(false);
     expect(facts.parts?.[0].note).toMatch(/zip bomb/);
+    expect(facts.limits?.map((h) => [h.name, h.limit, h.where])).toEqual([['maxZipRatio', 200, 'big.csv']]);
+    expect(facts.structuredEvidence).toMatch(/^stopped at the inspection limit maxZipRatio = 200: big\.csv: compression ratio \d+:1/);
   });
   it('a ZIP cut short is judged on what can be read', async () => {
     const zip = buildZip([['a.csv', 'x,y\n1,2\n'], ['b.csv', 'x,y\n3,4\n']]);

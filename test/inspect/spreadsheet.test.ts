@@ -1,5 +1,5 @@
 // Spreadsheets judged sheet by sheet: every fixture in fixtures/inspect/spreadsheets/MANIFEST.json through both
-// readers (SheetJS, and the streaming XLSX reader by lowering its threshold), which must give the same facts.
+// readers (SheetJS, and the streaming XLSX / ODS readers by lowering their threshold), which must give the same facts.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
@@ -12,7 +12,7 @@ const manifest = readManifest(dir);
 
 describe('spreadsheet fixtures', () => {
   for (const [file, exp] of Object.entries<any>(manifest.files)) {
-    const readers = file.endsWith('.xlsx') ? (['sheetjs', 'stream'] as const) : (['sheetjs'] as const);
+    const readers = /\.(xlsx|ods)$/.test(file) ? (['sheetjs', 'stream'] as const) : (['sheetjs'] as const);
     for (const reader of readers) {
       it(`${file} (${reader}): ${exp.what ?? (exp.structured ? 'clean' : exp.errors.map((e: unknown[]) => e[2]).join(', '))}`, async () => {
         const facts = await inspectResource({ body: readBytes(dir, file), url: file, spreadsheet: reader === 'stream' ? { streamAbove: 0 } : {} });
@@ -42,6 +42,19 @@ describe('spreadsheet fixtures', () => {
     ]);
     expect(facts.structuredEvidence).toMatch(/^1 of 2 sheets .*Sheet2: 1 blank-row, 1 subtotal-row/);
     expect(facts.structuralErrors.every((e) => e.cell?.startsWith('Sheet2!'))).toBe(true);
+  });
+
+  it('both readers agree on every sheet, error and count of every ODS fixture', async () => {
+    const files = Object.keys(manifest.files).filter((f) => f.endsWith('.ods'));
+    expect(files).toHaveLength(7);
+    for (const file of files) {
+      const body = readBytes(dir, file);
+      const a = await inspectSpreadsheet(body, 'ods');
+      const b = await inspectSpreadsheet(body, 'ods', { streamAbove: 0 });
+      expect(a.reader).toBe('sheetjs');
+      expect(b.reader).toBe('stream');
+      expect(b.sheets, file).toEqual(a.sheets);
+    }
   });
 
   it('both readers agree on every sheet, error and count of every XLSX fixture', async () => {
