@@ -76,15 +76,15 @@ describe('the packed tarball', () => {
     expect(links.filter((l) => !existsSync(path.join(pkgDir, l)))).toEqual([]);
   });
 
-  it('the build emits every worker the source starts, as .js beside its caller', () => {
+  it('the build emits every worker thread and child process the source starts, as .js beside its caller', () => {
     const sources = tsFiles(path.join(ROOT, 'src'));
     const workers = sources.flatMap((file) => {
       const text = readFileSync(file, 'utf8');
       // A worker started any other way would be invisible to this check (and to siblingModule's .ts/.js choice).
-      for (const m of text.matchAll(/new Worker\(([^,)]*)/g)) expect(m[1], path.relative(ROOT, file)).toMatch(/^siblingModule\(/);
+      for (const m of text.matchAll(/new Worker\(([^,)]*)|\bfork\(([^,)]*)/g)) expect(m[1] ?? m[2], path.relative(ROOT, file)).toMatch(/^(fileURLToPath\()?siblingModule\(/);
       return [...text.matchAll(/siblingModule\('([^']+)'/g)].map((m) => path.join(path.relative(path.join(ROOT, 'src'), path.dirname(file)), `${m[1]}.js`));
     });
-    expect(workers).toContain(path.join('inspect', 'spreadsheet-worker.js'));
+    expect(workers).toContain(path.join('inspect', 'spreadsheet-child.js'));
     expect(workers.filter((w) => !existsSync(path.join(pkgDir, 'dist', w)))).toEqual([]);
   });
 
