@@ -119,8 +119,10 @@ export const DEFAULT_INSPECT_LIMITS: Readonly<InspectLimits> = Object.freeze({
   workbookPartRatioMinBytes: 64 * MiB,
   // The directory is held in memory; 2,000 entries is far more than any data archive or workbook holds.
   maxZipEntries: 2_000,
-  // Each data entry is a full inspection (a workbook one starts a SheetJS process); 20 bounds the work per archive.
-  maxZipEntriesInspected: 20,
+  // Portals zip a series of monthly files: 100 holds eight years of them, and a deliberate limit-hit on a published
+  // series would mark good data as unstructured. Each data entry is a full inspection (a workbook one starts a
+  // SheetJS process), and maxZipInflatedBytes bounds their total, so the work per archive stays bounded.
+  maxZipEntriesInspected: 100,
   // Data entries are inflated into memory and decoded: 64 MiB stays within the per-resource memory budget.
   maxZipEntryBytes: 64 * MiB,
   // Four entries at their own cap: the whole archive's inspection stays bounded.

@@ -24,9 +24,9 @@ describe('ZIP fixtures', () => {
     const entries: [string, string][] = Array.from({ length: 2005 }, (_, i) => [`part-${i}.csv`, 'a,b\n1,2\n']);
     const facts = await inspectResource({ body: buildZip(entries) });
     expect(facts.structured).toBe(false);
-    expect(facts.limits?.map((h) => [h.name, h.limit, h.observed])).toEqual([['maxZipEntries', 2000, 2005], ['maxZipEntriesInspected', 20, 2000]]);
+    expect(facts.limits?.map((h) => [h.name, h.limit, h.observed])).toEqual([['maxZipEntries', 2000, 2005], ['maxZipEntriesInspected', 100, 2000]]);
     expect(facts.notes.join('\n')).toMatch(/ZIP limit: entry count: the archive declares 2005 entries, above the limit of 2000/);
-    expect(facts.parts).toHaveLength(20);
+    expect(facts.parts).toHaveLength(100);
   });
 
   it('entries declaring more than the total size limit are reported and not inflated', async () => {
