@@ -8,7 +8,7 @@ import { enrichFromApiV2 } from './catalog/datagovtw.ts';
 import { readCatalog } from './catalog/index.ts';
 import { Fetcher, catalogHttpOf, type FetchOptions } from './fetch/index.ts';
 import { inspectResource } from './inspect/index.ts';
-import { validateOpenApi } from './inspect/openapi.ts';
+import { validateOpenApi } from './inspect/openapi/index.ts';
 import { inspectFile } from './inspect/stream.ts';
 import type { AgencyScore, Dataset, DatasetResult, FetchOutcome, Finding, IndicatorResult, ResourceFacts } from './model.ts';
 import { RULES } from './rules/index.ts';

@@ -4,7 +4,7 @@ import { Fetcher } from '../fetch/index.ts';
 import { formatMismatchOf } from '../inspect/format-names.ts';
 import { inspectResource } from '../inspect/index.ts';
 import { STREAM_FILE_BYTES, inspectFile } from '../inspect/stream.ts';
-import { validateOpenApi } from '../inspect/openapi.ts';
+import { validateOpenApi } from '../inspect/openapi/index.ts';
 import { parseLimitAssignments, resolveLimits, type InspectLimits } from '../inspect/limits.ts';
 import type { Dataset, FetchOutcome, IndicatorResult } from '../model.ts';
 import { evaluateDataset } from '../score/evaluate.ts';

@@ -2,14 +2,14 @@
 // the text to the CSV / JSON / XML inspector, and state whether the result is structured — with evidence.
 // Facts only: whether a fact passes an indicator is decided by the rules. Never throws.
 import type { LimitHit, ResourceFacts, StructuralError } from '../model.ts';
-import { inspectCsv, type CsvFacts } from './csv.ts';
-import { decodeText, decodingFor, detectEncoding } from './encoding.ts';
-import { inspectJson } from './json.ts';
+import { inspectCsv, type CsvFacts } from './table/csv.ts';
+import { decodeText, decodingFor, detectEncoding } from './encoding/index.ts';
+import { inspectJson } from './tree/json.ts';
 import { detectNotData, sniffFormat } from './sniff.ts';
-import { inspectXml } from './xml.ts';
+import { inspectXml } from './tree/xml.ts';
 import { formatMismatchOf } from './format-names.ts';
-import { inspectSpreadsheet, spreadsheetIntoFacts, type SpreadsheetOptions } from './spreadsheet.ts';
-import { classifyZipNames, listZipEntries, readZipEntry } from './zip.ts';
+import { inspectSpreadsheet, spreadsheetIntoFacts, type SpreadsheetOptions } from './spreadsheet/index.ts';
+import { classifyZipNames, listZipEntries, readZipEntry } from './archive/zip.ts';
 import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
 
 export interface InspectInput {

@@ -1,8 +1,8 @@
 // Format sniffing from the first bytes. Content wins over labels: Content-Type, the URL's extension and the declared
 // 檔案格式 are hints used only where the bytes cannot decide (e.g. a one-column CSV versus plain text).
 import type { DetectedFormat, ResourceFacts } from '../model.ts';
-import { detectDelimiter } from './csv-delimiter.ts';
-import { classifyZipNames, walkLocalHeaders } from './zip.ts';
+import { detectDelimiter } from './table/csv-delimiter.ts';
+import { classifyZipNames, walkLocalHeaders } from './archive/zip.ts';
 
 export interface SniffHints {
   contentType?: string;

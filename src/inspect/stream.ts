@@ -9,13 +9,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import type { EncodingName, ResourceFacts } from '../model.ts';
-import { inspectCsv } from './csv.ts';
-import { createEncodingDetector, decodingFor, detectEncoding } from './encoding.ts';
+import { inspectCsv } from './table/csv.ts';
+import { createEncodingDetector, decodingFor, detectEncoding } from './encoding/index.ts';
 import { csvIntoFacts, inspectResource, withFormatMismatch } from './index.ts';
 import { detectNotData, sniffFormat } from './sniff.ts';
-import { inspectWorkbookFile, spreadsheetIntoFacts } from './spreadsheet.ts';
-import { zipEntryNames } from './zip-stream.ts';
-import { classifyZipNames } from './zip.ts';
+import { inspectWorkbookFile, spreadsheetIntoFacts } from './spreadsheet/index.ts';
+import { zipEntryNames } from './archive/zip-stream.ts';
+import { classifyZipNames } from './archive/zip.ts';
 import { DEFAULT_INSPECT_LIMITS, resolveLimits, type InspectLimits } from './limits.ts';
 
 export interface StreamHints {

@@ -1,6 +1,6 @@
 // 編碼格式 matches the resource: "declared equals detected", with spelling variants normalised and a UTF-8 BOM
 // not counted as a mismatch (badge-rules.md §4).
-import { isDeclaredCompatible } from '../inspect/encoding.ts';
+import { isDeclaredCompatible } from '../inspect/encoding/index.ts';
 import { fail, notEvaluated, opt, pass, type ResourceRule } from './rule.ts';
 
 // Formats whose character encoding is fixed by the format itself (XML parts inside a ZIP, BIFF records).

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { inspectOne, inspectOpenApi } from '../../src/cli/inspect-command.ts';
-import { normaliseEncodingName } from '../../src/inspect/encoding.ts';
+import { normaliseEncodingName } from '../../src/inspect/encoding/index.ts';
 import type { StructuralError } from '../../src/model.ts';
 import { OAS_PROSE_RULE_VIOLATIONS, corporaDir, readManifest, repoRoot } from './corpora.ts';
 

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StructuralError } from '../../src/model.ts';
-import { inspectCsv } from '../../src/inspect/csv.ts';
-import { decodeText, decodingFor, detectEncoding, isDeclaredCompatible, normaliseEncodingName } from '../../src/inspect/encoding.ts';
+import { inspectCsv } from '../../src/inspect/table/csv.ts';
+import { decodeText, decodingFor, detectEncoding, isDeclaredCompatible, normaliseEncodingName } from '../../src/inspect/encoding/index.ts';
 import { corporaDir, readBytes, readManifest } from './corpora.ts';
 
 /** The error types frictionless itself reports; ours (subtotal-row, title-row …) are compared elsewhere. */

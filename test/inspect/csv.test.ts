@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inspectCsv } from '../../src/inspect/csv.ts';
-import { describeHeaderRows, locateHeader } from '../../src/inspect/header-rows.ts';
+import { inspectCsv } from '../../src/inspect/table/csv.ts';
+import { describeHeaderRows, locateHeader } from '../../src/inspect/table/header-rows.ts';
 
 const rows = (errs: { row: number | null; field: number | null; type: string }[]) => errs.map((e) => [e.row, e.field, e.type]);
 

@@ -3,7 +3,7 @@
 // byte-by-byte reading: same offsets, same counts, whatever the chunking.
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { createEncodingDetector, detectEncoding } from '../../src/inspect/encoding.ts';
+import { createEncodingDetector, detectEncoding } from '../../src/inspect/encoding/index.ts';
 import { inspectResource } from '../../src/inspect/index.ts';
 import { inspectStream } from '../../src/inspect/stream.ts';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EncodingName } from '../../src/model.ts';
-import { createEncodingDetector, decodeText, detectEncoding, isDeclaredCompatible, normaliseEncodingName } from '../../src/inspect/encoding.ts';
-import { singleByteEncodingOf } from '../../src/inspect/single-byte.ts';
+import { createEncodingDetector, decodeText, detectEncoding, isDeclaredCompatible, normaliseEncodingName } from '../../src/inspect/encoding/index.ts';
+import { singleByteEncodingOf } from '../../src/inspect/encoding/single-byte.ts';
 import iconv from 'iconv-lite';
 
 const iconvEncode = (s: string, enc: string) => iconv.encode(s, enc);

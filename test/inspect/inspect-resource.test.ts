@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
-import { isDeclaredCompatible } from '../../src/inspect/encoding.ts';
+import { isDeclaredCompatible } from '../../src/inspect/encoding/index.ts';
 import { corporaDir, fixturesDir, readBytes, readManifest } from './corpora.ts';
 import { buildZip } from './zip-builder.ts';
 import path from 'node:path';

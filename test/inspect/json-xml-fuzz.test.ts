@@ -4,11 +4,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inspectJson } from '../../src/inspect/json.ts';
-import type { JsonFacts } from '../../src/inspect/json.ts';
-import { locateJsonError } from '../../src/inspect/json-syntax.ts';
-import { lineColumnAt } from '../../src/inspect/json-position.ts';
-import { inspectXml } from '../../src/inspect/xml.ts';
+import { inspectJson } from '../../src/inspect/tree/json.ts';
+import type { JsonFacts } from '../../src/inspect/tree/json.ts';
+import { locateJsonError } from '../../src/inspect/tree/json-syntax.ts';
+import { lineColumnAt } from '../../src/inspect/tree/json-position.ts';
+import { inspectXml } from '../../src/inspect/tree/xml.ts';
 
 const RUNS = 300;
 const fixtureRoot = path.resolve(import.meta.dirname, '../../fixtures/inspect');

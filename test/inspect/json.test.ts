@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectJson } from '../../src/inspect/json.ts';
-import { locateJsonError } from '../../src/inspect/json-syntax.ts';
+import { inspectJson } from '../../src/inspect/tree/json.ts';
+import { locateJsonError } from '../../src/inspect/tree/json-syntax.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const fixtures = path.join(repoRoot, 'fixtures/inspect/json');

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { validateOpenApi } from '../../src/inspect/openapi.ts';
+import { validateOpenApi } from '../../src/inspect/openapi/index.ts';
 import { OAS_PROSE_RULE_VIOLATIONS } from './corpora.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateOpenApi } from '../../src/inspect/openapi.ts';
+import { validateOpenApi } from '../../src/inspect/openapi/index.ts';
 
 const oas30 = (extra: string) => `openapi: 3.0.3
 info:

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
 import { DEFAULT_INSPECT_LIMITS, LIMIT_NAMES, parseLimitAssignments, resolveLimits } from '../../src/inspect/limits.ts';
-import { inspectJson } from '../../src/inspect/json.ts';
-import { validateOpenApi } from '../../src/inspect/openapi.ts';
+import { inspectJson } from '../../src/inspect/tree/json.ts';
+import { validateOpenApi } from '../../src/inspect/openapi/index.ts';
 import { inspectStream } from '../../src/inspect/stream.ts';
-import { inspectXml } from '../../src/inspect/xml.ts';
+import { inspectXml } from '../../src/inspect/tree/xml.ts';
 import { structured } from '../../src/rules/structured.ts';
 import { fixturesDir, repoRoot } from './corpora.ts';
 

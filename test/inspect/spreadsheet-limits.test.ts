@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
-import { inspectSpreadsheet } from '../../src/inspect/spreadsheet.ts';
+import { inspectSpreadsheet } from '../../src/inspect/spreadsheet/index.ts';
 import { structured } from '../../src/rules/structured.ts';
 import { fixturesDir, readBytes } from './corpora.ts';
 import { ods, xlsx } from '../hostile/bomb-files.ts';

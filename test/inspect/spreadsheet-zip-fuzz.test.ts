@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
-import { inspectSpreadsheet } from '../../src/inspect/spreadsheet.ts';
+import { inspectSpreadsheet } from '../../src/inspect/spreadsheet/index.ts';
 import { inspectStream } from '../../src/inspect/stream.ts';
 import { fixturesDir, readBytes } from './corpora.ts';
 

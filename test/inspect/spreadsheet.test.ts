@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
-import { inspectSpreadsheet } from '../../src/inspect/spreadsheet.ts';
+import { inspectSpreadsheet } from '../../src/inspect/spreadsheet/index.ts';
 import { corporaDir, fixturesDir, readBytes, readManifest } from './corpora.ts';
 import { buildZip } from './zip-builder.ts';
 

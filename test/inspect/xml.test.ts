@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectXml } from '../../src/inspect/xml.ts';
+import { inspectXml } from '../../src/inspect/tree/xml.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures/inspect/xml');
 const fixture = (name: string): string => readFileSync(path.join(fixtures, name), 'utf8');

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
-import { isDeclaredCompatible } from '../../src/inspect/encoding.ts';
+import { isDeclaredCompatible } from '../../src/inspect/encoding/index.ts';
 import { fixturesDir, readBytes, readManifest } from './corpora.ts';
 import { buildZip } from './zip-builder.ts';
 

@@ -2,8 +2,8 @@
 // reported as 65535), an entry that inflates past its declared size stopped as a bomb, and every ZIP limit a fail.
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
-import { inspectSpreadsheet } from '../../src/inspect/spreadsheet.ts';
-import { listZipEntries } from '../../src/inspect/zip.ts';
+import { inspectSpreadsheet } from '../../src/inspect/spreadsheet/index.ts';
+import { listZipEntries } from '../../src/inspect/archive/zip.ts';
 import { buildZip } from '../../src/util/zip-writer.ts';
 import { xlsx } from '../hostile/bomb-files.ts';
 

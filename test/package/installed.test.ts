@@ -84,7 +84,7 @@ describe('the packed tarball', () => {
       for (const m of text.matchAll(/new Worker\(([^,)]*)|\bfork\(([^,)]*)/g)) expect(m[1] ?? m[2], path.relative(ROOT, file)).toMatch(/^(fileURLToPath\()?siblingModule\(/);
       return [...text.matchAll(/siblingModule\('([^']+)'/g)].map((m) => path.join(path.relative(path.join(ROOT, 'src'), path.dirname(file)), `${m[1]}.js`));
     });
-    expect(workers).toContain(path.join('inspect', 'spreadsheet-child.js'));
+    expect(workers).toContain(path.join('inspect', 'spreadsheet', 'child.js'));
     expect(workers.filter((w) => !existsSync(path.join(pkgDir, 'dist', w)))).toEqual([]);
   });
 

@@ -3,9 +3,9 @@
 // keys such as `200:` and values such as `2024-01-01` stay strings, exactly as swagger-parser itself reads them.
 
 import { createRequire } from 'node:module';
-import { locateJsonError } from './json-syntax.ts';
-import { lineColumnAt } from './json-position.ts';
-import { DEFAULT_INSPECT_LIMITS, raiseHint, type InspectLimits } from './limits.ts';
+import { locateJsonError } from '../tree/json-syntax.ts';
+import { lineColumnAt } from '../tree/json-position.ts';
+import { DEFAULT_INSPECT_LIMITS, raiseHint, type InspectLimits } from '../limits.ts';
 
 // js-yaml ships no type declarations and @types/js-yaml is not installed; this is the slice we use.
 interface YamlMark {

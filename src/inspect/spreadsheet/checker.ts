@@ -2,10 +2,10 @@
 // streaming XLSX reader for large files) hand their cells to this one checker, so both give the same facts.
 // Rows and fields are the sheet's own numbers (row 1 = the sheet's first row, field 1 = column A), and every
 // error carries the cell reference a person can click to (`Sheet1!B7:D7`).
-import type { StructuralError } from '../model.ts';
-import { isNumericText, subtotalKeyword } from './csv.ts';
-import { describeHeaderRows, locateHeader } from './header-rows.ts';
-import { exceeded, type InspectLimits } from './limits.ts';
+import type { StructuralError } from '../../model.ts';
+import { isNumericText, subtotalKeyword } from '../table/csv.ts';
+import { describeHeaderRows, locateHeader } from '../table/header-rows.ts';
+import { exceeded, type InspectLimits } from '../limits.ts';
 
 export type CellKind = 'text' | 'number' | 'bool' | 'error';
 

@@ -14,8 +14,8 @@ import {
   pathToString, unionKeys,
 } from './json-records.ts';
 import { errorMessageOf } from './json-error-body.ts';
-import type { LimitHit } from '../model.ts';
-import { DEFAULT_INSPECT_LIMITS, limitHit } from './limits.ts';
+import type { LimitHit } from '../../model.ts';
+import { DEFAULT_INSPECT_LIMITS, limitHit } from '../limits.ts';
 
 export interface JsonFacts {
   ok: boolean;

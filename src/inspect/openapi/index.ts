@@ -8,12 +8,12 @@
 // local-only, so validating a document makes no network or file access.
 
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { parseOpenApiText, type DocFormat } from './openapi-parse.ts';
-import { resolveLimits, type InspectLimits } from './limits.ts';
-import { checkRefs } from './openapi-refs.ts';
-import { checkOas3Semantics } from './openapi-semantics.ts';
-import { validateOas31Schema } from './openapi-schema31.ts';
-import { dedupe, fromAjvErrors, pointerFromMessage, type OpenApiError } from './openapi-errors.ts';
+import { parseOpenApiText, type DocFormat } from './parse.ts';
+import { resolveLimits, type InspectLimits } from '../limits.ts';
+import { checkRefs } from './refs.ts';
+import { checkOas3Semantics } from './semantics.ts';
+import { validateOas31Schema } from './schema31.ts';
+import { dedupe, fromAjvErrors, pointerFromMessage, type OpenApiError } from './errors.ts';
 import type { ErrorObject } from 'ajv';
 
 export type OpenApiVersion = '2.0' | '3.0' | '3.1';

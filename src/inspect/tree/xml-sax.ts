@@ -5,7 +5,7 @@
 // The pending buffers are saxes internals (6.0.0): their shape is checked when a parser is made, so an upgrade that
 // renames them fails loudly in tests instead of silently unbounding the readers.
 import { SaxesParser } from 'saxes';
-import { exceeded, type InspectLimits } from './limits.ts';
+import { exceeded, type InspectLimits } from '../limits.ts';
 
 export interface SaxHandlers {
   open?(name: string, attrs: Record<string, string>, selfClosing: boolean): void;

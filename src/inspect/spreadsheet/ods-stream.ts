@@ -6,10 +6,10 @@
 // Cell text goes through CellText (a kept prefix and a length), so a 300 MB cell is never a string; repeats count
 // against maxColumns and maxCells as the cells they stand for.
 import type yauzl from 'yauzl';
-import { LimitExceeded, type InspectLimits } from './limits.ts';
-import { CellText, SheetChecker, WorkbookGuard, columnName, sheetPrefix, textCell, type SheetCell, type SheetResult } from './spreadsheet-checker.ts';
-import type { SpreadsheetFacts } from './spreadsheet.ts';
-import { checkRatio, checkWorkbookSize, listEntries, openZip, parsePart, type ZipSource } from './zip-stream.ts';
+import { LimitExceeded, type InspectLimits } from '../limits.ts';
+import { CellText, SheetChecker, WorkbookGuard, columnName, sheetPrefix, textCell, type SheetCell, type SheetResult } from './checker.ts';
+import type { SpreadsheetFacts } from './index.ts';
+import { checkRatio, checkWorkbookSize, listEntries, openZip, parsePart, type ZipSource } from '../archive/zip-stream.ts';
 
 /** Error texts LibreOffice writes in cells whose calcext:value-type is "error" (SheetJS's RBErr). */
 const ERROR_TEXTS = new Set(['#NULL!', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#N/A', '#GETTING_DATA', '#WTF?']);

@@ -4,7 +4,7 @@
 //   expression (OAS 3.0.4 / 3.1.1 §4.8.12.1 "Path Templating", §4.8.12.2 Parameter Object "name");
 // - operationId MUST be unique among all operations (§4.8.10.1).
 // Local `$ref`s only; anything malformed is left to the schema check (this never throws).
-import type { OpenApiError } from './openapi-errors.ts';
+import type { OpenApiError } from './errors.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

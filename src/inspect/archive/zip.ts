@@ -2,7 +2,7 @@
 // headers) and inflate one entry with Node's zlib under size limits. Enough to tell XLSX from KMZ, to judge a ZIP of
 // CSVs, and to measure how far a workbook's XML inflates before deciding who reads it.
 import { inflateRawSync } from 'node:zlib';
-import { DEFAULT_INSPECT_LIMITS } from './limits.ts';
+import { DEFAULT_INSPECT_LIMITS } from '../limits.ts';
 
 export interface ZipEntry {
   name: string;

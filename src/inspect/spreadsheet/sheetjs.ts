@@ -2,10 +2,10 @@
 // (spreadsheet-child.ts) so a file that sends SheetJS into a loop or past its heap cannot take odbadge down.
 // SheetJS only ever gets workbooks within sheetJsMaxBytes; the cell limits apply here as in the streaming readers.
 import * as XLSX from '@e965/xlsx';
-import type { InspectLimits } from './limits.ts';
-import { LimitExceeded } from './limits.ts';
-import { SheetChecker, WorkbookGuard, columnName, sheetPrefix, textCell, type SheetCell, type SheetResult } from './spreadsheet-checker.ts';
-import type { SpreadsheetFacts, SpreadsheetFormat } from './spreadsheet.ts';
+import type { InspectLimits } from '../limits.ts';
+import { LimitExceeded } from '../limits.ts';
+import { SheetChecker, WorkbookGuard, columnName, sheetPrefix, textCell, type SheetCell, type SheetResult } from './checker.ts';
+import type { SpreadsheetFacts, SpreadsheetFormat } from './index.ts';
 
 export type SheetJsLimits = Pick<InspectLimits, 'maxCellChars' | 'maxColumns' | 'maxCells'>;
 

@@ -6,13 +6,13 @@
 // Every text is read through CellText (a kept prefix and a length), so no string larger than KEPT_CELL_CHARS is ever
 // built, and the limits (cell length, shared-string count and bytes, columns, cells, ratio) stop reading at once.
 import type yauzl from 'yauzl';
-import type { InspectLimits } from './limits.ts';
-import { exceeded, LimitExceeded } from './limits.ts';
-import { CellText, SheetChecker, WorkbookGuard, type SheetCell, type SheetResult, columnName, parseCellRef, sheetPrefix, textCell } from './spreadsheet-checker.ts';
-import type { SpreadsheetFacts } from './spreadsheet.ts';
-import { checkRatio, checkWorkbookSize, listEntries, openZip, parsePart, type ZipSource } from './zip-stream.ts';
+import type { InspectLimits } from '../limits.ts';
+import { exceeded, LimitExceeded } from '../limits.ts';
+import { CellText, SheetChecker, WorkbookGuard, type SheetCell, type SheetResult, columnName, parseCellRef, sheetPrefix, textCell } from './checker.ts';
+import type { SpreadsheetFacts } from './index.ts';
+import { checkRatio, checkWorkbookSize, listEntries, openZip, parsePart, type ZipSource } from '../archive/zip-stream.ts';
 
-export type { ZipSource } from './zip-stream.ts';
+export type { ZipSource } from '../archive/zip-stream.ts';
 
 /** Rows read in the first pass to learn which shared strings the header checks need. */
 const HEAD_ROWS = 40;

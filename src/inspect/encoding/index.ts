@@ -3,7 +3,7 @@
 // All validators are streaming state machines, so a 1 GB body can be judged chunk by chunk in bounded memory.
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
-import type { EncodingFacts, EncodingName } from '../model.ts';
+import type { EncodingFacts, EncodingName } from '../../model.ts';
 import { big5Table, type Big5Variant } from './big5-tables.ts';
 import { guessSingleByte, highByteBitmap, singleByteEncodingOf, undefinedBytes } from './single-byte.ts';
 

@@ -9,15 +9,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import pLimit from 'p-limit';
 import { fileURLToPath } from 'node:url';
-import type { DetectedFormat, LimitHit, ResourceFacts, StructuralError } from '../model.ts';
-import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
-import type { SheetResult } from './spreadsheet-checker.ts';
-import type { SheetJsLimits } from './spreadsheet-sheetjs.ts';
-import { inspectOdsStream } from './spreadsheet-ods-stream.ts';
-import { inspectXlsxStream } from './spreadsheet-xlsx-stream.ts';
-import { inflatedXmlSize, listZipEntries } from './zip.ts';
-import type { ZipSource } from './zip-stream.ts';
-import { siblingModule } from '../util/sibling-module.ts';
+import type { DetectedFormat, LimitHit, ResourceFacts, StructuralError } from '../../model.ts';
+import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from '../limits.ts';
+import type { SheetResult } from './checker.ts';
+import type { SheetJsLimits } from './sheetjs.ts';
+import { inspectOdsStream } from './ods-stream.ts';
+import { inspectXlsxStream } from './xlsx-stream.ts';
+import { inflatedXmlSize, listZipEntries } from '../archive/zip.ts';
+import type { ZipSource } from '../archive/zip-stream.ts';
+import { siblingModule } from '../../util/sibling-module.ts';
 
 export type SpreadsheetFormat = 'xlsx' | 'xls' | 'ods';
 
@@ -79,7 +79,7 @@ function readInChild(body: Uint8Array, format: SpreadsheetFormat, limits: Inspec
     const timer = setTimeout(() => finish({ format, sheets: [], reader: 'sheetjs', timedOut: true, problem: `the ${label} workbook could not be read within ${Math.round(timeoutMs / 1000)} s (a corrupt file?); not inspected` }), timeoutMs);
     try {
       // execArgv is given, not inherited: the child is a plain Node with a heap limit, whatever runs odbadge.
-      child = fork(fileURLToPath(siblingModule('spreadsheet-child', import.meta.url)), [], {
+      child = fork(fileURLToPath(siblingModule('child', import.meta.url)), [], {
         execArgv: [`--max-old-space-size=${heapMb}`],
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

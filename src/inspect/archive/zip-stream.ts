@@ -4,8 +4,8 @@
 // against cannot lie: an entry inflating past its declaration is an error, not a bomb.
 import yauzl from 'yauzl';
 import type { Readable } from 'node:stream';
-import { exceeded, type InspectLimits } from './limits.ts';
-import { BoundedSax, type SaxHandlers } from './xml-sax.ts';
+import { exceeded, type InspectLimits } from '../limits.ts';
+import { BoundedSax, type SaxHandlers } from '../tree/xml-sax.ts';
 
 export type ZipSource = { kind: 'buffer'; buffer: Buffer } | { kind: 'file'; path: string };
 

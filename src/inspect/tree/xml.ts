@@ -9,8 +9,8 @@
 // Field naming: see xml-records.ts (local names; attributes written without '@').
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { LimitHit } from '../model.ts';
-import { DEFAULT_INSPECT_LIMITS, limitHit } from './limits.ts';
+import type { LimitHit } from '../../model.ts';
+import { DEFAULT_INSPECT_LIMITS, limitHit } from '../limits.ts';
 import { lineColumnAt } from './json-position.ts';
 import { scanXmlOutline } from './xml-outline.ts';
 import { ATTR_PREFIX, attributeNames, attributeValue, childrenOf, elementName, findXmlRecords, localName } from './xml-records.ts';

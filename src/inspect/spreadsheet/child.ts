@@ -2,8 +2,8 @@
 // A process, not a worker thread: V8 aborts the whole process when a worker's heap limit is overrun by one large
 // allocation (seen with an ODS whose repeats SheetJS expands: FATAL ERROR, exit 134, odbadge gone), whereas a
 // child that dies takes nothing with it. It also leaves on its own if the parent goes away.
-import { readWithSheetJs, type SheetJsLimits } from './spreadsheet-sheetjs.ts';
-import type { SpreadsheetFormat } from './spreadsheet.ts';
+import { readWithSheetJs, type SheetJsLimits } from './sheetjs.ts';
+import type { SpreadsheetFormat } from './index.ts';
 
 interface Job {
   body: Uint8Array;

@@ -3,11 +3,11 @@
 // spanning lines is one row; a blank line is a row), fields are 1-based, null means header-level or whole-row.
 // On top of frictionless we report what the Taiwanese rules also reject: subtotal rows, title lines, repeated headers.
 import { describeHeaderRows, locateHeader } from './header-rows.ts';
-import { readHead } from './read-head.ts';
+import { readHead } from '../read-head.ts';
 import { parse } from 'csv-parse';
-import type { LimitHit, StructuralError } from '../model.ts';
+import type { LimitHit, StructuralError } from '../../model.ts';
 import { detectDelimiter } from './csv-delimiter.ts';
-import { DEFAULT_INSPECT_LIMITS, LimitExceeded, exceeded, limitHit } from './limits.ts';
+import { DEFAULT_INSPECT_LIMITS, LimitExceeded, exceeded, limitHit } from '../limits.ts';
 
 export interface CsvFacts {
   delimiter: string;

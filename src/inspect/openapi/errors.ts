@@ -1,7 +1,7 @@
 // Turns what the validators throw into `{ pointer, message }` pairs a person can act on.
 
 import type { ErrorObject } from 'ajv';
-import { escapeToken } from './openapi-refs.ts';
+import { escapeToken } from './refs.ts';
 
 export interface OpenApiError {
   pointer: string;
