@@ -10,7 +10,7 @@ import { Fetcher, catalogHttpOf, type FetchOptions } from './fetch/index.ts';
 import { inspectResource } from './inspect/index.ts';
 import { validateOpenApi } from './inspect/openapi/index.ts';
 import { inspectFile } from './inspect/stream.ts';
-import type { AgencyScore, Dataset, DatasetResult, FetchOutcome, Finding, IndicatorResult, ResourceFacts } from './model.ts';
+import type { AgencyScore, AuditProgress, AuditResult, Dataset, DatasetResult, FetchOutcome, Finding, IndicatorResult, ResourceFacts } from './model.ts';
 import { RULES } from './rules/index.ts';
 import type { OasCheck, ResourceEvidence } from './rules/rule.ts';
 import { scoreAgencies } from './score/agency-score.ts';
@@ -20,6 +20,7 @@ import { AuditHistory, catalogKeyOf, sha256, type Observed } from './store/audit
 import { StoreError } from './store/errors.ts';
 import type { Store } from './store/store.ts';
 import { hasSecrets, redactDeep, redactUrl, urlSecrets } from './util/redact.ts';
+import { ODBADGE_VERSION } from './version.ts';
 
 export interface AuditOptions {
   /** A catalogue: a data.gov.tw bulk export (URL or file), or any source a catalogue adapter accepts. */
@@ -50,28 +51,8 @@ export interface AuditOptions {
   onPhase?: (phase: 'scoring') => void | Promise<void>;
 }
 
-export interface AuditProgress {
-  datasetsDone: number;
-  datasetsSeen: number;
-  resourcesDone: number;
-  failures: number;
-  catalogDone: boolean;
-}
 
-export interface AuditResult {
-  odbadge: string;
-  ruleset: { id: string; title: Ruleset['title']; source: string };
-  catalog: { source: string; datasets: number; findings: number; complete: boolean; error?: string };
-  startedAt: string;
-  finishedAt: string;
-  datasets: DatasetResult[];
-  agencies: AgencyScore[];
-  stats: { resources: number; distinctUrls: number; bytes: number; requests: number; retries: number; wireBytes?: number; reusedResources?: number };
-  /** The run in the history store, when one was used. */
-  run?: { id: number; resumed: boolean; status: 'complete' | 'interrupted'; previousRunId?: number };
-}
 
-export const ODBADGE_VERSION = '0.1.0';
 
 type Fetched = Observed;
 

@@ -273,3 +273,27 @@ export interface AgencyScore {
   bonus: number;
   score: number;
 }
+
+// ---------------------------------------------------------------- the audit
+
+/** Progress of a running audit, for the progress line. */
+export interface AuditProgress {
+  datasetsDone: number;
+  datasetsSeen: number;
+  resourcesDone: number;
+  failures: number;
+  catalogDone: boolean;
+}
+
+export interface AuditResult {
+  odbadge: string;
+  ruleset: { id: string; title: Bilingual; source: string };
+  catalog: { source: string; datasets: number; findings: number; complete: boolean; error?: string };
+  startedAt: string;
+  finishedAt: string;
+  datasets: DatasetResult[];
+  agencies: AgencyScore[];
+  stats: { resources: number; distinctUrls: number; bytes: number; requests: number; retries: number; wireBytes?: number; reusedResources?: number };
+  /** The run in the history store, when one was used. */
+  run?: { id: number; resumed: boolean; status: 'complete' | 'interrupted'; previousRunId?: number };
+}

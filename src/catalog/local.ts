@@ -4,10 +4,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validateWith } from '../util/schemas.ts';
 import { parse } from 'csv-parse/sync';
 import type { Dataset, Finding, Resource } from '../model.ts';
-import { REPO_ROOT } from '../score/ruleset.ts';
 import { parseFrequency } from './frequency.ts';
 
 export interface LocalResource {
@@ -50,13 +50,8 @@ export class LocalCatalogError extends Error {
   }
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
 async function validate(data: unknown): Promise<ErrorObject[]> {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validator = ajv.compile(JSON.parse(await readFile(resolve(REPO_ROOT, 'schemas/local-catalog.schema.json'), 'utf8')));
-  }
-  return validator(data) ? [] : [...(validator.errors ?? [])];
+  return validateWith('local-catalog', data);
 }
 
 function describe(e: ErrorObject): string {

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
-import { refusedAsPrivate, runAudit, type AuditOptions, type AuditResult } from '../audit.ts';
+import { refusedAsPrivate, runAudit, type AuditOptions } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import { resultsJson, validateResults } from '../report/results-json.ts';
 import { summaryCsv } from '../report/summary-csv.ts';
 import { summaryMarkdown } from '../report/summary-md.ts';

@@ -7,7 +7,7 @@ import { Store } from '../store/store.ts';
 import { storedAuditResult } from '../store/run-history.ts';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import { readResultsFile } from '../report/html/history.ts';
 import { awardsMarkdown } from '../report/markdown-report.ts';
 import { awardConfig, computeAwards, type UsageRecord } from '../score/awards.ts';

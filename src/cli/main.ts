@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { ODBADGE_VERSION } from '../audit.ts';
+import { ODBADGE_VERSION } from '../version.ts';
 import { RulesetError } from '../score/ruleset.ts';
 import { registerAudit } from './audit-command.ts';
 import type { RegisterCommand } from './command.ts';

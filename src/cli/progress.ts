@@ -1,7 +1,7 @@
 // Progress on stderr: a cli-progress bar redrawn in place on a terminal, a plain line every few seconds otherwise
 // (CI logs keep a readable trail instead of carriage-return noise), nothing with --quiet.
 import cliProgress from 'cli-progress';
-import type { AuditProgress } from '../audit.ts';
+import type { AuditProgress } from '../model.ts';
 import { terminalText } from './terminal.ts';
 
 export interface ProgressOptions {

@@ -2,7 +2,7 @@
 // for spreadsheets (agencies.csv, datasets.csv, fix-first.csv) and a Markdown report for mail (report.md).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import { agreement } from '../report/agreement.ts';
 import { agenciesCsv, datasetsCsv, fixFirstCsv } from '../report/csv-report.ts';
 import { fixFirst } from '../report/fix-first.ts';
@@ -11,7 +11,8 @@ import { emptyHistory, HistoryFileError, historyFromPaths, readResultsFile, type
 import { markdownReport } from '../report/markdown-report.ts';
 import type { UsageRecord } from '../score/awards.ts';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../score/groups.ts';
-import { indicatorIds, loadRuleset, REPO_ROOT, type Ruleset } from '../score/ruleset.ts';
+import { indicatorIds, loadRuleset, type Ruleset } from '../score/ruleset.ts';
+import { packagePath } from '../paths.ts';
 import { positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { warn } from './terminal.ts';
@@ -19,7 +20,7 @@ import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 import { checkOutputs } from './output-paths.ts';
 
 /** 勞動部's 2017 usage counts (seed 004): the demo portal's, and only the demo's — other catalogues give --usage. */
-export const DEMO_USAGE = resolve(REPO_ROOT, 'seeds/mol-usage-2017.json');
+export const DEMO_USAGE = packagePath('seeds/mol-usage-2017.json');
 
 /**
  * Usage counts for 人氣獎 and usage-weighted fixes, from --usage: a JSON array of {title, agency, views, downloads,

@@ -5,7 +5,7 @@ import { buildZip } from '../util/zip-writer.ts';
 import { toCsv } from '../util/csv.ts';
 import iconv from 'iconv-lite';
 import { createRng, type Rng } from './random.ts';
-import type { DemoDataset, DemoPortal, DemoResource, DemoColumn } from './portal.ts';
+import type { DemoDataset, DemoPortal, DemoResource, DemoColumn } from './types.ts';
 
 type Kind =
   | 'year' | 'month' | 'county' | 'industry' | 'occupation' | 'category' | 'count' | 'money' | 'rate'

@@ -3,7 +3,8 @@
 // Run: node src/demo/extract-seed-usage.ts   (writes the JSON; exits non-zero when the seed does not add up)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { packagePath } from '../paths.ts';
 import { writeFileAtomicSync } from '../util/atomic-write.ts';
 
 export const SEED_RELATIVE_PATH = 'seeds/source/004_2d7911a91adf7833.txt';
@@ -115,8 +116,7 @@ export function parseSeedUsage(text: string, file = SEED_RELATIVE_PATH): SeedUsa
   };
 }
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SEED_USAGE_JSON = path.join(REPO_ROOT, 'seeds/mol-usage-2017.json');
+export const SEED_USAGE_JSON = packagePath('seeds/mol-usage-2017.json');
 
 /** The committed extraction, as the demo portal reads it. */
 export function loadSeedUsage(): SeedUsage {
@@ -138,7 +138,7 @@ export function formatUsageJson(usage: SeedUsage): string {
 }
 
 function main(): void {
-  const seedPath = path.resolve(REPO_ROOT, SEED_RELATIVE_PATH);
+  const seedPath = packagePath(SEED_RELATIVE_PATH);
   const usage = parseSeedUsage(readFileSync(seedPath, 'utf8'));
   writeFileAtomicSync(SEED_USAGE_JSON, formatUsageJson(usage));
   console.log(`${SEED_USAGE_JSON}: ${usage.datasets.length} datasets, ${usage.totals.views} views, ${usage.totals.downloads} downloads; ${usage.newDatasets.length} new datasets`);

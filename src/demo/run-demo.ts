@@ -5,13 +5,14 @@ import { runAudit } from '../audit.ts';
 import { writeOutputs } from '../cli/audit-command.ts';
 import { startProgress } from '../cli/progress.ts';
 import { DEMO_USAGE, loadUsage, writeReports } from '../cli/report-command.ts';
-import { loadRuleset, REPO_ROOT } from '../score/ruleset.ts';
+import { loadRuleset } from '../score/ruleset.ts';
+import { packagePath } from '../paths.ts';
 import { buildDemoPortal } from './portal.ts';
 import { startDemoServer } from './server.ts';
 import { print, warn } from '../cli/terminal.ts';
 
 export async function runDemo(opts: { out?: string; quiet?: boolean } = {}) {
-  const out = opts.out ?? join(REPO_ROOT, 'reports/demo');
+  const out = opts.out ?? packagePath('reports/demo');
   const rs = loadRuleset();
   const portal = buildDemoPortal({ now: new Date() });
   const server = await startDemoServer(portal, { timeoutScenarioHoldMs: 8_000 });

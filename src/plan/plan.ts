@@ -2,8 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { Ajv } from 'ajv';
-import { REPO_ROOT } from '../score/ruleset.ts';
+import { validateWith } from '../util/schemas.ts';
 
 export interface PlanRow {
   section: string;
@@ -52,13 +51,8 @@ export class PlanError extends Error {
   }
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
 export async function validatePlan(data: unknown): Promise<string[]> {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validator = ajv.compile(JSON.parse(await readFile(resolve(REPO_ROOT, 'schemas/plan.schema.json'), 'utf8')));
-  }
-  return validator(data) ? [] : (validator.errors ?? []).slice(0, 50).map((e) => `${e.instancePath || '/'}: ${e.message}`);
+  return validateWith('plan', data).slice(0, 50).map((e) => `${e.instancePath || '/'}: ${e.message}`);
 }
 
 /** Reads a plan file (YAML or JSON); throws PlanError listing each schema violation with its JSON pointer. */

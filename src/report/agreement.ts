@@ -1,7 +1,7 @@
 // Agreement with the platform's own badge (品質檢測): a confusion matrix and every disagreement with our evidence.
 // Where we rate lower, the evidence is the indicators that keep the dataset below the official tier; where we rate
 // higher, it is the passing evidence of the indicators the official badge says were not met.
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import type { DatasetResult, OfficialCodes } from '../model.ts';
 import { OFFICIAL_CODE_INDICATORS, OFFICIAL_CODE_NAMES } from '../score/official-codes.ts';
 import type { TierSpec } from './fix-first.ts';

@@ -1,6 +1,6 @@
 // CSV reports for spreadsheets: one table per file (agencies, datasets, fix-first), through the one CSV writer
 // (UTF-8 with BOM, CRLF, formula-like cells defused: titles and evidence come from catalogues and hostile servers).
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import type { GroupConfig } from '../score/groups.ts';
 import { DEFAULT_GROUP_CONFIG, groupLabel, groupOf } from '../score/groups.ts';
 import { toCsv } from '../util/csv.ts';

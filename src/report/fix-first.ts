@@ -9,7 +9,7 @@
 // The fix is the set of indicators that stand between the dataset and the next tier. Indicators not evaluated
 // (an earlier gate failed) are part of that set: they must be checked after the gate is fixed. The target tier is
 // the highest one every other indicator already passes; `mayGoFurther` says higher tiers were not evaluated yet.
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import type { Bilingual, DatasetResult, Verdict } from '../model.ts';
 import { usageLookup, type UsageRecord } from '../score/awards.ts';
 import type { Ruleset } from '../score/ruleset.ts';

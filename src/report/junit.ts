@@ -3,7 +3,7 @@
 // in the way, so a re-run may fix it), plus one testcase per agency for the minimum score when one is set.
 // The document follows the common Ant/Windy Road JUnit schema (schemas/junit.xsd): <testsuites> without
 // attributes, each suite with properties, system-out and system-err, timestamps without a zone.
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import type { DatasetResult, IndicatorResult } from '../model.ts';
 import type { TierSpec } from './fix-first.ts';
 

@@ -1,6 +1,6 @@
 // The Markdown report for mail and wikis: agency table by group, what to fix first per agency, agreement with the
 // official badge. Catalogue text goes through the one Markdown escaper (pipes, line breaks, HTML, link syntax).
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import type { AwardTables } from '../score/awards.ts';
 import { DEFAULT_GROUP_CONFIG, groupAgencies, groupLabel, type GroupConfig } from '../score/groups.ts';
 import type { Agreement } from './agreement.ts';

@@ -1,6 +1,6 @@
 // summary.csv: one row per dataset, for spreadsheets, through the one CSV writer (UTF-8 with BOM so Excel on zh-TW
 // Windows opens it correctly; formula-like titles such as =HYPERLINK(…) defused).
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import { toCsv } from '../util/csv.ts';
 
 export function summaryCsv(results: AuditResult, indicatorIds: string[]): string {

@@ -1,5 +1,5 @@
 // The Markdown summary printed on stdout after an audit: per-agency scores and badge counts, then what failed most.
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import type { Ruleset } from '../score/ruleset.ts';
 import { mdEscape as esc } from '../util/markdown.ts';
 

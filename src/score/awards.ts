@@ -6,7 +6,7 @@
 // ranking, 1-2-2-4). A prize goes to every agency whose rank is within the prize count, so a tie on the last
 // prize place gives that place to every tied agency (top 3 may then name 4 winners). Listing order within a tie
 // is by name, for deterministic output only.
-import type { AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
 import type { AgencyScore, DatasetResult } from '../model.ts';
 import { DEFAULT_GROUP_CONFIG, groupAgencies, groupId, groupLabel, groupOf, type GroupConfig, type GroupKey } from './groups.ts';
 

@@ -1,10 +1,9 @@
 // Loads a ruleset file, validates it against schemas/ruleset.schema.json and checks what a schema cannot:
 // every named rule exists, gating names only resource rules, the bonus indicator is a dataset rule.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import { packagePath } from '../paths.ts';
 import { RULES } from '../rules/index.ts';
+import { validateWith } from '../util/schemas.ts';
 import type { Bilingual } from '../model.ts';
 
 export interface Tier {
@@ -29,20 +28,16 @@ export interface Ruleset {
   officialProfile?: string;
 }
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_RULESET = resolve(REPO_ROOT, 'rules/tw-ndc-2017.json');
-const SCHEMA = resolve(REPO_ROOT, 'schemas/ruleset.schema.json');
+export const DEFAULT_RULESET = packagePath('rules/tw-ndc-2017.json');
 
 export class RulesetError extends Error {
   override name = 'RulesetError';
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-
 export function parseRuleset(json: unknown, origin = 'ruleset'): Ruleset {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
-  if (!validator(json)) {
-    const errs = (validator.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+  const invalid = validateWith('ruleset', json);
+  if (invalid.length) {
+    const errs = invalid.slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     throw new RulesetError(`${origin} does not match schemas/ruleset.schema.json: ${errs}`);
   }
   const rs = json as Ruleset;
@@ -82,7 +77,7 @@ export function bundledRuleset(id: string): Ruleset {
   let rs = bundled.get(id);
   if (!rs) {
     if (!/^[a-z0-9][a-z0-9.-]*$/.test(id)) throw new RulesetError(`"${id}" is not a ruleset id`);
-    bundled.set(id, (rs = loadRuleset(resolve(REPO_ROOT, 'rules', `${id}.json`))));
+    bundled.set(id, (rs = loadRuleset(packagePath('rules', `${id}.json`))));
   }
   return rs;
 }

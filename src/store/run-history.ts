@@ -1,6 +1,7 @@
 // Stored runs as AuditResults, for reports that compare with earlier audits (trends, 品質進步獎): the same shape
 // a results.json has, so a report cannot tell whether history came from files or from the store.
-import { ODBADGE_VERSION, type AuditResult } from '../audit.ts';
+import type { AuditResult } from '../model.ts';
+import { ODBADGE_VERSION } from '../version.ts';
 import type { Bilingual } from '../model.ts';
 import { comparableBasis, comparableRuns } from './comparable.ts';
 import { StoreError } from './errors.ts';

@@ -2,7 +2,8 @@
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit, type AuditResult } from '../../src/audit.ts';
+import { runAudit } from '../../src/audit.ts';
+import type { AuditResult } from '../../src/model.ts';
 import type { DatasetResult } from '../../src/model.ts';
 import { validateResults } from '../../src/report/results-json.ts';
 import { startFixturePortal, taiwanTimeDaysAgo, type FixtureDataset, type Handler } from '../helpers/portal-fixture.ts';

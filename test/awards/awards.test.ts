@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AuditResult } from '../../src/audit.ts';
+import type { AuditResult } from '../../src/model.ts';
 import {
   awardConfig, computeAwards, goldAward, goldWinners, improvementAward, popularityAward, popularityScore, publicVoteScore,
   rankByScore, rollUpAgencies, type PopularityCandidate,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditResult } from '../../src/audit.ts';
+import type { AuditResult } from '../../src/model.ts';
 import { ciCheck, junitXml } from '../../src/report/junit.ts';
 import { ciMarkdown } from '../../src/report/markdown-report.ts';
 import { loadRuleset } from '../../src/score/ruleset.ts';

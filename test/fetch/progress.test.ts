@@ -1,6 +1,6 @@
 // The audit's progress display: a bar on a terminal, plain periodic lines in logs, nothing with --quiet.
 import { describe, expect, it } from 'vitest';
-import type { AuditProgress } from '../../src/audit.ts';
+import type { AuditProgress } from '../../src/model.ts';
 import { formatDuration, startProgress } from '../../src/cli/progress.ts';
 
 function fakeStream(isTTY: boolean) {

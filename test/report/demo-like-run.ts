@@ -3,7 +3,7 @@
 // title to prove the reports escape catalogue text.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AuditResult } from '../../src/audit.ts';
+import type { AuditResult } from '../../src/model.ts';
 import { scoreAgencies } from '../../src/score/agency-score.ts';
 import { loadRuleset } from '../../src/score/ruleset.ts';
 import { buildRun, type BadgeCounts } from './run-builder.ts';

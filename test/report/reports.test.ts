@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { AuditResult } from '../../src/audit.ts';
+import type { AuditResult } from '../../src/model.ts';
 import { agreement } from '../../src/report/agreement.ts';
 import { agenciesCsv, datasetsCsv, fixFirstCsv } from '../../src/report/csv-report.ts';
 import { fixFirst, fixForDataset } from '../../src/report/fix-first.ts';

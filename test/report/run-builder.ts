@@ -1,7 +1,7 @@
 // Builds AuditResult fixtures from a compact description: per agency, how many datasets hold each badge.
 // Each badge gets the indicator pattern the real pipeline gives it (a silver fails encoding-match, a bronze holds a
 // PDF, a "none" answers 404), so reports, fix-first and agreement see realistic evidence.
-import type { AuditResult } from '../../src/audit.ts';
+import type { AuditResult } from '../../src/model.ts';
 import type { DatasetResult, IndicatorResult } from '../../src/model.ts';
 import { scoreAgencies } from '../../src/score/agency-score.ts';
 import { loadRuleset } from '../../src/score/ruleset.ts';

@@ -3,7 +3,7 @@
 // allocation (seen with an ODS whose repeats SheetJS expands: FATAL ERROR, exit 134, odbadge gone), whereas a
 // child that dies takes nothing with it. It also leaves on its own if the parent goes away.
 import { readWithSheetJs, type SheetJsLimits } from './sheetjs.ts';
-import type { SpreadsheetFormat } from './index.ts';
+import type { SpreadsheetFormat } from './types.ts';
 
 interface Job {
   body: Uint8Array;

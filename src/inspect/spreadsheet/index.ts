@@ -11,7 +11,6 @@ import pLimit from 'p-limit';
 import { fileURLToPath } from 'node:url';
 import type { DetectedFormat, LimitHit, ResourceFacts, StructuralError } from '../../model.ts';
 import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from '../limits.ts';
-import type { SheetResult } from './checker.ts';
 import type { SheetJsLimits } from './sheetjs.ts';
 import { inspectOdsStream } from './ods-stream.ts';
 import { inspectXlsxStream } from './xlsx-stream.ts';
@@ -19,20 +18,8 @@ import { inflatedXmlSize, listZipEntries } from '../archive/zip.ts';
 import type { ZipSource } from '../archive/zip-stream.ts';
 import { siblingModule } from '../../util/sibling-module.ts';
 
-export type SpreadsheetFormat = 'xlsx' | 'xls' | 'ods';
-
-export interface SpreadsheetFacts {
-  format: SpreadsheetFormat;
-  sheets: SheetResult[];
-  /** Which reader produced the facts. */
-  reader: 'sheetjs' | 'stream';
-  /** Set when the workbook could not be read at all. */
-  problem?: string;
-  /** Set when reading stopped at an inspection limit (a property of the file: not structured). */
-  limit?: LimitHit;
-  /** SheetJS was stopped at its deadline (sheetJsTimeoutMs). */
-  timedOut?: boolean;
-}
+export type { SpreadsheetFacts, SpreadsheetFormat } from './types.ts';
+import type { SpreadsheetFacts, SpreadsheetFormat } from './types.ts';
 
 /** Per-call overrides of the workbook limits, kept for callers and tests that set them this way. */
 export interface SpreadsheetOptions {

@@ -8,7 +8,7 @@
 import type yauzl from 'yauzl';
 import { LimitExceeded, type InspectLimits } from '../limits.ts';
 import { CellText, SheetChecker, WorkbookGuard, columnName, sheetPrefix, textCell, type SheetCell, type SheetResult } from './checker.ts';
-import type { SpreadsheetFacts } from './index.ts';
+import type { SpreadsheetFacts } from './types.ts';
 import { checkRatio, checkWorkbookSize, listEntries, openZip, parsePart, type ZipSource } from '../archive/zip-stream.ts';
 
 /** Error texts LibreOffice writes in cells whose calcext:value-type is "error" (SheetJS's RBErr). */

@@ -5,7 +5,7 @@ import * as XLSX from '@e965/xlsx';
 import type { InspectLimits } from '../limits.ts';
 import { LimitExceeded } from '../limits.ts';
 import { SheetChecker, WorkbookGuard, columnName, sheetPrefix, textCell, type SheetCell, type SheetResult } from './checker.ts';
-import type { SpreadsheetFacts, SpreadsheetFormat } from './index.ts';
+import type { SpreadsheetFacts, SpreadsheetFormat } from './types.ts';
 
 export type SheetJsLimits = Pick<InspectLimits, 'maxCellChars' | 'maxColumns' | 'maxCells'>;
 

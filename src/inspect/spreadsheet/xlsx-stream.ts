@@ -9,7 +9,7 @@ import type yauzl from 'yauzl';
 import type { InspectLimits } from '../limits.ts';
 import { exceeded, LimitExceeded } from '../limits.ts';
 import { CellText, SheetChecker, WorkbookGuard, type SheetCell, type SheetResult, columnName, parseCellRef, sheetPrefix, textCell } from './checker.ts';
-import type { SpreadsheetFacts } from './index.ts';
+import type { SpreadsheetFacts } from './types.ts';
 import { checkRatio, checkWorkbookSize, listEntries, openZip, parsePart, type ZipSource } from '../archive/zip-stream.ts';
 
 export type { ZipSource } from '../archive/zip-stream.ts';

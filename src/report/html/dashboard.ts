@@ -3,7 +3,7 @@
 // the filterable dataset table and the per-dataset evidence panel (so 50,000 datasets do not mean 50,000 rows of DOM).
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { AuditResult } from '../../audit.ts';
+import type { AuditResult } from '../../model.ts';
 import { RULES } from '../../rules/index.ts';
 import { goldAward } from '../../score/awards.ts';
 import { awardConfig, type UsageRecord } from '../../score/awards.ts';

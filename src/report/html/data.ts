@@ -1,5 +1,5 @@
 // The compact, JSON-embedded model the dashboard's script renders the dataset table and panels from.
-import type { AuditResult } from '../../audit.ts';
+import type { AuditResult } from '../../model.ts';
 import type { DatasetResult } from '../../model.ts';
 import { RULES } from '../../rules/index.ts';
 import type { Ruleset } from '../../score/ruleset.ts';

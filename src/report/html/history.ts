@@ -2,7 +2,7 @@
 // AuditResults; today they come from results.json files, later from the history store (src/store/).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AuditResult } from '../../audit.ts';
+import type { AuditResult } from '../../model.ts';
 import type { Bilingual } from '../../model.ts';
 
 export interface RunHistory {
