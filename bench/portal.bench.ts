@@ -17,7 +17,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { DEFAULT_FETCH_OPTIONS } from '../src/fetch/options.ts';
 import { here, procRssMB, spawnNode, startChild } from './lib/child.ts';
@@ -80,7 +80,7 @@ export default async function portalBench() {
   const usageFile = join(dir, 'exit-usage.json');
   try {
     const started = performance.now();
-    const audit = spawnNode(here('../../src/cli/main.ts'), { BENCH_EXIT_USAGE_FILE: usageFile }, [
+    const audit = spawnNode(fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), { BENCH_EXIT_USAGE_FILE: usageFile }, [
       'audit', '--catalog', info.exportUrl, '--out', out, '--db', join(dir, 'odbadge.db'), '--allow-private-network', '--quiet',
       '--concurrency', String(concurrency),
     ], ['--import', pathToFileURL(here('./exit-usage.ts')).href]);
