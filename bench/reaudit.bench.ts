@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { runAudit } from '../src/audit.ts';
+import { EXPORT_COLUMNS } from '../src/demo/server.ts';
 import { Store } from '../src/store/store.ts';
 import { toCsv } from '../src/util/csv.ts';
 
@@ -59,7 +60,6 @@ function exportTemplate(resources: number, columns: string[]): string {
 export default async function reauditBench(): Promise<Record<string, { ratio: number; peakRssMB?: number; [k: string]: unknown }>> {
   const resources = Number(process.env.ODBADGE_BENCH_REAUDIT_RESOURCES ?? 10_000);
   const latencyMs = Number(process.env.ODBADGE_BENCH_REAUDIT_LATENCY_MS ?? 10);
-  const { EXPORT_COLUMNS } = await import('../test/helpers/portal-fixture.ts');
   const worker = new Worker(SERVER, { eval: true, workerData: { resources, latencyMs, exportTemplate: exportTemplate(resources, EXPORT_COLUMNS) } });
   const base = await new Promise<string>((r, j) => {
     worker.once('message', r);

@@ -1,12 +1,14 @@
 // Runs a bench worker as a child process, so each contender's peak RSS is its own, and reads the one JSON line it
 // prints last on stdout.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
-function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [script], {
+/** Starts `node [nodeArgs] script [args]` with stdin and stdout piped, stderr shared with ours. */
+export function spawnNode(script: string, env: Record<string, string>, args: string[] = [], nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -76,4 +78,23 @@ export function startChild<T>(script: string, env: Record<string, string>, ready
 /** Peak resident set size of this process so far, in MB (maxRSS is reported in KiB). */
 export function peakRssMB(): number {
   return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+}
+
+/**
+ * Resident set size of another process now and its peak so far (VmRSS, VmHWM from /proc/<pid>/status), in MB;
+ * undefined once it has exited. Linux only, as the benchmarks are.
+ */
+export function procRssMB(pid: number): { rssMB: number; peakMB: number } | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  const rss = kb('VmRSS');
+  const peak = kb('VmHWM');
+  // A zombie (exited, not yet reaped) has no memory lines.
+  if (!Number.isFinite(rss)) return undefined;
+  return { rssMB: Math.round((rss / 1024) * 10) / 10, peakMB: Math.round((peak / 1024) * 10) / 10 };
 }
