@@ -45,9 +45,9 @@ parentPort.on('message', (m) => { if (m === 'close') { server.closeAllConnection
 `;
 
 /** The portal's export, written by the product's one CSV writer; the worker fills in its address for {{BASE}}. */
-function exportTemplate(resources: number, columns: string[]): string {
+function exportTemplate(resources: number, columns: readonly string[]): string {
   const perDataset = 2;
-  const rows: string[][] = [columns];
+  const rows: string[][] = [[...columns]];
   for (let d = 0; d < resources / perDataset; d++) {
     const urls = Array.from({ length: perDataset }, (_, k) => `{{BASE}}/r/${d * perDataset + k}.csv`);
     rows.push([`bench${d}`, `資料集${d}`, '原始資料', '其他', '', 'CSV;CSV', urls.join(';'), 'UTF-8;UTF-8', '單筆', '說明', '村名、人口、面積',

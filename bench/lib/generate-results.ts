@@ -18,12 +18,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { ODBADGE_VERSION, type AuditResult } from '../../src/audit.ts';
+import type { AuditResult } from '../../src/model.ts';
+import { ODBADGE_VERSION } from '../../src/version.ts';
 import { readCatalog } from '../../src/catalog/index.ts';
 import { inspectResource } from '../../src/inspect/index.ts';
 import type { DatasetResult, FetchOutcome, ResourceFacts } from '../../src/model.ts';
 import { validateResults } from '../../src/report/results-json.ts';
-import { loadUsage, writeReports } from '../../src/cli/report-command.ts';
+import { writeReports } from '../../src/cli/report-command.ts';
 import type { ResourceEvidence } from '../../src/rules/rule.ts';
 import { scoreAgencies } from '../../src/score/agency-score.ts';
 import { evaluateDataset } from '../../src/score/evaluate.ts';
@@ -168,7 +169,7 @@ if (import.meta.main) {
   process.stderr.write(`Wrote ${values.out}: ${results.datasets.length} datasets, ${results.stats.resources} resources, ${results.agencies.length} agencies, `
     + `${JSON.stringify(counts)}, ${(bytes / 1048576).toFixed(1)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   if (values.report) {
-    const { files } = await writeReports(results, values.report, { usage: loadUsage() });
+    const { files } = await writeReports(results, values.report, {});
     process.stderr.write(`Wrote ${files.join(', ')} in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   }
 }

@@ -7,8 +7,9 @@
 // of the portal needs to be held: the simulator rebuilds a dataset per request, the results generator per row.
 // Bodies, landing and error pages, scenarios and their truth come from the demo portal (src/demo) — one
 // implementation of what a resource looks like.
+import { toCsv } from '../../src/util/csv.ts';
 import {
-  columnsForTitle, landingPage, loginPage, noDataBody, notFoundPage, renderResource, toCsv,
+  columnsForTitle, landingPage, loginPage, noDataBody, notFoundPage, renderResource,
 } from '../../src/demo/content.ts';
 import { taiwanIso, taiwanTimeText, type DemoColumn, type DemoDataset, type DemoFormat, type DemoPortal, type DemoResource } from '../../src/demo/portal.ts';
 import { createRng, type Rng } from '../../src/demo/random.ts';
@@ -318,10 +319,10 @@ export class PortalShape {
 
   /** The 22-column bulk export as data.gov.tw serves it (UTF-8 with BOM), resources on `origins[host]`. */
   exportCsv(origins: string[]): Buffer {
-    const parts: Buffer[] = [Buffer.from('\ufeff' + toCsv([[...EXPORT_COLUMNS]]))];
+    const parts: Buffer[] = [Buffer.from(toCsv([[...EXPORT_COLUMNS]], { defuse: false }))];
     const rows: string[][] = [];
     const flush = () => {
-      parts.push(Buffer.from(toCsv(rows)));
+      parts.push(Buffer.from(toCsv(rows, { bom: false, defuse: false })));
       rows.length = 0;
     };
     for (let i = 0; i < this.opts.datasets; i++) {

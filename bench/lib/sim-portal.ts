@@ -13,7 +13,7 @@
 // the end of the response).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toCsv } from '../../src/demo/content.ts';
+import { toCsv } from '../../src/util/csv.ts';
 import { createRng } from '../../src/demo/random.ts';
 import { EXPORT_COLUMNS, EXPORT_PATH } from '../../src/demo/server.ts';
 import { hostAddress, PortalShape, type Reply } from './portal-shape.ts';
@@ -62,10 +62,10 @@ function uniformShape(): Shape {
     datasets: resources,
     resources,
     urls,
-    exportCsv: (origins) => Buffer.from('\ufeff' + toCsv([[...EXPORT_COLUMNS], ...urls(origins).map((u, i) => [
+    exportCsv: (origins) => Buffer.from(toCsv([[...EXPORT_COLUMNS], ...urls(origins).map((u, i) => [
       `B${i}`, `模擬資料集 ${i}`, '原始資料', '求職及就業', '', 'CSV', u, 'UTF-8', '單筆', '說明', '村名、人口', `機關${i % 50}`,
       '不定期', '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000', taipeiYesterday, '', '',
-    ])])),
+    ])], { defuse: false })),
     latency: () => LATENCY,
     reply: (host, url) => {
       const m = /^\/r\/(\d+)\.csv$/.exec(url);
