@@ -15,5 +15,7 @@ export default defineConfig({
     // 2-core CI machines: keep parallelism modest so loopback servers do not starve each other.
     maxWorkers: 2,
     env: { ODBADGE_HOME },
+    // fast-check runs from a known seed (printed in every failure): see test/setup/fuzz-seed.ts.
+    setupFiles: ['test/setup/fuzz-seed.ts'],
   },
 });

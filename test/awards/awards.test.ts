@@ -106,13 +106,15 @@ describe('人氣獎 on the seed usage counts (勞動部, 562 datasets to 2017-10
   const award = popularityAward(candidates, { now });
 
   it('the maxima are the busiest datasets of the platform', () => {
-    expect(award.maxViews).toBe(Math.max(...seed.datasets.map((d) => d.views)));
-    expect(award.maxDownloads).toBe(Math.max(...seed.datasets.map((d) => d.downloads)));
+    // Seed 004 附件一, row 1 (勞工體格及健康檢查認可醫療機構) leads both columns.
+    expect(award.maxViews).toBe(141_776);
+    expect(award.maxDownloads).toBe(22_291);
   });
   it('30·views/max + 40·downloads/max + 30·rating/5, to 4 decimals', () => {
-    const first = candidates[0];
-    expect(popularityScore(first, award.maxViews, award.maxDownloads)).toBeCloseTo(
-      (30 * first.views!) / award.maxViews + (40 * first.downloads!) / award.maxDownloads + (30 * 4) / 5, 4);
+    // Row 2, 勞動部近10年勞動統計調查: 23,407 views, 2,199 downloads, rating 3 (even row):
+    // 30 × 23407/141776 = 4.95295, 40 × 2199/22291 = 3.94599, 30 × 3/5 = 18 → 26.8989.
+    expect(candidates[1]).toMatchObject({ title: '勞動部近10年勞動統計調查', views: 23_407, downloads: 2_199, avgRating: 3 });
+    expect(popularityScore(candidates[1], award.maxViews, award.maxDownloads)).toBe(26.8989);
   });
   it('the top 10 winners, in order', () => {
     const winners = award.ranked.filter((e) => e.winner);

@@ -13,12 +13,15 @@ const arrivals: string[] = [];
 const finished: string[] = [];
 const timers = new Set<NodeJS.Timeout>();
 let busyOnce = true;
+/** Called when the server answers /busy-once with its 503. */
+let onThrottle: (() => void) | undefined;
 
 function handler(name: 'a' | 'b', delayMs: number) {
   return (req: http.IncomingMessage, res: http.ServerResponse) => {
     arrivals.push(`${name}${req.url}`);
     if (req.url === '/busy-once' && busyOnce) {
       busyOnce = false;
+      onThrottle?.();
       res.writeHead(503, { 'retry-after': '1' });
       return void res.end();
     }
@@ -92,8 +95,9 @@ describe('Fetcher scheduling', () => {
     reset();
     busyOnce = true;
     const f = new Fetcher({ ...FAST, concurrency: 1, perHost: 1 });
+    const throttled = new Promise<void>((r) => (onThrottle = r));
     const pa = f.fetch(`${slow.origin}/busy-once`).then((o) => (finished.push('a'), o));
-    await new Promise((r) => setTimeout(r, 50)); // let A take the only slot and receive its 503
+    await throttled; // A holds the only slot: its request reached the server, which answers 503
     const pb = f.fetch(`${fast.origin}/meanwhile`).then((o) => (finished.push('b'), o));
     const [oa, ob] = await Promise.all([pa, pb]);
     await f.close();

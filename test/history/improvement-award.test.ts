@@ -19,7 +19,8 @@ describe('品質進步獎', () => {
 
   it('ties share the award and are listed by name; larger gains first', () => {
     const r = improvementAward([a('丙', 70), a('乙', 70), a('甲', 90)], [a('丙', 60), a('乙', 60), a('甲', 60)], none);
-    expect(r.winners.map((w) => [w.agency, w.gain])).toEqual([['甲', 30], ['丙', 10], ['乙', 10]].sort((x, y) => (y[1] as number) - (x[1] as number) || String(x[0]).localeCompare(String(y[0]), 'zh-Hant')));
+    // Equal gains by name in zh-Hant (stroke) order: 乙 (1 stroke) before 丙 (5).
+    expect(r.winners.map((w) => [w.agency, w.gain])).toEqual([['甲', 30], ['乙', 10], ['丙', 10]]);
     expect(r.winners.filter((w) => w.gain === 10)).toHaveLength(2);
   });
 

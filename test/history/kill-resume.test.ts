@@ -210,7 +210,8 @@ describe('resume after SIGKILL gives the results of an uninterrupted run', () =>
     try {
       await waitFor('resource 12 to stall', () => stalled);
       child.kill('SIGINT');
-      await sleep(200);
+      // The stalled download is released once the audit has taken the interrupt, not after a guessed delay.
+      await waitFor('the audit to take the interrupt', () => /Stopping: finishing the datasets in flight/.test(stderr));
       delete stalls.resource;
       for (const f of held.splice(0)) f();
       expect((await gone).code).toBe(130);

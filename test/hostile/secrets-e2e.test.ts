@@ -151,7 +151,10 @@ describe('an adversarial catalogue leaks no secret and no escape sequence', () =
         if (Date.now() - t > 60_000) throw new Error(`the stalled resource was never requested; stderr: ${stderr}`);
       }
       child.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 200));
+      // The stalled download is released once the audit has taken the interrupt, not after a guessed delay.
+      for (let t = Date.now(); !/Stopping: finishing the datasets in flight/.test(stderr); await new Promise((r) => setTimeout(r, 25))) {
+        if (Date.now() - t > 20_000) throw new Error(`the audit never took the interrupt; stderr: ${stderr}`);
+      }
       state.stall = false;
       for (const f of held.splice(0)) f();
       expect(await gone, stderr).toBe(130);

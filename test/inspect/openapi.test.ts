@@ -1,6 +1,7 @@
 // Behaviour of the OpenAPI check on inputs a portal actually serves: broken text, odd versions, refs that point
 // outside the document — and the guarantee that validating never fetches anything.
 
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -202,11 +203,20 @@ describe('external refs are never fetched', () => {
     ['OpenAPI 3.1', `openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Remote: {$ref: 'URL'}\n`],
   ])('%s: a $ref to a loopback URL is reported, and the server receives nothing', async (_name, template) => {
     const url = `${base}/x.json#/Thing`;
-    const r = await validateOpenApi(template.replace('URL', url));
-    expect(r.errors).toEqual([]);
-    expect(r.warnings.some((w) => w.includes(url) && /not followed/.test(w))).toBe(true);
-    // Give a stray request (if any had been started) time to arrive before counting.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every HTTP request Node starts, by either client, is announced synchronously on these channels: no waiting
+    // for a stray request to arrive at the server before counting.
+    const started: string[] = [];
+    const seen = (m: unknown) => started.push(String((m as { request?: { path?: string } }).request?.path ?? 'request'));
+    const channels = ['undici:request:create', 'http.client.request.start'];
+    for (const c of channels) diagnosticsChannel.subscribe(c, seen);
+    try {
+      const r = await validateOpenApi(template.replace('URL', url));
+      expect(r.errors).toEqual([]);
+      expect(r.warnings.some((w) => w.includes(url) && /not followed/.test(w))).toBe(true);
+    } finally {
+      for (const c of channels) diagnosticsChannel.unsubscribe(c, seen);
+    }
+    expect(started).toEqual([]);
     expect(requests).toBe(0);
   });
 });

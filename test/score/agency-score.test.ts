@@ -46,7 +46,8 @@ describe('金質獎 agency score (2017 rule)', () => {
 
   it('ranks agencies best first, ties by name', () => {
     const out = scoreAgencies([...ds('乙', 'gold', 1), ...ds('甲', 'gold', 1), ...ds('丙', 'silver', 1)], rs);
-    expect(out.map((a) => [a.agency, a.score])).toEqual([['乙', 100], ['甲', 100], ['丙', 60]].sort((a, b) => (b[1] as number) - (a[1] as number) || (a[0] as string).localeCompare(b[0] as string, 'zh-Hant')));
+    // Equal scores by name in zh-Hant (stroke) order: 乙 (1 stroke) before 甲 (5).
+    expect(out.map((a) => [a.agency, a.score])).toEqual([['乙', 100], ['甲', 100], ['丙', 60]]);
   });
 });
 
