@@ -191,7 +191,15 @@ export interface ResourceFacts {
   /** Inspection limits reached; when present, `structured` is false and the evidence names the first one. */
   limits?: LimitHit[];
   /** ZIP entries, sheets… */
-  parts?: { name: string; format: DetectedFormat; structured: boolean | null; note?: string }[];
+  parts?: {
+    name: string;
+    format: DetectedFormat;
+    structured: boolean | null;
+    note?: string;
+    /** A ZIP entry's own encoding and fields, judged like the file it is (the rules compare each with the declaration). */
+    encoding?: EncodingFacts;
+    fields?: string[];
+  }[];
   notes: string[];
 }
 

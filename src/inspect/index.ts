@@ -323,6 +323,8 @@ async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: numb
       format: sub.format,
       structured: sub.structured,
       ...(sub.structured === true ? {} : { note: sub.structuredEvidence }),
+      ...(sub.encoding ? { encoding: sub.encoding } : {}),
+      ...(sub.fields?.length ? { fields: sub.fields } : {}),
     });
     for (const e of sub.structuralErrors.filter((x) => x.type !== 'limit-exceeded').slice(0, 50)) {
       facts.structuralErrors.push({ ...e, cell: e.cell ? `${entry.name}:${e.cell}` : `${entry.name}${e.row !== null ? `!row ${e.row}` : ''}` } satisfies StructuralError);

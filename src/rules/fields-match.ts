@@ -21,7 +21,26 @@ export const fieldsMatch: ResourceRule = {
         en: 'Declare the main fields in the metadata, separated by 、, matching the file\'s field names.',
       }, { actual: facts.fields ?? [] });
     }
-    if (!facts.fields || facts.fields.length === 0) {
+    const strictness = opt(options, 'strictness', 'exact' as 'exact' | 'subset');
+    // A ZIP of several tables: each entry's fields against the declaration, as if it were published on its own.
+    const entries = (facts.parts ?? []).filter((p) => p.fields?.length);
+    if ((facts.format === 'zip' || facts.format === 'kmz') && entries.length > 1) {
+      const judged = entries.map((p) => ({ entry: p.name, ...compareFields(declared, p.fields!, strictness) }));
+      const wrong = judged.filter((j) => !j.match);
+      const detail = { strictness, entries: judged.map(({ entry, missing, extra, match }) => ({ entry, match, missing, extra })) };
+      if (wrong.length === 0) return pass(`every one of the ${judged.length} entries' fields matches the declared list`, detail);
+      const describe = (j: (typeof judged)[number]) => [
+        j.missing.length ? `declared but not in the file: ${j.missing.join('、')}` : '',
+        j.extra.length && strictness === 'exact' ? `in the file but not declared: ${j.extra.join('、')}` : '',
+      ].filter(Boolean).join('; ');
+      return fail(`${wrong.length} of ${judged.length} entries do not match the declared fields: ${wrong.slice(0, 3).map((j) => `${j.entry}: ${describe(j)}`).join(' | ')}`, {
+        zh: '壓縮檔內每個檔案的欄位都須與主要欄位說明一致；請更新詮釋資料或檔案標題列。',
+        en: 'Every file in the archive must have the declared fields; update the metadata or the header rows.',
+      }, detail);
+    }
+    // One table in a ZIP (beside documents, say): its fields.
+    const fields = facts.fields?.length ? facts.fields : entries[0]?.fields;
+    if (!fields || fields.length === 0) {
       const evidence = `no field names found in the ${facts.format} content`;
       if (opt<'not-evaluated' | 'fail'>(options, 'noFields', 'not-evaluated') === 'not-evaluated') return notEvaluated(evidence);
       return fail(`${evidence} to compare with the declared 主要欄位說明`, {
@@ -29,11 +48,10 @@ export const fieldsMatch: ResourceRule = {
         en: 'The content has no field names to compare; publish the data in a structured format with a header row.',
       }, { actual: [] });
     }
-    const strictness = opt(options, 'strictness', 'exact' as 'exact' | 'subset');
-    const r = compareFields(declared, facts.fields, strictness);
-    const detail = { strictness, missing: r.missing, extra: r.extra, actual: facts.fields };
+    const r = compareFields(declared, fields, strictness);
+    const detail = { strictness, missing: r.missing, extra: r.extra, actual: fields };
     if (r.match) {
-      return pass(`all ${facts.fields.length} field(s) match the declared list${r.extra.length ? ` (extra in file: ${r.extra.join('、')})` : ''}`, detail);
+      return pass(`all ${fields.length} field(s) match the declared list${r.extra.length ? ` (extra in file: ${r.extra.join('、')})` : ''}`, detail);
     }
     const parts: string[] = [];
     if (r.missing.length) parts.push(`declared but not in the file: ${r.missing.join('、')}`);
