@@ -1,46 +1,36 @@
 // 主要欄位說明 matches the file's fields. Strictness (exact set vs declared ⊆ actual) is a ruleset option because
 // the official behaviour for subsets is not public (badge-rules.md §4).
 import { compareFields } from '../inspect/fields.ts';
-import { fail, notEvaluated, opt, pass, type ResourceRule } from './rule.ts';
+import { msg } from '../messages/index.ts';
+import { option } from './options.ts';
+import { fail, notEvaluated, pass, resourceRule } from './rule.ts';
 
-export const fieldsMatch: ResourceRule = {
+export const fieldsMatch = resourceRule({
   id: 'fields-match',
   scope: 'resource',
   title: { zh: '主要欄位說明與資料相符', en: 'Declared fields match' },
   docs: 'src/rules/fields-match.md',
   source: '政府資料開放優質標章 (2017) 易於理解; official checker field desc_match',
+  options: {
+    strictness: option.oneOf(['exact', 'subset'], 'exact', "exact: declared set equals the file's fields; subset: every declared field is in the file."),
+    noFields: option.oneOf(['not-evaluated', 'fail'], 'not-evaluated', 'Verdict when the content has no field names to compare (a PDF, an image): odbadge says not evaluated; the 2017 platform checker gives desc_match 0.'),
+    archives: option.oneOf(['judge-entries', 'not-evaluated'], 'judge-entries', 'ZIP/KMZ: fields of the entries compared (odbadge), or not evaluated (the 2017 platform checker: desc_match 2).'),
+  },
   check({ dataset, resource, facts, options }) {
-    if (!facts) return notEvaluated('nothing to inspect');
-    if ((facts.format === 'zip' || facts.format === 'kmz') && opt<'judge-entries' | 'not-evaluated'>(options, 'archives', 'judge-entries') === 'not-evaluated') {
-      return notEvaluated(`${facts.format.toUpperCase()} archives are not opened under this ruleset (archives: not-evaluated)`);
+    if (!facts) return notEvaluated(msg('fields-match.no-content', {}));
+    if ((facts.format === 'zip' || facts.format === 'kmz') && options.archives === 'not-evaluated') {
+      return notEvaluated(msg('fields-match.archive-not-opened', { format: facts.format }));
     }
     const declared = (resource.declared.fields ?? dataset.declared.fields ?? '').trim();
-    if (!declared) {
-      return fail(`no 主要欄位說明 declared; the file has ${facts.fields?.length ?? 0} field(s)`, {
-        zh: '請於詮釋資料填寫主要欄位說明，以「、」分隔，與檔案欄位名稱一致。',
-        en: 'Declare the main fields in the metadata, separated by 、, matching the file\'s field names.',
-      }, { actual: facts.fields ?? [] });
-    }
+    if (!declared) return fail(msg('fields-match.undeclared', { fields: facts.fields?.length ?? 0 }), { actual: facts.fields ?? [] });
     if (!facts.fields || facts.fields.length === 0) {
-      const evidence = `no field names found in the ${facts.format} content`;
-      if (opt<'not-evaluated' | 'fail'>(options, 'noFields', 'not-evaluated') === 'not-evaluated') return notEvaluated(evidence);
-      return fail(`${evidence} to compare with the declared 主要欄位說明`, {
-        zh: '檔案內容沒有可比對的欄位名稱；請以具標題列的結構化格式提供資料。',
-        en: 'The content has no field names to compare; publish the data in a structured format with a header row.',
-      }, { actual: [] });
+      if (options.noFields === 'not-evaluated') return notEvaluated(msg('fields-match.no-fields', { format: facts.format }));
+      return fail(msg('fields-match.nothing-to-compare', { format: facts.format }), { actual: [] });
     }
-    const strictness = opt(options, 'strictness', 'exact' as 'exact' | 'subset');
+    const strictness = options.strictness;
     const r = compareFields(declared, facts.fields, strictness);
     const detail = { strictness, missing: r.missing, extra: r.extra, actual: facts.fields };
-    if (r.match) {
-      return pass(`all ${facts.fields.length} field(s) match the declared list${r.extra.length ? ` (extra in file: ${r.extra.join('、')})` : ''}`, detail);
-    }
-    const parts: string[] = [];
-    if (r.missing.length) parts.push(`declared but not in the file: ${r.missing.join('、')}`);
-    if (r.extra.length && strictness === 'exact') parts.push(`in the file but not declared: ${r.extra.join('、')}`);
-    return fail(parts.join('; '), {
-      zh: '主要欄位說明須與檔案欄位名稱一致（可用「中文名(英文名)」）；請更新詮釋資料或檔案標題列。',
-      en: 'The declared fields must equal the file\'s field names (a 中文名(alias) form is accepted); update the metadata or the header row.',
-    }, detail);
+    if (r.match) return pass(msg('fields-match.match', { fields: facts.fields.length, extra: r.extra }), detail);
+    return fail(msg('fields-match.mismatch', { missing: r.missing, extra: strictness === 'exact' ? r.extra : [] }), detail);
   },
-};
+});
