@@ -32,7 +32,7 @@ export const INSPECTION_MESSAGES = {
   }),
   'inspect.empty-body': define<Record<string, never>>({
     kind: 'inspection',
-    description: 'The body is empty.',
+    description: 'The body is empty (0 bytes after decoding).',
     en: () => 'the body is empty: there is no data to structure',
     zh: () => '內容是空的，沒有任何資料',
     example: {},

@@ -14,7 +14,7 @@ export const structured = resourceRule({
   docs: 'src/rules/structured.md',
   source: '政府資料開放優質標章 (2017) 易於被處理',
   options: {
-    structuredFormats: option.list<string>([], 'Detected formats that count as structured data; empty = every format the inspectors read as a table or tree.'),
+    structuredFormats: option.list<string>([], 'Detected formats that may count as structured data (csv, json, xlsx …); another format fails. Empty: no list, the inspector alone decides.'),
     subtotalRowsFail: option.boolean(true, 'A subtotal or total row (小計, 合計) among the records is a structural error.'),
     titleRowFails: option.boolean(true, 'A title line above the header is a structural error.'),
     archives: option.oneOf(['judge-entries', 'not-evaluated'], 'judge-entries', 'ZIP/KMZ: judged by their entries (odbadge), or not evaluated (the 2017 platform checker: structure 2).'),

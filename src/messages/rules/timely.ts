@@ -61,7 +61,7 @@ export const TIMELY_MESSAGES = {
   }),
   'timely.undeclared': define<Record<string, never>>({
     kind: 'indicator', rule,
-    description: 'No 更新頻率 is declared.',
+    description: 'No 更新頻率 (update frequency) is declared.',
     en: () => 'no 更新頻率 declared',
     zh: () => '未宣告更新頻率',
     fix: { zh: () => '請於詮釋資料填寫更新頻率（如 每1月、每1年、不定期）。', en: () => 'Declare an update frequency in the metadata (e.g. 每1月, 每1年, 不定期).' },
