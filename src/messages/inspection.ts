@@ -13,7 +13,7 @@ export function countsText(counts: Record<string, number>, f: Fmt): string {
   return Object.entries(counts).map(([t, n]) => `${(STRUCTURAL_MESSAGES as Record<string, { label?: { zh: string } }>)[t]?.label?.zh ?? t} ${n} 個`).join('、');
 }
 
-interface Entry {
+export interface Entry {
   name: string;
   format: string;
   note?: string;

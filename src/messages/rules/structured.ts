@@ -20,7 +20,7 @@ export interface InspectorWhy {
 }
 const why = (p: InspectorWhy, f: Fmt) => (p.why ? f.msg(p.why) : (p.evidence ?? ''));
 
-interface Shown {
+export interface Shown {
   type: string;
   row: number | null;
   field: number | null;
@@ -38,7 +38,7 @@ function describe(e: Shown, f: Fmt): string {
   return `${label}${where ? `（${where}）` : ''}`;
 }
 
-interface Hit {
+export interface Hit {
   name: string;
   limit: number;
   observed?: number;

@@ -15,7 +15,7 @@ const SOURCE: Record<EvidenceSource, { en: string; zh: string }> = {
   'metadata-updated': { en: 'the metadata update time (詮釋資料更新時間)', zh: '詮釋資料更新時間' },
 };
 
-interface Judged {
+export interface Judged {
   declared: string;
   frequency: FrequencyParam;
   lastUpdate: string;
