@@ -11,7 +11,9 @@ import { inspectResource } from './inspect/index.ts';
 import { validateOpenApi } from './inspect/openapi/index.ts';
 import { inspectFile } from './inspect/stream.ts';
 import type { AgencyScore, AuditProgress, AuditResult, Dataset, DatasetResult, FetchOutcome, Finding, IndicatorResult, ResourceFacts } from './model.ts';
+import { finding, msg } from './messages/index.ts';
 import { RULES } from './rules/index.ts';
+import { toIndicatorResult } from './rules/rule.ts';
 import type { OasCheck, ResourceEvidence } from './rules/rule.ts';
 import { scoreAgencies } from './score/agency-score.ts';
 import { badgeOf, evaluateDataset } from './score/evaluate.ts';
@@ -121,8 +123,7 @@ export function auditWindow(concurrency: number): { minDatasets: number; maxReso
  * "the catalogue lists no resource", and the internal-error finding says why.
  */
 export function failedDatasetResult(d: Dataset, rs: Ruleset, now: Date, message: string): DatasetResult {
-  const evidence = `odbadge failed on this dataset: ${message}`;
-  const unsure = (): IndicatorResult => ({ verdict: 'unsure', evidence });
+  const unsure = (): IndicatorResult => toIndicatorResult({ verdict: 'unsure', message: msg('odbadge-failed', { error: message }) }, d.timeZone);
   let base: DatasetResult | undefined;
   try {
     base = evaluateDataset({ dataset: d, resources: [], oas: [] }, rs, now);
@@ -158,21 +159,11 @@ export const POISON_AFTER_DEATHS = 2;
 
 /** The finding of a dataset recorded as failed after POISON_AFTER_DEATHS deaths (detail.processDied: how many). */
 function processDiedFinding(deaths: number): Finding {
-  return {
-    code: 'internal-error',
-    message: `odbadge's process ended ${deaths} times while auditing this dataset (killed, or out of memory); it was not audited again so that the rest of the audit could finish`,
-    messageZh: `稽核此資料集時 odbadge 程序已中止 ${deaths} 次（遭終止或記憶體不足）；為完成其餘稽核，不再重新稽核此資料集。`,
-    detail: { processDied: deaths },
-  };
+  return finding('internal-error', { variant: 'process-died', deaths }, { processDied: deaths });
 }
 
 function sharesPoisonFinding(url: string, datasetId: string): Finding {
-  return {
-    code: 'internal-error',
-    message: `resource ${redactUrl(url)} is also listed by dataset ${datasetId}, whose audit ended odbadge's process ${POISON_AFTER_DEATHS} times; not audited again`,
-    messageZh: `資料資源 ${redactUrl(url)} 亦屬於資料集 ${datasetId}，稽核該資料集時 odbadge 程序已中止 ${POISON_AFTER_DEATHS} 次；不再重新稽核。`,
-    detail: { sharesResourceWith: datasetId },
-  };
+  return finding('internal-error', { variant: 'shares-poison', url: redactUrl(url), dataset: datasetId, deaths: POISON_AFTER_DEATHS }, { sharesResourceWith: datasetId });
 }
 
 /** A resource odbadge refused to request because it is on a private, loopback or link-local address. */
@@ -430,7 +421,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
       .catch((e: unknown) => {
         if (e instanceof StoreError) throw e;
         // A bug or an unexpected input in one dataset must not cost the audit the others' results.
-        d.findings.push({ code: 'internal-error', message: `odbadge failed on this dataset: ${(e as Error)?.stack ?? e}` });
+        d.findings.push(finding('internal-error', { variant: 'exception', error: String((e as Error)?.stack ?? e) }));
         const r = redactDeep(failedDatasetResult(d, rs, now(), (e as Error)?.message ?? String(e)), [...runSecrets, ...datasetSecrets(d)]);
         saveDataset(at, d, r, null, []);
         return r;

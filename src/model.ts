@@ -1,17 +1,33 @@
 // The normalised model shared by every stage: catalogue → fetch → inspect → rules → score → store → report.
 // Nothing downstream of a catalogue adapter knows which portal a dataset came from.
+import type { Bilingual, FindingCode, IndicatorCode, MessageRef, StructuralErrorType } from './messages/index.ts';
+
+export type { Bilingual } from './messages/index.ts';
 
 /** A verdict on one indicator. `not-evaluated` = an earlier gate failed; `unsure` = transient trouble, try again. */
 export type Verdict = 'pass' | 'fail' | 'not-evaluated' | 'unsure';
 
 export type Badge = string; // a tier id from the ruleset ("bronze" | "silver" | "gold" | …) or "none"
 
-/** A problem found in catalogue metadata (not in a resource): a malformed row, an unknown frequency… */
+/**
+ * A problem found in catalogue metadata (not in a resource): a malformed row, an unknown frequency… Made with
+ * `finding()` of src/messages, which fills every field from the code and its parameters.
+ */
 export interface Finding {
-  code: string; // machine-readable, kebab-case, e.g. "catalog-row-malformed"
-  message: string; // one line a person can act on (English)
+  /** A code of the message catalogue (docs/codes.md), e.g. "catalog-row-malformed". */
+  code: FindingCode;
+  /** One line a person can act on (English), as findings have always carried it. */
+  message: string;
+  /** The same in Chinese (every finding made by this odbadge has one). */
   messageZh?: string;
   detail?: Record<string, unknown>;
+  /** The message's parameters (src/messages): what `text` is rendered from. */
+  params?: Record<string, unknown>;
+  /**
+   * The message for a reader, `{ zh, en }`, with times in the portal's time zone. Named `text` because `message` is
+   * the English string results have always had; `text.zh` is what a zh-TW report shows.
+   */
+  text?: Bilingual;
 }
 
 /** Declared metadata of one resource, as the catalogue states it. All free text, unnormalised. */
@@ -56,6 +72,11 @@ export interface Dataset {
   declared: DatasetDeclared;
   /** ISO 8601 with zone. data.gov.tw times carry no zone and are Taiwan local time (UTC+8). */
   metadataUpdatedAt?: string;
+  /**
+   * IANA time zone the portal's readers live in (Asia/Taipei for data.gov.tw, Asia/Hong_Kong for DATA.GOV.HK), set
+   * by the catalogue adapter: evidence shows times in it, with the offset. Absent: UTC.
+   */
+  timeZone?: string;
   publishedAt?: string;
   /** The platform's own published badge (品質檢測), normalised to a tier id or "none"; raw text kept too. */
   officialBadge?: string | null;
@@ -122,15 +143,16 @@ export type EncodingName =
 
 /** A table-structure error, named as frictionless names them. rows count physical rows, header = 1. */
 export interface StructuralError {
-  type:
-    | 'blank-label' | 'duplicate-label' | 'missing-cell' | 'extra-cell' | 'blank-row'
-    | 'subtotal-row' | 'title-row' | 'second-header-row' | 'merged-cell' | 'formula' | 'encoding-error'
-    | 'source-error' | 'malformed-json' | 'malformed-xml' | 'limit-exceeded' | string;
+  /** A code of the message catalogue (src/messages/structural.ts): blank-row, extra-cell, title-row, limit-exceeded … */
+  type: StructuralErrorType;
   row: number | null;
   field: number | null;
+  /** English; rendered from the type's template. */
   message: string;
   /** e.g. "Sheet1!B7:D7" for spreadsheets */
   cell?: string;
+  /** The template's parameters beyond the position (a label, the subtotal text …), to render the error in Chinese. */
+  params?: Record<string, unknown>;
 }
 
 export interface EncodingFacts {
@@ -177,6 +199,8 @@ export interface ResourceFacts {
   /** true for fixed-column tables without structure errors and for well-formed JSON/XML; null when not judged. */
   structured: boolean | null;
   structuredEvidence: string;
+  /** The same conclusion as a message of the catalogue (`structuredEvidence` is its English text). */
+  structuredRef?: MessageRef;
   encoding?: EncodingFacts;
   /** Field names found (table header, union of record keys, record element children). */
   fields?: string[];
@@ -205,18 +229,21 @@ export interface ResourceFacts {
 
 // ---------------------------------------------------------------- rules & results
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
-
 export interface IndicatorResult {
   verdict: Verdict;
-  /** What we saw, specific enough to act on: status codes, byte offsets, row numbers, names. */
+  /** What we saw, specific enough to act on: status codes, byte offsets, row numbers, names. English, as always. */
   evidence: string;
   hint?: Bilingual;
   /** Machine-readable details (e.g. missing/extra field names). */
   detail?: Record<string, unknown>;
+  /**
+   * What was seen, as a code of the message catalogue (docs/codes.md) and its parameters. For a dataset's indicator
+   * combined from its resources: the deciding resource's code and parameters (`detail.resource` says which).
+   */
+  code?: IndicatorCode;
+  params?: Record<string, unknown>;
+  /** The evidence for a reader, `{ zh, en }`, with times in the portal's time zone. */
+  message?: Bilingual;
 }
 
 /** One code of the platform checker: 1 pass, 0 fail, 2 not evaluated; null where odbadge is unsure. */

@@ -1,6 +1,7 @@
 // DATA.GOV.HK historical archive: GET {api}/v1/historical-archive/list-file-versions?url=…&start=YYYYMMDD&end=YYYYMMDD
 // lists the times the archive captured a changed version of a resource file. These are *capture times* — when the
 // archive saw new content — not the publisher's own update times; they are evidence of updates all the same.
+import { finding } from '../messages/index.ts';
 import type { Dataset } from '../model.ts';
 import { getText, type CkanHttpOptions } from './ckan-http.ts';
 
@@ -71,12 +72,12 @@ export function applyCaptureEvidence(d: Dataset, evidence: CaptureEvidence[]): D
     for (const r of d.resources.filter((x) => x.url === ev.resourceUrl)) {
       // Kept apart from declared.updatedAt: the timeliness rule names it as archive capture evidence.
       r.archiveCaptures = ev.captures;
-      d.findings.push({
-        code: 'archive-capture-evidence',
-        message: `historical archive holds ${ev.captures.length} capture(s) of ${r.url}, newest ${latest} (a capture time, not a declared update time)`,
-        messageZh: `歷史檔案庫有 ${ev.captures.length} 次擷取，最新為 ${latest}（擷取時間，非機關宣告之更新時間）`,
-        detail: { resource: r.id, kind: ev.kind, captures: ev.captures, declaredUpdatedAt: r.declared.updatedAt ?? null, source: ev.source },
-      });
+      d.findings.push(finding(
+        'archive-capture-evidence',
+        { captures: ev.captures.length, url: r.url, latest },
+        { resource: r.id, kind: ev.kind, captures: ev.captures, declaredUpdatedAt: r.declared.updatedAt ?? null, source: ev.source },
+        { timeZone: d.timeZone },
+      ));
     }
   }
   return d;

@@ -1,4 +1,5 @@
 // One CKAN package (package_show / package_search result) → the normalised Dataset. Pure: no I/O.
+import { finding } from '../messages/index.ts';
 import type { Dataset, Finding, Resource } from '../model.ts';
 import { parseFrequency } from './frequency.ts';
 
@@ -10,7 +11,12 @@ export interface CkanNormaliseOptions {
   base?: string;
   /** Extra keys (top level or `extras`) that hold the update frequency on this portal, tried before the built-in ones. */
   frequencyKeys?: string[];
+  /** IANA time zone of the portal's readers (`timeZone=` on the source); else PORTAL_TIME_ZONES by host; else UTC. */
+  timeZone?: string;
 }
+
+/** Time zones of the portals odbadge knows: evidence shows their times as their readers read them. */
+export const PORTAL_TIME_ZONES: Record<string, string> = { 'data.gov.hk': 'Asia/Hong_Kong' };
 
 /**
  * Portals whose `metadata_created` is, for many datasets, the date of a platform migration rather than a release.
@@ -106,16 +112,16 @@ function isApiFlag(v: unknown): boolean | undefined {
 export function datasetFromCkanPackage(pkg: CkanPackage, opts: CkanNormaliseOptions = {}): Dataset {
   const findings: Finding[] = [];
   const id = str(pkg.name) ?? str(pkg.id) ?? '(no id)';
-  if (id === '(no id)') findings.push({ code: 'catalog-row-malformed', message: 'CKAN package has neither name nor id', detail: { keys: Object.keys(pkg).slice(0, 20) } });
+  if (id === '(no id)') findings.push(finding('catalog-row-malformed', { variant: 'ckan-no-id' }, { keys: Object.keys(pkg).slice(0, 20) }));
   const org = obj(pkg.organization);
   const agency = str(org?.title) ?? str(org?.display_name) ?? str(org?.name) ?? str(pkg.maintainer) ?? str(pkg.author) ?? '';
-  if (!agency) findings.push({ code: 'catalog-agency-missing', message: `CKAN package ${id} names no organisation` });
+  if (!agency) findings.push(finding('catalog-agency-missing', { id }));
 
   const frequency = frequencyOf(pkg, opts.frequencyKeys).value;
   if (!frequency) {
-    findings.push({ code: 'catalog-frequency-missing', message: 'no update frequency declared (neither at the top level nor in extras, under any known key)', messageZh: '未宣告更新頻率' });
+    findings.push(finding('catalog-frequency-missing', {}));
   } else if (parseFrequency(frequency).kind === 'unknown') {
-    findings.push({ code: 'catalog-frequency-unknown', message: `update_frequency "${frequency}" is not in odbadge's vocabulary`, detail: { frequency } });
+    findings.push(finding('catalog-frequency-unknown', { frequency, key: 'update_frequency' }, { frequency }));
   }
 
   const rawResources = Array.isArray(pkg.resources) ? pkg.resources : [];
@@ -125,12 +131,12 @@ export function datasetFromCkanPackage(pkg: CkanPackage, opts: CkanNormaliseOpti
     const r = obj(raw);
     const url = str(r?.url);
     if (!r) {
-      findings.push({ code: 'catalog-row-malformed', message: `resource ${i + 1} of ${id} is not an object`, detail: { index: i } });
+      findings.push(finding('catalog-row-malformed', { variant: 'ckan-resource-not-object', index: i + 1, id }, { index: i }));
       return;
     }
     if (!url) {
       // Kept (the portal lists it), so the link check fails it with evidence rather than the resource vanishing.
-      findings.push({ code: 'catalog-resource-url-missing', message: `resource ${i + 1} of ${id} ("${str(r.name) ?? ''}") has no URL`, detail: { index: i, name: str(r.name) } });
+      findings.push(finding('catalog-resource-url-missing', { index: i + 1, id, ...(str(r.name) ? { name: str(r.name) } : {}) }, { index: i, name: str(r.name) }));
     }
     const pub = ckanTime(r.datePublished);
     if (pub) published.push(pub);
@@ -156,12 +162,7 @@ export function datasetFromCkanPackage(pkg: CkanPackage, opts: CkanNormaliseOpti
   if (!publishedAt && created) {
     const migration = MIGRATION_DATES[hostOf(opts.base) ?? ''] ?? [];
     if (migration.some((d) => created.startsWith(d))) {
-      findings.push({
-        code: 'catalog-release-date-unknown',
-        message: `metadata_created ${created.slice(0, 10)} is the portal's migration date, not a release date; the release date is unknown`,
-        messageZh: `metadata_created ${created.slice(0, 10)} 為平台遷移日期，並非發布日期`,
-        detail: { metadataCreated: created },
-      });
+      findings.push(finding('catalog-release-date-unknown', { created }, { metadataCreated: created }));
     } else {
       publishedAt = ckanTime(created);
     }
@@ -178,6 +179,7 @@ export function datasetFromCkanPackage(pkg: CkanPackage, opts: CkanNormaliseOpti
     title: str(pkg.title) ?? id,
     agency,
     source: 'ckan',
+    timeZone: opts.timeZone ?? PORTAL_TIME_ZONES[hostOf(opts.base) ?? ''] ?? 'UTC',
     declared: {
       ...(frequency ? { frequency } : {}),
       ...(formats.length ? { formats } : {}),

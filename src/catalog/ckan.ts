@@ -2,10 +2,12 @@
 //
 // Source syntax (for --catalog):
 //   ckan:<base>[?organization=<name>&group=<name>&q=<solr query>&fq=<filter>&rows=<page size>&start=<n>&limit=<n>&archive=<api base>
-//              &frequencyKey=<extras key>]   (frequencyKey may repeat: keys this portal keeps 更新頻率 under)
+//              &frequencyKey=<extras key>&timeZone=<IANA zone>]   (frequencyKey may repeat: keys this portal keeps
+//              更新頻率 under; timeZone: where its readers are, for times in evidence — default by host, else UTC)
 //   <base>/api/3/action[/…]            any URL naming the action API is recognised without the prefix
 //   https://data.gov.hk/{en,tc,sc}-data DATA.GOV.HK's three language variants are recognised without the prefix
 // <base> is the portal root the action API hangs off (https://data.gov.hk/tc-data, https://demo.ckan.org).
+import { finding, isTimeZone } from '../messages/index.ts';
 import type { Dataset } from '../model.ts';
 import { applyCaptureEvidence, listFileVersions } from './ckan-archive.ts';
 import { CkanError, ckanAction, type CkanHttpOptions } from './ckan-http.ts';
@@ -36,6 +38,8 @@ export interface CkanSource {
   archive?: string;
   /** keys (top level or extras) holding the update frequency on this portal, before the built-in list */
   frequencyKeys?: string[];
+  /** the portal's time zone for evidence (`timeZone=Asia/Hong_Kong`); default PORTAL_TIME_ZONES by host, else UTC */
+  timeZone?: string;
 }
 
 const HK_LANG: Record<string, CkanLanguage> = { en: 'en', tc: 'zh-HK', sc: 'zh-CN' };
@@ -77,7 +81,18 @@ export function parseCkanSource(source: string): CkanSource {
     ...(int('limit', undefined) !== undefined ? { limit: int('limit', undefined)! } : {}),
     ...(p.get('archive') ? { archive: p.get('archive')! } : {}),
     ...(p.getAll('frequencyKey').length ? { frequencyKeys: p.getAll('frequencyKey').filter(Boolean) } : {}),
+    ...(p.get('timeZone') ? { timeZone: zoneOption(p.get('timeZone')!) } : {}),
   };
+}
+
+function zoneOption(name: string): string {
+  if (!isTimeZone(name)) throw new Error(`CKAN source: timeZone=${name} is not an IANA time zone (e.g. Asia/Hong_Kong)`);
+  return name;
+}
+
+/** What datasetFromCkanPackage needs to know of the source. */
+function normaliseOptions(src: CkanSource) {
+  return { base: src.base, ...(src.frequencyKeys ? { frequencyKeys: src.frequencyKeys } : {}), ...(src.timeZone ? { timeZone: src.timeZone } : {}) };
 }
 
 /** DATA.GOV.HK's three language variants of a base (…/en-data, …/tc-data, …/sc-data). */
@@ -117,7 +132,7 @@ export async function organizationsFor(apiBase: string, agency: string, o: CkanH
 function malformedPackage(index: number, raw: unknown): Dataset {
   return {
     id: `(package ${index + 1})`, title: '(unreadable package)', agency: '', source: 'ckan', declared: {}, whitelisted: false, officialBadge: null,
-    findings: [{ code: 'catalog-row-malformed', message: `package ${index + 1} of the search result is not an object`, detail: { value: JSON.stringify(raw)?.slice(0, 200) } }],
+    findings: [finding('catalog-row-malformed', { variant: 'ckan-package-not-object', index: index + 1 }, { value: JSON.stringify(raw)?.slice(0, 200) })],
     resources: [],
   };
 }
@@ -126,7 +141,7 @@ export async function ckanPackageShow(source: string, id: string, o: CkanHttpOpt
   const src = parseCkanSource(source);
   const result = await ckanAction(src.apiBase, 'package_show', { id }, o);
   if (!result || typeof result !== 'object') throw new CkanError('package_show', `CKAN package_show ${id}: result is not a package`);
-  return datasetFromCkanPackage(result as CkanPackage, { base: src.base, ...(src.frequencyKeys ? { frequencyKeys: src.frequencyKeys } : {}) });
+  return datasetFromCkanPackage(result as CkanPackage, normaliseOptions(src));
 }
 
 export async function* readCkan(source: string, o: CkanReadOptions): AsyncGenerator<Dataset> {
@@ -145,7 +160,7 @@ export async function* readCkan(source: string, o: CkanReadOptions): AsyncGenera
 }
 
 async function* packages(src: CkanSource, o: CkanReadOptions, http: CkanHttpOptions): AsyncGenerator<Dataset> {
-  const opts = { base: src.base, ...(src.frequencyKeys ? { frequencyKeys: src.frequencyKeys } : {}) };
+  const opts = normaliseOptions(src);
   let yielded = 0;
   if (src.group) {
     // group_package_show answers one list (no paging), newest first.

@@ -1,5 +1,6 @@
 // Per-dataset detail from data.gov.tw API v2 (GET /api/v2/rest/dataset/{id}) layered onto a Dataset from the export.
 import pLimit from 'p-limit';
+import { finding } from '../messages/index.ts';
 import type { Dataset, Finding, Resource } from '../model.ts';
 import { parseTaiwanTime } from './datagovtw-time.ts';
 import { answered, bodyText, failureText, type CatalogHttp } from './http.ts';
@@ -72,8 +73,7 @@ function sameUrl(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-function fail(dataset: Dataset, code: string, message: string, messageZh: string, detail: Record<string, unknown>): Dataset {
-  const f: Finding = { code, message, messageZh, detail };
+function fail(dataset: Dataset, f: Finding): Dataset {
   return { ...dataset, findings: [...dataset.findings, f] };
 }
 
@@ -126,21 +126,21 @@ export async function enrichFromApiV2(dataset: Dataset, apiBase: string, opts: E
     got = { error: (e as Error).message, timeout: false };
   }
   if ('error' in got) {
-    return fail(dataset, got.timeout ? 'catalog-api-timeout' : 'catalog-api-unreachable', `API v2 lookup of ${dataset.id} failed: ${got.error}`, `API v2 查詢資料集 ${dataset.id} 失敗：${got.error}`, { url, error: got.error });
+    return fail(dataset, finding(got.timeout ? 'catalog-api-timeout' : 'catalog-api-unreachable', { id: dataset.id, error: got.error }, { url, error: got.error }));
   }
   if (got.status !== 200) {
-    return fail(dataset, 'catalog-api-http-error', `API v2 lookup of ${dataset.id} answered HTTP ${got.status}`, `API v2 查詢資料集 ${dataset.id} 回應 HTTP ${got.status}`, { url, status: got.status });
+    return fail(dataset, finding('catalog-api-http-error', { id: dataset.id, status: got.status }, { url, status: got.status }));
   }
   let body: unknown;
   try {
     body = JSON.parse(got.text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    return fail(dataset, 'catalog-api-malformed', `API v2 answer for ${dataset.id} is not JSON: ${(e as Error).message}`, `API v2 對資料集 ${dataset.id} 的回應不是 JSON`, { url, excerpt: got.text.slice(0, 200) });
+    return fail(dataset, finding('catalog-api-malformed', { id: dataset.id, error: (e as Error).message }, { url, excerpt: got.text.slice(0, 200) }));
   }
   const obj = body as { success?: unknown; result?: unknown } | null;
   const result = obj && typeof obj === 'object' ? (obj.result as Record<string, unknown> | undefined) : undefined;
   if (!obj || typeof obj !== 'object' || obj.success === false || !result || typeof result !== 'object') {
-    return fail(dataset, 'catalog-api-unsuccessful', `API v2 answer for ${dataset.id} has success=${JSON.stringify(obj?.success)} or no result`, `API v2 對資料集 ${dataset.id} 回應失敗或無 result`, { url, excerpt: got.text.slice(0, 200) });
+    return fail(dataset, finding('catalog-api-unsuccessful', { id: dataset.id, success: obj?.success }, { url, excerpt: got.text.slice(0, 200) }));
   }
   const dist = Array.isArray(result.distribution) ? (result.distribution as unknown[]).filter((d): d is Record<string, unknown> => !!d && typeof d === 'object') : [];
 

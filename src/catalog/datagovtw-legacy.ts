@@ -1,9 +1,10 @@
 // Older data.gov.tw shapes kept by OpenData-TW/DataPackage-DGTW (2017–18): scraped dataset pages, the merged
 // "datapackage" records with the official checker's per-resource results, flat resource lists, and the
 // 2018 scrape records (NODE/TITLE/RESOURCE[]). All map to the same Dataset as the CSV export.
+import { finding } from '../messages/index.ts';
 import type { Dataset, Finding, Resource } from '../model.ts';
 import { parseOfficialBadge } from './datagovtw-badge.ts';
-import { checkResourceUrl } from './datagovtw-row.ts';
+import { checkResourceUrl, DATAGOVTW_TIME_ZONE } from './datagovtw-row.ts';
 import { parseTaiwanTime } from './datagovtw-time.ts';
 
 type Obj = Record<string, unknown>;
@@ -62,6 +63,7 @@ function builder(id: string, title: unknown, agency: unknown): Builder {
     title: s(title) ?? '',
     agency: s(agency) ?? '',
     source: 'data.gov.tw',
+    timeZone: DATAGOVTW_TIME_ZONE,
     declared: {},
     officialBadge: null,
     whitelisted: false,
@@ -69,7 +71,7 @@ function builder(id: string, title: unknown, agency: unknown): Builder {
     resources: [],
   };
   const badTime = (label: string, raw: string) =>
-    findings.push({ code: 'catalog-bad-time', message: `Dataset ${id}: ${label} ${JSON.stringify(raw)} is not a date`, messageZh: `資料集 ${id} 的${label}「${raw}」不是日期`, detail: { column: label, raw } });
+    findings.push(finding('catalog-bad-time', { id, column: label, raw }, { column: label, raw }));
   return {
     dataset,
     time(key, raw, label) {
@@ -83,7 +85,7 @@ function builder(id: string, title: unknown, agency: unknown): Builder {
     resource(i, url, declared, officialQc, updated) {
       const u = s(url);
       if (!u) {
-        findings.push({ code: 'catalog-no-resource-url', message: `Dataset ${id}: resource ${i} has no URL`, messageZh: `資料集 ${id} 的第 ${i} 筆資源沒有網址`, detail: { resource: i } });
+        findings.push(finding('catalog-no-resource-url', { variant: 'resource', id, index: i }, { resource: i }));
         return;
       }
       const checked = checkResourceUrl(u, { resource: i });

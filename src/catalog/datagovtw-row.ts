@@ -1,4 +1,5 @@
 // One row of the data.gov.tw bulk export → one Dataset. Columns are found by header name, not position.
+import { finding } from '../messages/index.ts';
 import type { Dataset, Finding, Resource } from '../model.ts';
 import { parseOfficialBadge } from './datagovtw-badge.ts';
 import { parseTaiwanTime } from './datagovtw-time.ts';
@@ -53,9 +54,8 @@ export function indexExportHeader(header: string[]): ColumnIndex {
   return index;
 }
 
-function finding(code: string, message: string, messageZh: string, detail?: Record<string, unknown>): Finding {
-  return detail ? { code, message, messageZh, detail } : { code, message, messageZh };
-}
+/** data.gov.tw's readers, and the times it publishes, are in Taiwan. */
+export const DATAGOVTW_TIME_ZONE = 'Asia/Taipei';
 
 /** Splits a `;`-joined export value; empty pieces are dropped. */
 export function splitList(value: string | undefined): string[] {
@@ -101,12 +101,7 @@ export function checkResourceUrl(raw: string, where: Record<string, unknown>): U
     const shown = redactUrl(url);
     return {
       url,
-      finding: finding(
-        'catalog-url-html-wrapped',
-        `Download URL is wrapped in HTML markup; using ${shown}`,
-        `資料下載網址含 HTML 標記；改用 ${shown}`,
-        { ...where, raw: scrubText(redactText(raw), urlSecrets(url)) },
-      ),
+      finding: finding('catalog-url-html-wrapped', { url: shown }, { ...where, raw: scrubText(redactText(raw), urlSecrets(url)) }),
     };
   }
   let parsed: URL | undefined;
@@ -119,12 +114,7 @@ export function checkResourceUrl(raw: string, where: Record<string, unknown>): U
     const shown = redactUrl(url);
     return {
       url,
-      finding: finding(
-        'catalog-bad-url',
-        `Download URL is not an http(s) URL: ${JSON.stringify(shown.slice(0, 200))}`,
-        `資料下載網址不是 http(s) 網址：${shown.slice(0, 200)}`,
-        { ...where, url: shown },
-      ),
+      finding: finding('catalog-bad-url', { url: shown }, { ...where, url: shown }),
     };
   }
   return { url };
@@ -157,30 +147,17 @@ export function datasetFromExportRow(cells: string[], index: ColumnIndex, ctx: R
   };
   if (cells.length !== ctx.headerLength) {
     findings.push(
-      finding(
-        'catalog-row-malformed',
-        `Export row at line ${ctx.line} has ${cells.length} cells, the header has ${ctx.headerLength}; values were taken by position and may be misplaced`,
-        `匯出檔第 ${ctx.line} 行有 ${cells.length} 欄，標題列為 ${ctx.headerLength} 欄；欄位值可能錯位`,
-        { line: ctx.line, cells: cells.length, expected: ctx.headerLength },
-      ),
+      finding('catalog-row-malformed', { variant: 'cell-count', line: ctx.line, cells: cells.length, expected: ctx.headerLength }, { line: ctx.line, cells: cells.length, expected: ctx.headerLength }),
     );
   }
   let id = get('id');
   if (!id) {
     id = `row-${ctx.line}`;
-    findings.push(
-      finding('catalog-missing-id', `Export row at line ${ctx.line} has no 資料集識別碼`, `匯出檔第 ${ctx.line} 行缺少資料集識別碼`, {
-        line: ctx.line,
-      }),
-    );
+    findings.push(finding('catalog-missing-id', { line: ctx.line }, { line: ctx.line }));
   }
   const badge = parseOfficialBadge(get('quality'));
   if (!badge.recognised) {
-    findings.push(
-      finding('catalog-unknown-badge', `Unrecognised 品質檢測 value ${JSON.stringify(badge.officialBadgeRaw)}`, `無法辨識的品質檢測值「${badge.officialBadgeRaw}」`, {
-        raw: badge.officialBadgeRaw,
-      }),
-    );
+    findings.push(finding('catalog-unknown-badge', { raw: badge.officialBadgeRaw ?? '' }, { raw: badge.officialBadgeRaw }));
   }
 
   const formats = splitList(get('formats'));
@@ -189,26 +166,13 @@ export function datasetFromExportRow(cells: string[], index: ColumnIndex, ctx: R
   const fields = get('fields');
   const resources: Resource[] = [];
   if (urls.length === 0) {
-    findings.push(
-      finding('catalog-no-resource-url', `Dataset ${id} lists no download URL (資料下載網址 is empty)`, `資料集 ${id} 未提供資料下載網址`, {
-        line: ctx.line,
-      }),
-    );
+    findings.push(finding('catalog-no-resource-url', { variant: 'none', id }, { line: ctx.line }));
   } else {
-    const mismatched: Record<string, number> = {};
+    const mismatched: { formats?: number; encodings?: number } = {};
     if (formats.length > 1 && formats.length !== urls.length) mismatched.formats = formats.length;
     if (encodings.length > 1 && encodings.length !== urls.length) mismatched.encodings = encodings.length;
     if (Object.keys(mismatched).length) {
-      findings.push(
-        finding(
-          'catalog-resource-count-mismatch',
-          `Dataset ${id} lists ${urls.length} download URLs but ${Object.entries(mismatched)
-            .map(([k, n]) => `${n} ${k}`)
-            .join(' and ')}; values were paired by position`,
-          `資料集 ${id} 有 ${urls.length} 個下載網址，但檔案格式或編碼格式數量不一致；已依順序對應`,
-          { urls: urls.length, formats: formats.length, encodings: encodings.length },
-        ),
-      );
+      findings.push(finding('catalog-resource-count-mismatch', { id, urls: urls.length, ...mismatched }, { urls: urls.length, formats: formats.length, encodings: encodings.length }));
     }
     urls.forEach((raw, i) => {
       const checked = checkResourceUrl(raw, { line: ctx.line, resource: i });
@@ -228,6 +192,7 @@ export function datasetFromExportRow(cells: string[], index: ColumnIndex, ctx: R
     title: get('title') ?? '',
     agency: get('agency') ?? '',
     source: 'data.gov.tw',
+    timeZone: DATAGOVTW_TIME_ZONE,
     declared: {},
     officialBadge: badge.officialBadge,
     whitelisted: badge.whitelisted,
@@ -255,12 +220,7 @@ export function datasetFromExportRow(cells: string[], index: ColumnIndex, ctx: R
     const iso = parseTaiwanTime(raw);
     if (iso) dataset[key] = iso;
     else
-      findings.push(
-        finding('catalog-bad-time', `Dataset ${id}: ${EXPORT_COLUMNS[key][0]} ${JSON.stringify(raw)} is not a date`, `資料集 ${id} 的${EXPORT_COLUMNS[key][0]}「${raw}」不是日期`, {
-          column: EXPORT_COLUMNS[key][0],
-          raw,
-        }),
-      );
+      findings.push(finding('catalog-bad-time', { id, column: EXPORT_COLUMNS[key][0], raw }, { column: EXPORT_COLUMNS[key][0], raw }));
   }
   return dataset;
 }
@@ -272,15 +232,12 @@ export function unparsableRowDataset(line: number, error: string, raw: string | 
     title: '',
     agency: '',
     source: 'data.gov.tw',
+    timeZone: DATAGOVTW_TIME_ZONE,
     declared: {},
     officialBadge: null,
     whitelisted: false,
     findings: [
-      finding('catalog-row-malformed', `Export row at line ${line} could not be parsed: ${error}`, `匯出檔第 ${line} 行無法解析：${error}`, {
-        line,
-        error,
-        raw: raw === undefined ? undefined : raw.slice(0, 500),
-      }),
+      finding('catalog-row-malformed', { variant: 'unparsable', line, error }, { line, error, raw: raw === undefined ? undefined : raw.slice(0, 500) }),
     ],
     resources: [],
   };

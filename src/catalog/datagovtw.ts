@@ -2,7 +2,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { parse, type CsvError, type InfoRecord } from 'csv-parse';
-import type { Dataset, Finding } from '../model.ts';
+import { finding } from '../messages/index.ts';
+import type { Dataset } from '../model.ts';
 import { failureText, requireHttp, type CatalogHttp } from './http.ts';
 import { datasetFromExportRow, indexExportHeader, unparsableRowDataset, type ColumnIndex } from './datagovtw-row.ts';
 
@@ -174,13 +175,7 @@ export async function* readDataGovTwExport(source: string, opts: ReadExportOptio
       const dataset = datasetFromExportRow(ev.cells, index, { line: ev.line, headerLength });
       const first = seen.get(dataset.id);
       if (first !== undefined && !dataset.id.startsWith('row-')) {
-        const f: Finding = {
-          code: 'catalog-duplicate-id',
-          message: `Dataset id ${dataset.id} appears again at line ${ev.line} (first at line ${first})`,
-          messageZh: `資料集識別碼 ${dataset.id} 重複出現（第 ${first} 行與第 ${ev.line} 行）`,
-          detail: { line: ev.line, firstLine: first },
-        };
-        dataset.findings.push(f);
+        dataset.findings.push(finding('catalog-duplicate-id', { id: dataset.id, line: ev.line, first }, { line: ev.line, firstLine: first }));
       } else if (first === undefined) {
         seen.set(dataset.id, ev.line);
       }

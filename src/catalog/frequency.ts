@@ -5,7 +5,9 @@
 // these as free text; the timeliness rule needs a period. Unknown text is returned as `unknown` (the caller turns
 // it into a finding), never thrown.
 
-export type FrequencyUnit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+import { legacyFrequency, type FrequencyParam, type FrequencyUnit } from '../messages/index.ts';
+
+export type { FrequencyUnit } from '../messages/index.ts';
 
 export type Frequency =
   | { kind: 'regular'; every: number; unit: FrequencyUnit; periodDays: number; text: string }
@@ -247,14 +249,12 @@ export function parseFrequency(raw: string | undefined | null): Frequency {
   return { kind: 'unknown', text };
 }
 
-/** A short human label, for evidence text. */
+/** A frequency as message parameters (src/messages renders it: "every 3 months" / 每 3 個月). */
+export function frequencyParam(f: Frequency): FrequencyParam {
+  return f.kind === 'regular' ? { kind: 'regular', every: f.every, unit: f.unit, periodDays: f.periodDays } : { kind: f.kind };
+}
+
+/** A short English label, as evidence has always quoted it ("every 1 month (31 days)"). */
 export function describeFrequency(f: Frequency): string {
-  switch (f.kind) {
-    case 'regular': {
-      const days = f.periodDays;
-      return days >= 1 ? `every ${f.every} ${f.unit}${f.every > 1 ? 's' : ''} (${+days.toFixed(2)} days)` : `every ${+(days * 24).toFixed(2)} hours`;
-    }
-    default:
-      return f.kind;
-  }
+  return legacyFrequency(frequencyParam(f));
 }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { validateWith } from '../util/schemas.ts';
 import { parse } from 'csv-parse/sync';
+import { finding, isTimeZone } from '../messages/index.ts';
 import type { Dataset, Finding, Resource } from '../model.ts';
 import { parseFrequency } from './frequency.ts';
 
@@ -37,6 +38,8 @@ export interface LocalDataset {
 }
 export interface LocalCatalog {
   agency?: string;
+  /** IANA time zone of the catalogue's readers, for times in evidence; default UTC. */
+  timeZone?: string;
   datasets: LocalDataset[];
 }
 
@@ -135,6 +138,8 @@ export async function loadLocalCatalog(source: string): Promise<LocalCatalog> {
       return { pointer: e.instancePath, message: describe(e) + line };
     }));
   }
+  const zone = (data as LocalCatalog).timeZone;
+  if (zone !== undefined && !isTimeZone(zone)) throw new LocalCatalogError(path, [{ pointer: '/timeZone', message: `"${zone}" is not an IANA time zone (e.g. Asia/Taipei)` }]);
   return data as LocalCatalog;
 }
 
@@ -146,11 +151,11 @@ function isoTime(v: string | undefined): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-export function datasetFromLocal(e: LocalDataset, index: number, defaultAgency = ''): Dataset {
+export function datasetFromLocal(e: LocalDataset, index: number, defaultAgency = '', timeZone = 'UTC'): Dataset {
   const id = e.id ?? `local-${index + 1}`;
   const findings: Finding[] = [];
   if (e.frequency && parseFrequency(e.frequency).kind === 'unknown') {
-    findings.push({ code: 'catalog-frequency-unknown', message: `frequency "${e.frequency}" is not in odbadge's vocabulary`, detail: { frequency: e.frequency } });
+    findings.push(finding('catalog-frequency-unknown', { frequency: e.frequency, key: 'frequency' }, { frequency: e.frequency }));
   }
   const resources: Resource[] = e.resources.map((r, i) => ({
     id: r.id ?? `${id}#${i}`,
@@ -171,6 +176,7 @@ export function datasetFromLocal(e: LocalDataset, index: number, defaultAgency =
     title: e.title,
     agency: e.agency ?? defaultAgency,
     source: 'local',
+    timeZone,
     declared: {
       ...(e.frequency ? { frequency: e.frequency } : {}),
       ...(e.encoding ? { encoding: e.encoding } : {}),
@@ -190,5 +196,5 @@ export function datasetFromLocal(e: LocalDataset, index: number, defaultAgency =
 
 export async function* readLocalCatalog(source: string): AsyncGenerator<Dataset> {
   const cat = await loadLocalCatalog(source);
-  for (const [i, e] of cat.datasets.entries()) yield datasetFromLocal(e, i, cat.agency);
+  for (const [i, e] of cat.datasets.entries()) yield datasetFromLocal(e, i, cat.agency, cat.timeZone);
 }

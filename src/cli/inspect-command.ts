@@ -6,9 +6,11 @@ import { inspectResource } from '../inspect/index.ts';
 import { STREAM_FILE_BYTES, inspectFile } from '../inspect/stream.ts';
 import { validateOpenApi } from '../inspect/openapi/index.ts';
 import { parseLimitAssignments, resolveLimits, type InspectLimits } from '../inspect/limits.ts';
+import { msg } from '../messages/index.ts';
 import type { Dataset, FetchOutcome, IndicatorResult } from '../model.ts';
 import { evaluateDataset } from '../score/evaluate.ts';
 import { loadRuleset, type Ruleset } from '../score/ruleset.ts';
+import { notEvaluated, toIndicatorResult } from '../rules/rule.ts';
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { print, warn } from './terminal.ts';
@@ -82,8 +84,8 @@ export async function inspectOne(input: string, o: InspectCliOptions, rs: Rulese
   const verdicts: Record<string, IndicatorResult> = {};
   for (const [id, r] of Object.entries(result.resources[0].indicators)) {
     // Without a declaration there is nothing to match: say so rather than fail the file.
-    if (id === 'encoding-match' && !o.encoding) verdicts[id] = { verdict: 'not-evaluated', evidence: `no --encoding given; the file is ${facts?.encoding?.detected ?? 'unknown'}` };
-    else if (id === 'fields-match' && !o.fields) verdicts[id] = { verdict: 'not-evaluated', evidence: `no --fields given; the file has ${facts?.fields?.length ?? 0} field(s)` };
+    if (id === 'encoding-match' && !o.encoding) verdicts[id] = toIndicatorResult(notEvaluated(msg('encoding-match.not-asked', { ...(facts?.encoding ? { detected: facts.encoding.detected } : {}) })));
+    else if (id === 'fields-match' && !o.fields) verdicts[id] = toIndicatorResult(notEvaluated(msg('fields-match.not-asked', { fields: facts?.fields?.length ?? 0 })));
     else verdicts[id] = r;
   }
   return {

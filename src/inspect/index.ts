@@ -1,7 +1,9 @@
 // The inspect stage: one downloaded body in, ResourceFacts out. Sniff the format, detect the encoding, decode, hand
 // the text to the CSV / JSON / XML inspector, and state whether the result is structured — with evidence.
 // Facts only: whether a fact passes an indicator is decided by the rules. Never throws.
+import { msg, structuralError, structuralRef } from '../messages/index.ts';
 import type { LimitHit, ResourceFacts, StructuralError } from '../model.ts';
+import { judge } from './judge.ts';
 import { inspectCsv, type CsvFacts } from './table/csv.ts';
 import { decodeText, decodingFor, detectEncoding } from './encoding/index.ts';
 import { inspectJson } from './tree/json.ts';
@@ -36,14 +38,15 @@ export async function inspectResource(input: InspectInput): Promise<ResourceFact
   try {
     return withFormatMismatch(await inspectBody(input, 0, resolveLimits(input.limits)), input.declaredFormat);
   } catch (err) {
-    return {
+    const facts: ResourceFacts = {
       format: 'unknown',
       formatEvidence: 'inspection failed before the format was settled',
       structured: null,
-      structuredEvidence: 'not judged: the inspector failed',
-      structuralErrors: [{ type: 'source-error', row: null, field: null, message: `inspection failed: ${(err as Error)?.message ?? String(err)}` }],
+      structuredEvidence: '',
+      structuralErrors: [structuralError('source-error', { row: null, field: null }, { variant: 'inspector-failed', error: (err as Error)?.message ?? String(err) })],
       notes: [],
     };
+    return judge(facts, null, msg('inspect.failed', {}));
   }
 }
 
@@ -65,36 +68,30 @@ async function inspectBody(input: InspectInput, depth: number, limits: InspectLi
     structuralErrors: [],
     notes: [],
   };
-  const verdict = (structured: boolean | null, evidence: string): ResourceFacts => {
-    facts.structured = structured;
-    facts.structuredEvidence = evidence;
-    return facts;
-  };
-
   switch (sniff.format) {
     case 'empty':
       facts.notData = { kind: 'empty', excerpt: '' };
       // as frictionless reports it: an empty source is a source error, not an empty table
-      facts.structuralErrors.push({ type: 'source-error', row: null, field: null, message: 'the source is empty: no header and no rows' });
-      return verdict(false, 'the body is empty: there is no data to structure');
+      facts.structuralErrors.push(structuralError('source-error', { row: null, field: null }, { variant: 'empty' }));
+      return judge(facts, false, msg('inspect.empty-body', {}));
     case 'pdf':
     case 'doc':
     case 'docx':
     case 'odt':
     case 'image':
-      return verdict(false, `${sniff.format.toUpperCase()} is a document/image format, not structured data`);
+      return judge(facts, false, msg('inspect.document', { format: sniff.format }));
     case 'xls':
     case 'xlsx':
     case 'ods':
       return spreadsheetFacts(input, facts, limits);
     case 'shp':
       facts.notes.push('shapefile geometry is not parsed');
-      return verdict(null, 'ESRI shapefile: not inspected');
+      return judge(facts, null, msg('inspect.shapefile', {}));
     case 'zip':
     case 'kmz':
       return inspectZip(input, facts, depth, limits);
     case 'unknown':
-      return verdict(null, `format not recognised (${sniff.evidence}); not judged`);
+      return judge(facts, null, msg('inspect.format-unknown', { sniffed: sniff.evidence }));
     default:
       return inspectText(input, facts, limits);
   }
@@ -102,11 +99,7 @@ async function inspectBody(input: InspectInput, depth: number, limits: InspectLi
 
 async function spreadsheetFacts(input: InspectInput, facts: ResourceFacts, limits: InspectLimits): Promise<ResourceFacts> {
   const format = facts.format as 'xlsx' | 'xls' | 'ods';
-  if (input.truncated) {
-    facts.structured = null;
-    facts.structuredEvidence = `not judged: the ${format.toUpperCase()} body was cut at the download size cap, and a cut workbook cannot be opened`;
-    return facts;
-  }
+  if (input.truncated) return judge(facts, null, msg('inspect.workbook-cut', { format }));
   return spreadsheetIntoFacts(await inspectSpreadsheet(input.body, format, input.spreadsheet, limits), facts);
 }
 
@@ -122,21 +115,12 @@ async function inspectText(input: InspectInput, facts: ResourceFacts, limits: In
 
   switch (facts.format) {
     case 'html':
-      facts.structured = false;
-      facts.structuredEvidence =
-        notData?.kind === 'login-page' ? 'an HTML login page, not data' : `an HTML page${notData?.excerpt ? ` ("${notData.excerpt}")` : ''}, not data`;
-      return facts;
+      return judge(facts, false, msg('inspect.html-page', notData?.kind === 'login-page' ? { login: true } : notData?.excerpt ? { excerpt: notData.excerpt } : {}));
     case 'text':
-      facts.structured = false;
-      facts.structuredEvidence = notData ? `a text message ("${notData.excerpt}"), not data` : 'plain text without a table structure';
-      return facts;
+      return judge(facts, false, notData ? msg('inspect.text-message', { excerpt: notData.excerpt }) : msg('inspect.plain-text', {}));
     case 'csv':
     case 'tsv':
-      if (notData?.kind === 'no-data-text') {
-        facts.structured = false;
-        facts.structuredEvidence = `a one-line message ("${notData.excerpt}") instead of a table`;
-        return facts;
-      }
+      if (notData?.kind === 'no-data-text') return judge(facts, false, msg('inspect.message-not-table', { excerpt: notData.excerpt }));
       return tableFacts(text, facts, cut, limits);
     case 'json':
     case 'geojson':
@@ -163,14 +147,8 @@ export function csvIntoFacts(csv: CsvFacts, facts: ResourceFacts, cut: boolean):
     facts.notes.push(`blank rows: ${ranges.join(', ')}${csv.blankRowRanges.length > 10 ? ', …' : ''}`);
   }
   facts.possiblyTruncated = !cut && ROUND_RECORD_COUNTS.includes(csv.recordCount);
-  if (csv.errorTotal === 0) {
-    facts.structured = true;
-    facts.structuredEvidence = `fixed-column table: ${csv.header.length} fields, ${csv.recordCount} records, no structural errors (delimiter ${JSON.stringify(csv.delimiter)})`;
-  } else {
-    const first = csv.firstError!;
-    facts.structured = false;
-    facts.structuredEvidence = `${csv.errorTotal} structural error${csv.errorTotal === 1 ? '' : 's'} (${countsText(csv.errorCounts)}); first: ${first.message}`;
-  }
+  if (csv.errorTotal === 0) judge(facts, true, msg('inspect.table', { fields: csv.header.length, records: csv.recordCount, delimiter: csv.delimiter }));
+  else judge(facts, false, msg('inspect.table-errors', { total: csv.errorTotal, counts: { ...csv.errorCounts }, first: structuralRef(csv.firstError!) }));
   if (csv.limit) failOnLimit(facts, csv.limit);
   return facts;
 }
@@ -191,21 +169,13 @@ function jsonFacts(text: string, facts: ResourceFacts, cut: boolean, limits: Ins
   if (json.errorMessage && !facts.notData) facts.notData = { kind: 'json-error', excerpt: json.errorMessage.slice(0, 120) };
   if (json.ok && json.limit) return failOnLimit(facts, json.limit);
   if (json.ok) {
-    facts.structured = true;
-    facts.structuredEvidence = `well-formed JSON (${json.shape}${json.recordsPath ? ` at ${json.recordsPath}` : ''}${json.recordCount !== undefined ? `, ${json.recordCount} records` : ''})`;
-    return facts;
+    return judge(facts, true, msg('inspect.json', { shape: json.shape, ...(json.recordsPath ? { path: json.recordsPath } : {}), ...(json.recordCount !== undefined ? { records: json.recordCount } : {}) }));
   }
   const e = json.error;
-  const where = e?.line !== undefined ? ` at line ${e.line}, column ${e.column ?? '?'}` : '';
-  facts.structuralErrors.push({ type: 'malformed-json', row: null, field: null, message: `${e?.message ?? 'malformed JSON'}${where}` });
-  if (cut) {
-    facts.structured = null;
-    facts.structuredEvidence = `not judged: the body was cut at the size cap, so the JSON ends early${where}`;
-  } else {
-    facts.structured = false;
-    facts.structuredEvidence = `malformed JSON${where}: ${e?.message ?? ''}`.trim();
-  }
-  return facts;
+  const at = e?.line !== undefined ? { line: e.line, ...(e.column !== undefined ? { column: e.column } : {}) } : {};
+  facts.structuralErrors.push(structuralError('malformed-json', { row: null, field: null }, { error: e?.message ?? 'malformed JSON', ...at }));
+  if (cut) return judge(facts, null, msg('inspect.document-cut', { what: 'JSON', ...at }));
+  return judge(facts, false, msg('inspect.malformed', { what: 'JSON', ...(e?.message ? { error: e.message } : {}), ...at }));
 }
 
 function xmlFacts(text: string, facts: ResourceFacts, cut: boolean, limits: InspectLimits): ResourceFacts {
@@ -220,21 +190,13 @@ function xmlFacts(text: string, facts: ResourceFacts, cut: boolean, limits: Insp
   if (xml.note) facts.notes.push(xml.note);
   if (xml.ok && xml.limit) return failOnLimit(facts, xml.limit);
   if (xml.ok) {
-    facts.structured = true;
-    facts.structuredEvidence = `well-formed XML (root <${xml.root ?? '?'}>${xml.recordElement ? `, ${xml.recordCount ?? 0} <${xml.recordElement}> records` : ''})`;
-    return facts;
+    return judge(facts, true, msg('inspect.xml', { ...(xml.root ? { root: xml.root } : {}), ...(xml.recordElement ? { element: xml.recordElement, records: xml.recordCount ?? 0 } : {}) }));
   }
   const e = xml.error;
-  const where = e?.line !== undefined ? ` at line ${e.line}, column ${e.column ?? '?'}` : '';
-  facts.structuralErrors.push({ type: 'malformed-xml', row: null, field: null, message: `${e?.message ?? 'malformed XML'}${where}` });
-  if (cut) {
-    facts.structured = null;
-    facts.structuredEvidence = `not judged: the body was cut at the size cap, so the XML ends early${where}`;
-  } else {
-    facts.structured = false;
-    facts.structuredEvidence = `malformed XML${where}: ${e?.message ?? ''}`.trim();
-  }
-  return facts;
+  const at = e?.line !== undefined ? { line: e.line, ...(e.column !== undefined ? { column: e.column } : {}) } : {};
+  facts.structuralErrors.push(structuralError('malformed-xml', { row: null, field: null }, { error: e?.message ?? 'malformed XML', ...at }));
+  if (cut) return judge(facts, null, msg('inspect.document-cut', { what: 'XML', ...at }));
+  return judge(facts, false, msg('inspect.malformed', { what: 'XML', ...(e?.message ? { error: e.message } : {}), ...at }));
 }
 
 /** The ZIP limits as they were first exported, kept for callers; the values live in limits.ts. */
@@ -259,16 +221,8 @@ async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: numb
     facts.formatEvidence = `${kind.evidence} (from the ZIP directory)`;
   }
   if (facts.format === 'xlsx' || facts.format === 'ods') return spreadsheetFacts(input, facts, limits);
-  if (facts.format === 'docx' || facts.format === 'odt') {
-    facts.structured = false;
-    facts.structuredEvidence = `${facts.format.toUpperCase()} is a document format, not structured data`;
-    return facts;
-  }
-  if (depth > 0) {
-    facts.structured = null;
-    facts.structuredEvidence = 'a ZIP inside a ZIP: not opened';
-    return facts;
-  }
+  if (facts.format === 'docx' || facts.format === 'odt') return judge(facts, false, msg('inspect.archive-document', { format: facts.format }));
+  if (depth > 0) return judge(facts, null, msg('inspect.zip-in-zip', {}));
   const limitsHit: string[] = [];
   const hits: LimitHit[] = [];
   if (declaredCount !== undefined && declaredCount > limits.maxZipEntries) {
@@ -276,8 +230,7 @@ async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: numb
     hits.push(limitHit('maxZipEntries', limits.maxZipEntries, `the archive's directory declares ${declaredCount} entries`, { observed: declaredCount }));
   } else if (!complete) facts.notes.push('ZIP directory incomplete (body cut short?): only entries found are judged');
   if (files.length === 0) {
-    facts.structured = false;
-    facts.structuredEvidence = complete ? 'the ZIP archive is empty' : 'no ZIP entries could be read';
+    judge(facts, false, msg('inspect.zip-empty', { complete }));
     for (const h of hits) failOnLimit(facts, h);
     return facts;
   }
@@ -338,19 +291,12 @@ async function inspectZip(input: InspectInput, facts: ResourceFacts, depth: numb
   }
   for (const l of limitsHit) facts.notes.push(`ZIP limit: ${l}`);
   facts.parts = parts;
-  const list = (ps: typeof parts) => ps.slice(0, 5).map((p) => `${p.name} (${p.format})`).join(', ') + (ps.length > 5 ? `, … ${ps.length - 5} more` : '');
+  const entry = (p: (typeof parts)[number]) => ({ name: p.name, format: p.format, ...(p.note ? { note: p.note } : {}) });
   const bad = parts.filter((p) => p.structured === false);
   const unsure = parts.filter((p) => p.structured === null);
-  if (bad.length > 0) {
-    facts.structured = false;
-    facts.structuredEvidence = `${bad.length} of ${parts.length} ZIP entries ${bad.length === 1 ? 'is' : 'are'} not structured data: ${bad.slice(0, 3).map((p) => `${p.name} (${p.format}${p.note ? `: ${p.note}` : ''})`).join('; ')}`;
-  } else if (unsure.length > 0 || parts.length === 0) {
-    facts.structured = null;
-    facts.structuredEvidence = `${unsure.length} of ${parts.length} ZIP entries could not be judged: ${unsure.slice(0, 3).map((p) => `${p.name}${p.note ? ` (${p.note})` : ''}`).join(', ')}`;
-  } else {
-    facts.structured = true;
-    facts.structuredEvidence = `every one of the ${parts.length} ${facts.format === 'kmz' ? 'KML' : 'ZIP'} entries is structured data: ${list(parts)}`;
-  }
+  if (bad.length > 0) judge(facts, false, msg('inspect.zip-not-structured', { bad: bad.length, entries: parts.length, shown: bad.slice(0, 3).map(entry) }));
+  else if (unsure.length > 0 || parts.length === 0) judge(facts, null, msg('inspect.zip-unjudged', { unsure: unsure.length, entries: parts.length, shown: unsure.slice(0, 3).map(entry) }));
+  else judge(facts, true, msg('inspect.zip', { entries: parts.length, kml: facts.format === 'kmz', shown: parts.slice(0, 5).map((p) => ({ name: p.name, format: p.format })), more: Math.max(0, parts.length - 5) }));
   // A limit is a property of the archive: it decides the verdict whatever the entries inspected were.
   for (const h of [...hits, ...subLimits]) failOnLimit(facts, h);
   return facts;

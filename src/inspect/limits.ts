@@ -7,7 +7,9 @@
 //
 // Raising one: `odbadge inspect --limit maxCellChars=4000000`, or for every command (audit, ci …) the environment
 // variable ODBADGE_LIMITS="maxCellChars=4000000,maxZipRatio=500".
-import type { LimitHit, ResourceFacts } from '../model.ts';
+import { raiseHint, structuralError, structuralRef } from '../messages/index.ts';
+import type { LimitHit, ResourceFacts, StructuralError } from '../model.ts';
+import { explain, type Why } from './judge.ts';
 
 export interface InspectLimits {
   // ------------------------------------------------------------------ tables (XLSX, XLS, ODS; CSV where said)
@@ -202,14 +204,19 @@ export function exceeded(name: keyof InspectLimits, limit: number, message: stri
   return new LimitExceeded(limitHit(name, limit, message, extra));
 }
 
-/** How to raise a limit, for evidence: the CLI option and the environment variable. */
-export function raiseHint(name: string): string {
-  return `raise it with --limit ${name}=<n> (inspect) or ${LIMITS_ENV}="${name}=<n>" (any command)`;
+/** How to raise a limit, for evidence: the CLI option and the environment variable (LIMITS_ENV). */
+export { raiseHint };
+
+/** A limit hit as a structural error (its message: which limit, its value, what the file did, how to raise it). */
+function limitError(hit: LimitHit): StructuralError {
+  return structuralError('limit-exceeded', { row: null, field: null, ...(hit.where ? { cell: hit.where } : {}) }, {
+    name: hit.name, limit: hit.limit, detail: hit.message, ...(hit.observed !== undefined ? { observed: hit.observed } : {}), ...(hit.where ? { where: hit.where } : {}),
+  });
 }
 
 /** One line of evidence: which limit, its value, what the file did, and how to raise it. */
 export function describeLimitHit(hit: LimitHit): string {
-  return `stopped at the inspection limit ${hit.name} = ${hit.limit}: ${hit.message}${hit.where && !hit.message.includes(hit.where) ? ` (${hit.where})` : ''}; ${raiseHint(hit.name)}`;
+  return limitError(hit).message;
 }
 
 /**
@@ -219,8 +226,9 @@ export function describeLimitHit(hit: LimitHit): string {
 export function failOnLimit(facts: ResourceFacts, hit: LimitHit): ResourceFacts {
   const first = !facts.limits?.length;
   (facts.limits ??= []).push(hit);
-  facts.structuralErrors.push({ type: 'limit-exceeded', row: null, field: null, message: describeLimitHit(hit), ...(hit.where ? { cell: hit.where } : {}) });
+  const error = limitError(hit);
+  facts.structuralErrors.push(error);
   facts.structured = false;
-  if (first) facts.structuredEvidence = describeLimitHit(hit);
+  if (first) explain(facts, structuralRef(error) as Why);
   return facts;
 }

@@ -8,6 +8,8 @@ import { readHead } from './read-head.ts';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import iconv from 'iconv-lite';
+import { msg } from '../messages/index.ts';
+import { judge } from './judge.ts';
 import type { EncodingName, ResourceFacts } from '../model.ts';
 import { inspectCsv } from './table/csv.ts';
 import { createEncodingDetector, decodingFor, detectEncoding } from './encoding/index.ts';
@@ -126,11 +128,7 @@ export async function inspectStream(source: AsyncIterable<Uint8Array>, hints: St
   if (facts.encoding.detected === 'unknown' || facts.encoding.detected === 'binary') facts.notes.push(`encoding: ${facts.encoding.evidence}`);
   const notData = detectNotData(headText, facts.format);
   if (notData) facts.notData = notData;
-  if (notData?.kind === 'no-data-text') {
-    facts.structured = false;
-    facts.structuredEvidence = `a one-line message ("${notData.excerpt}") instead of a table`;
-    return withFormatMismatch(facts, hints.declaredFormat);
-  }
+  if (notData?.kind === 'no-data-text') return withFormatMismatch(judge(facts, false, msg('inspect.message-not-table', { excerpt: notData.excerpt })), hints.declaredFormat);
   return withFormatMismatch(csvIntoFacts(csv, facts, false), hints.declaredFormat);
 }
 

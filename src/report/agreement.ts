@@ -2,9 +2,10 @@
 // Where we rate lower, the evidence is the indicators that keep the dataset below the official tier; where we rate
 // higher, it is the passing evidence of the indicators the official badge says were not met.
 import type { AuditResult } from '../model.ts';
-import type { DatasetResult, OfficialCodes } from '../model.ts';
+import type { Bilingual, DatasetResult, IndicatorResult, OfficialCodes } from '../model.ts';
 import { OFFICIAL_CODE_INDICATORS, OFFICIAL_CODE_NAMES } from '../score/official-codes.ts';
 import type { TierSpec } from './fix-first.ts';
+import { verdictIn } from './reader-lang.ts';
 
 export interface Disagreement {
   id: string;
@@ -13,7 +14,8 @@ export interface Disagreement {
   official: string;
   ours: string;
   direction: 'ours-lower' | 'ours-higher';
-  evidence: { indicator: string; verdict: string; evidence: string }[];
+  /** `message`: the evidence for a reader, { zh, en }, where the result carries one. */
+  evidence: { indicator: string; verdict: string; evidence: string; message?: Bilingual }[];
 }
 
 export interface Agreement {
@@ -42,6 +44,8 @@ export interface CodeDisagreement {
   ours: 0 | 1 | 2 | null;
   /** Our evidence for the indicator behind the code. */
   evidence: string;
+  /** The same for a reader, { zh, en }, where the result carries a message. */
+  message?: Bilingual;
 }
 
 export interface CodeAgreement {
@@ -67,7 +71,7 @@ export function codeAgreement(datasets: Iterable<DatasetResult>): CodeAgreement 
         perCode[code].compared++;
         const ours = r.official[code];
         if (ours === published) perCode[code].agree++;
-        else disagreements.push({ dataset: d.id, title: d.title, resource: i + 1, code, published, ours, evidence: indicatorEvidence(r.indicators, code) });
+        else disagreements.push({ dataset: d.id, title: d.title, resource: i + 1, code, published, ours, evidence: indicatorEvidence(r.indicators, code), ...indicatorMessage(r.indicators, code) });
       }
     });
   }
@@ -77,6 +81,11 @@ export function codeAgreement(datasets: Iterable<DatasetResult>): CodeAgreement 
 function indicatorEvidence(ind: DatasetResult['resources'][number]['indicators'], code: keyof OfficialCodes): string {
   const r = ind[OFFICIAL_CODE_INDICATORS[code]];
   return r ? `${r.verdict}: ${r.evidence}` : 'no verdict recorded';
+}
+
+function indicatorMessage(ind: Record<string, IndicatorResult>, code: keyof OfficialCodes): { message?: Bilingual } {
+  const r = ind[OFFICIAL_CODE_INDICATORS[code]];
+  return r?.message ? { message: { zh: `${verdictIn(r.verdict, 'zh')}：${r.message.zh}`, en: `${r.verdict}: ${r.message.en}` } } : {};
 }
 
 export function agreement(results: AuditResult, rs: TierSpec): Agreement {
@@ -89,7 +98,10 @@ export function agreement(results: AuditResult, rs: TierSpec): Agreement {
   let agree = 0;
   let withoutOfficial = 0;
   const disagreements: Disagreement[] = [];
-  const ev = (d: DatasetResult, ids: string[]) => ids.map((id) => ({ indicator: id, verdict: d.indicators[id]?.verdict ?? 'not-evaluated', evidence: d.indicators[id]?.evidence ?? 'no verdict recorded' }));
+  const ev = (d: DatasetResult, ids: string[]) => ids.map((id) => {
+    const r = d.indicators[id];
+    return { indicator: id, verdict: r?.verdict ?? 'not-evaluated', evidence: r?.evidence ?? 'no verdict recorded', ...(r?.message ? { message: r.message } : {}) };
+  });
   for (const d of results.datasets) {
     const off = d.officialBadge;
     if (off === null || off === undefined || off === '') {

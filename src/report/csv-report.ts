@@ -4,7 +4,9 @@ import type { AuditResult } from '../model.ts';
 import type { GroupConfig } from '../score/groups.ts';
 import { DEFAULT_GROUP_CONFIG, groupLabel, groupOf } from '../score/groups.ts';
 import { toCsv } from '../util/csv.ts';
+import type { Lang } from '../messages/index.ts';
 import type { AgencyFixes } from './fix-first.ts';
+import { evidenceIn, readerLang } from './reader-lang.ts';
 
 export function agenciesCsv(results: AuditResult, tierIds: string[], groups: GroupConfig = DEFAULT_GROUP_CONFIG): string {
   const tiers = [...tierIds].reverse();
@@ -14,7 +16,8 @@ export function agenciesCsv(results: AuditResult, tierIds: string[], groups: Gro
   ]);
 }
 
-export function datasetsCsv(results: AuditResult, indicatorIds: string[]): string {
+/** `lang`: the language of the evidence column (the reader's: zh-TW unless ODBADGE_LANG=en). */
+export function datasetsCsv(results: AuditResult, indicatorIds: string[], lang: Lang = readerLang()): string {
   return toCsv([
     ['id', 'title', 'agency', 'badge', 'officialBadge', 'whitelisted', 'formats', 'failing', ...indicatorIds, 'evidence'],
     ...results.datasets.map((d) => {
@@ -22,18 +25,18 @@ export function datasetsCsv(results: AuditResult, indicatorIds: string[]): strin
       return [
         d.id, d.title, d.agency, d.badge, d.officialBadge ?? '', d.whitelisted, [...new Set(d.resources.map((r) => r.facts?.format ?? '?'))].join(';'),
         failing.join(';'), ...indicatorIds.map((id) => d.indicators[id]?.verdict ?? ''),
-        failing.map((id) => `${id}: ${d.indicators[id].evidence}`).join(' | '),
+        failing.map((id) => `${id}: ${evidenceIn(d.indicators[id], lang)}`).join(' | '),
       ];
     }),
   ]);
 }
 
-export function fixFirstCsv(fixes: AgencyFixes[]): string {
+export function fixFirstCsv(fixes: AgencyFixes[], lang: Lang = readerLang()): string {
   const rows: unknown[][] = [['agency', 'rank', 'datasetId', 'title', 'from', 'to', 'points', 'priority', 'views', 'downloads', 'fix', 'evidence', 'hint']];
   for (const a of fixes) {
     a.fixes.forEach((f, i) => rows.push([
       a.agency, i + 1, f.datasetId, f.title, f.from, f.to + (f.mayGoFurther ? '+' : ''), f.points.toFixed(2), f.priority.toFixed(2), f.usage?.views ?? '', f.usage?.downloads ?? '',
-      f.fixes.map((s) => s.indicator).join(';'), f.fixes.map((s) => `${s.indicator}: ${s.evidence}`).join(' | '), f.fixes.find((s) => s.hint)?.hint?.zh ?? '',
+      f.fixes.map((s) => s.indicator).join(';'), f.fixes.map((s) => `${s.indicator}: ${evidenceIn(s, lang)}`).join(' | '), f.fixes.find((s) => s.hint)?.hint?.[lang] ?? '',
     ]));
   }
   return toCsv(rows);

@@ -20,6 +20,8 @@ export interface FixStep {
   indicator: string;
   verdict: Verdict;
   evidence: string;
+  /** The evidence for a reader, { zh, en }, where the result carries a message. */
+  message?: Bilingual;
   hint?: Bilingual;
 }
 
@@ -68,7 +70,7 @@ export function fixForDataset(d: DatasetResult, rs: TierSpec): Omit<FixItem, 'po
     to: tiers[to].id,
     fixes: [...fixSet].map((id) => {
       const r = d.indicators[id];
-      return { indicator: id, verdict: r?.verdict ?? 'not-evaluated', evidence: r?.evidence ?? 'no verdict recorded', ...(r?.hint ? { hint: r.hint } : {}) };
+      return { indicator: id, verdict: r?.verdict ?? 'not-evaluated', evidence: r?.evidence ?? 'no verdict recorded', ...(r?.message ? { message: r.message } : {}), ...(r?.hint ? { hint: r.hint } : {}) };
     }),
     mayGoFurther: higher.some((id) => d.indicators[id]?.verdict === 'not-evaluated'),
   };

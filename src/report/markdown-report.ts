@@ -7,6 +7,8 @@ import type { Agreement } from './agreement.ts';
 import type { AgencyFixes } from './fix-first.ts';
 import type { CiOutcome } from './junit.ts';
 import { mdEscape } from '../util/markdown.ts';
+import type { Lang } from '../messages/index.ts';
+import { evidenceIn, readerLang, verdictIn } from './reader-lang.ts';
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
@@ -19,10 +21,13 @@ export interface MarkdownReportInput {
   /** Fixes listed per agency. */
   fixesPerAgency?: number;
   disagreementsShown?: number;
+  /** The language of evidence (the reader's: zh-TW unless ODBADGE_LANG=en). */
+  lang?: Lang;
 }
 
 export function markdownReport(i: MarkdownReportInput): string {
   const { results } = i;
+  const lang = i.lang ?? readerLang();
   const tiers = [...i.tierIds].reverse();
   const L: string[] = [];
   L.push(`# odbadge report — ${mdEscape(results.ruleset.title.zh)}`, '');
@@ -42,7 +47,7 @@ export function markdownReport(i: MarkdownReportInput): string {
     L.push('', `### ${mdEscape(a.agency)} — ${a.score.toFixed(2)} → ${a.potential.toFixed(2)} if all ${a.fixes.length} fixes are made`, '');
     L.push('| # | 資料集 Dataset | 標章 Badge | 加分 Points | 改善 Fix | 證據 Evidence |', '|---:|---|---|---:|---|---|');
     a.fixes.slice(0, per).forEach((f, k) => {
-      L.push(`| ${k + 1} | ${mdEscape(f.title)} | ${f.from} → ${f.to}${f.mayGoFurther ? '+' : ''} | +${f.points.toFixed(2)} | ${f.fixes.map((s) => `${s.indicator} (${s.verdict})`).join(', ')} | ${mdEscape(clip(f.fixes[0]?.evidence ?? '', 160))} |`);
+      L.push(`| ${k + 1} | ${mdEscape(f.title)} | ${f.from} → ${f.to}${f.mayGoFurther ? '+' : ''} | +${f.points.toFixed(2)} | ${f.fixes.map((s) => `${s.indicator} (${s.verdict})`).join(', ')} | ${mdEscape(clip(f.fixes[0] ? evidenceIn(f.fixes[0], lang) : '', 160))} |`);
     });
     if (a.fixes.length > per) L.push('', `…and ${a.fixes.length - per} more (see fix-first.csv).`);
   }
@@ -57,7 +62,7 @@ export function markdownReport(i: MarkdownReportInput): string {
     if (g.disagreements.length) {
       L.push('', '| 資料集 Dataset | 機關 Agency | official | ours | our evidence |', '|---|---|---|---|---|');
       for (const d of g.disagreements.slice(0, shown)) {
-        L.push(`| ${mdEscape(d.title)} (${mdEscape(d.id)}) | ${mdEscape(d.agency)} | ${d.official} | ${d.ours} | ${mdEscape(clip(d.evidence.map((e) => `${e.indicator} ${e.verdict}: ${e.evidence}`).join('; '), 240))} |`);
+        L.push(`| ${mdEscape(d.title)} (${mdEscape(d.id)}) | ${mdEscape(d.agency)} | ${d.official} | ${d.ours} | ${mdEscape(clip(d.evidence.map((e) => `${e.indicator} ${verdictIn(e.verdict, lang)}: ${evidenceIn(e, lang)}`).join('; '), 240))} |`);
       }
       if (g.disagreements.length > shown) L.push('', `…and ${g.disagreements.length - shown} more.`);
     }
@@ -71,7 +76,7 @@ export function markdownReport(i: MarkdownReportInput): string {
     if (c.disagreements.length) {
       L.push('', '| 資料集 Dataset | resource | code | published | ours | our evidence |', '|---|---:|---|---:|---:|---|');
       for (const d of c.disagreements.slice(0, i.disagreementsShown ?? 50)) {
-        L.push(`| ${mdEscape(d.title)} (${mdEscape(d.dataset)}) | ${d.resource} | ${d.code} | ${d.published} | ${d.ours ?? 'unsure'} | ${mdEscape(clip(d.evidence, 200))} |`);
+        L.push(`| ${mdEscape(d.title)} (${mdEscape(d.dataset)}) | ${d.resource} | ${d.code} | ${d.published} | ${d.ours ?? 'unsure'} | ${mdEscape(clip(d.message?.[lang] ?? d.evidence, 200))} |`);
       }
     }
   }
@@ -117,7 +122,8 @@ export function awardsMarkdown(t: AwardTables): string {
 }
 
 /** The CI summary, sized for a pull-request comment: verdict first, a per-agency table, failing datasets folded. */
-export function ciMarkdown(results: AuditResult, o: CiOutcome, opts: { maxListed?: number } = {}): string {
+export function ciMarkdown(results: AuditResult, o: CiOutcome, opts: { maxListed?: number; lang?: Lang } = {}): string {
+  const lang = opts.lang ?? readerLang();
   const t = o.thresholds;
   const want = [t.minBadge && t.minBadge !== 'none' ? `badge ≥ ${t.minBadge}` : '', t.minScore !== undefined ? `agency score ≥ ${t.minScore}` : ''].filter(Boolean).join(', ') || 'no threshold';
   const L: string[] = [];
@@ -138,7 +144,7 @@ export function ciMarkdown(results: AuditResult, o: CiOutcome, opts: { maxListed
     L.push('', `<details><summary>Datasets below ${t.minBadge} (${o.failingDatasets.length})</summary>`, '');
     for (const f of o.failingDatasets.slice(0, max)) {
       const b = f.blocking[0];
-      L.push(`- **${mdEscape(f.dataset.title)}** (${mdEscape(f.dataset.id)}, ${mdEscape(f.dataset.agency)}): ${f.dataset.badge}${f.kind === 'error' ? ' (transient, re-run)' : ''} — ${b ? `\`${b.indicator}\` ${b.result.verdict}: ${mdEscape(clip(b.result.evidence, 200))}` : 'no blocking indicator recorded'}`);
+      L.push(`- **${mdEscape(f.dataset.title)}** (${mdEscape(f.dataset.id)}, ${mdEscape(f.dataset.agency)}): ${f.dataset.badge}${f.kind === 'error' ? ' (transient, re-run)' : ''} — ${b ? `\`${b.indicator}\` ${b.result.verdict}: ${mdEscape(clip(evidenceIn(b.result, lang), 200))}` : 'no blocking indicator recorded'}`);
     }
     if (o.failingDatasets.length > max) L.push(`- …and ${o.failingDatasets.length - max} more (see the JUnit report).`);
     L.push('', '</details>');

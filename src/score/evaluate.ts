@@ -1,9 +1,10 @@
 // Facts → verdicts → badge for one dataset. Resource rules run in the ruleset's gating order; an indicator whose
 // earlier gate did not pass is "not-evaluated", which reports keep apart from "fail" as the official outputs do.
+import { finding, legacyText, msg, renderBoth, type MessageRef } from '../messages/index.ts';
 import type { DatasetResult, IndicatorResult, ResourceResult, Verdict } from '../model.ts';
 import { redactUrl } from '../util/redact.ts';
 import { RULES } from '../rules/index.ts';
-import type { DatasetRuleContext, OasCheck, ResourceEvidence } from '../rules/rule.ts';
+import { notEvaluated, pass, ruleOptions, toIndicatorResult, fail, type DatasetRuleContext, type OasCheck, type ResourceEvidence } from '../rules/rule.ts';
 import { officialCodes, publishedCodes } from './official-codes.ts';
 import { indicatorIds, officialProfileOf, type Ruleset } from './ruleset.ts';
 
@@ -13,11 +14,25 @@ export interface DatasetEvidence {
   oas: OasCheck[];
 }
 
-// Per-ruleset lists computed once, not per resource (they sit on the hot path of a 150,000-resource audit).
-const plans = new WeakMap<Ruleset, { ids: string[]; gated: Set<string>; nonBlocking: Set<string> }>();
-function planOf(rs: Ruleset) {
+// Per-ruleset lists and each rule's options (defaults + the ruleset's values) computed once, not per resource
+// (they sit on the hot path of a 150,000-resource audit).
+interface Plan {
+  ids: string[];
+  gated: Set<string>;
+  nonBlocking: Set<string>;
+  options: Map<string, Readonly<Record<string, unknown>>>;
+}
+const plans = new WeakMap<Ruleset, Plan>();
+function planOf(rs: Ruleset): Plan {
   let p = plans.get(rs);
-  if (!p) plans.set(rs, (p = { ids: indicatorIds(rs), gated: new Set(rs.gating.flat()), nonBlocking: new Set(rs.nonBlocking ?? []) }));
+  if (!p) {
+    const ids = indicatorIds(rs);
+    const options = new Map(ids.flatMap((id) => {
+      const rule = RULES.get(id);
+      return rule ? [[id, ruleOptions(rule, rs.options?.[id])] as const] : [];
+    }));
+    plans.set(rs, (p = { ids, gated: new Set(rs.gating.flat()), nonBlocking: new Set(rs.nonBlocking ?? []), options }));
+  }
   return p;
 }
 
@@ -26,15 +41,16 @@ const SEVERITY: Record<Verdict, number> = { pass: 0, 'not-evaluated': 1, unsure:
 function resourceIndicators(ev: ResourceEvidence, d: DatasetEvidence, rs: Ruleset, now: Date): Record<string, IndicatorResult> {
   const out: Record<string, IndicatorResult> = {};
   let blockedBy: string | undefined;
-  const { ids, gated, nonBlocking } = planOf(rs);
+  const { ids, gated, nonBlocking, options } = planOf(rs);
+  const zone = d.dataset.timeZone;
   const run = (id: string) => {
     const rule = RULES.get(id);
     if (!rule || rule.scope !== 'resource') return;
-    out[id] = rule.check({ dataset: d.dataset, resource: ev.resource, fetch: ev.fetch, facts: ev.facts, options: rs.options?.[id] ?? {}, now });
+    out[id] = toIndicatorResult(rule.check({ dataset: d.dataset, resource: ev.resource, fetch: ev.fetch, facts: ev.facts, options: options.get(id)!, now }), zone);
   };
   for (const step of rs.gating) {
     for (const id of step) {
-      if (blockedBy) out[id] = { verdict: 'not-evaluated', evidence: `not evaluated: ${blockedBy} did not pass` };
+      if (blockedBy) out[id] = toIndicatorResult(notEvaluated(msg('gated', { after: blockedBy })), zone);
       else run(id);
     }
     blockedBy ??= step.find((id) => !nonBlocking.has(id) && out[id]?.verdict !== 'pass');
@@ -43,18 +59,26 @@ function resourceIndicators(ev: ResourceEvidence, d: DatasetEvidence, rs: Rulese
   return out;
 }
 
-/** One verdict for the dataset from its resources' verdicts: the worst wins (fail > unsure > not-evaluated > pass). */
-function combine(id: string, per: { url: string; r: IndicatorResult }[]): IndicatorResult {
+/**
+ * One verdict for the dataset from its resources' verdicts: the worst wins (fail > unsure > not-evaluated > pass).
+ * It carries the deciding resource's code and parameters; its message says which resource that is.
+ */
+function combine(id: string, per: { url: string; r: IndicatorResult }[], timeZone: string | undefined): IndicatorResult {
   if (per.length === 1) return per[0].r;
   const worst = per.reduce((a, b) => (SEVERITY[b.r.verdict] > SEVERITY[a.r.verdict] ? b : a));
   const passed = per.filter((p) => p.r.verdict === 'pass').length;
-  if (worst.r.verdict === 'pass') return { verdict: 'pass', evidence: `all ${per.length} resources pass` };
+  if (worst.r.verdict === 'pass') return toIndicatorResult(pass(msg('all-resources-pass', { resources: per.length })), timeZone);
   const index = per.indexOf(worst) + 1;
+  const url = redactUrl(worst.url);
+  const framed = (inner: MessageRef) => msg('worst-resource', { passed, resources: per.length, indicator: id, index, url, inner });
+  // Every resource result made here has a code; one without (recorded by an older odbadge) keeps its text.
+  const inner = worst.r.code ? ({ code: worst.r.code, params: worst.r.params ?? {} } as MessageRef) : undefined;
   return {
     verdict: worst.r.verdict,
-    evidence: `${passed} of ${per.length} resources pass ${id}; resource ${index} (${redactUrl(worst.url)}): ${worst.r.evidence}`,
+    evidence: inner ? legacyText(framed(inner)) : `${passed} of ${per.length} resources pass ${id}; resource ${index} (${url}): ${worst.r.evidence}`,
     ...(worst.r.hint ? { hint: worst.r.hint } : {}),
     detail: { resource: index, ...(worst.r.detail ?? {}) },
+    ...(inner ? { code: worst.r.code, params: worst.r.params, message: renderBoth(framed(inner), { timeZone }) } : {}),
   };
 }
 
@@ -93,6 +117,7 @@ export function badgeOf(indicators: Record<string, IndicatorResult>, rs: Ruleset
 
 export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): DatasetResult {
   const { ids } = planOf(rs);
+  const zone = d.dataset.timeZone;
   const profile = officialProfileOf(rs);
   const perResource = d.resources.map((ev) => {
     const indicators = resourceIndicators(ev, d, rs, now);
@@ -103,23 +128,18 @@ export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): Dat
   for (const id of ids) {
     const rule = RULES.get(id)!;
     if (rule.scope === 'dataset') {
-      indicators[id] = rule.check({ dataset: d.dataset, resources: d.resources, oas: d.oas, options: rs.options?.[id] ?? {}, now });
+      indicators[id] = toIndicatorResult(rule.check({ dataset: d.dataset, resources: d.resources, oas: d.oas, options: planOf(rs).options.get(id)!, now }), zone);
     } else if (perResource.length === 0) {
-      indicators[id] = { verdict: 'fail', evidence: 'the catalogue lists no resource for this dataset', hint: { zh: '請提供至少一個資料資源下載網址。', en: 'List at least one resource download URL.' } };
+      indicators[id] = toIndicatorResult(fail(msg('no-resources', {})), zone);
     } else {
-      indicators[id] = combine(id, perResource.map((p) => ({ url: p.ev.resource.url, r: p.indicators[id] })));
+      indicators[id] = combine(id, perResource.map((p) => ({ url: p.ev.resource.url, r: p.indicators[id] })), zone);
     }
   }
   const findings = [...d.dataset.findings];
   for (const [i, ev] of d.resources.entries()) {
     const m = ev.facts?.formatMismatch;
     if (m) {
-      findings.push({
-        code: 'format-mismatch',
-        message: `resource ${i + 1} is declared ${m.declared} but its content is ${m.detected} (${redactUrl(ev.resource.url)})`,
-        messageZh: `資料資源 ${i + 1} 宣告為 ${m.declared}，實際內容為 ${m.detected}；請更正檔案格式。`,
-        detail: { resource: i + 1, declared: m.declared, detected: m.detected },
-      });
+      findings.push(finding('format-mismatch', { resource: i + 1, declared: m.declared, detected: m.detected, url: redactUrl(ev.resource.url) }, { resource: i + 1, declared: m.declared, detected: m.detected }, { timeZone: zone }));
     }
   }
   return {

@@ -2,6 +2,7 @@
 // whether stored facts can be reused, record what it saw, and turn content changes into timeliness evidence and
 // findings. runAudit stays ignorant of SQL; without a store none of this runs.
 import { createHash } from 'node:crypto';
+import { finding } from '../messages/index.ts';
 import type { Dataset, DatasetResult, FetchOutcome, Finding, ResourceFacts } from '../model.ts';
 import { datasetKey, HEARTBEAT_MS, type RunInfo, type Store, type UrlState, type UrlVerdict } from './store.ts';
 import { StoreError } from './errors.ts';
@@ -181,24 +182,14 @@ export class AuditHistory {
     if (now !== before && !contentChanged) {
       return {
         contentChanged,
-        findings: [{
-          code: 'metadata-claims-update-without-content-change',
-          message: `the metadata update time moved from ${prev.metadataUpdatedAt} to ${d.metadataUpdatedAt} since run ${this.run.previousRunId}, but no resource's content changed`,
-          messageZh: `詮釋資料更新時間已由 ${prev.metadataUpdatedAt} 改為 ${d.metadataUpdatedAt}，但所有資料資源內容均未變更；請確認資料確實已更新。`,
-          detail,
-        }],
+        findings: [finding('metadata-claims-update-without-content-change', { before: prev.metadataUpdatedAt, now: d.metadataUpdatedAt, run: this.run.previousRunId }, detail, { timeZone: d.timeZone })],
       };
     }
     if (now === before && contentChanged) {
       const urls = observed.filter((o) => o.verdict?.changedThisRun).map((o) => o.fetch.url);
       return {
         contentChanged,
-        findings: [{
-          code: 'content-changed-without-metadata-update',
-          message: `${urls.length} resource(s) changed since run ${this.run.previousRunId} but the metadata update time stayed ${d.metadataUpdatedAt}`,
-          messageZh: `資料資源內容已變更，但詮釋資料更新時間仍為 ${d.metadataUpdatedAt}；請同步更新詮釋資料。`,
-          detail: { ...detail, changedResources: urls },
-        }],
+        findings: [finding('content-changed-without-metadata-update', { resources: urls.length, now: d.metadataUpdatedAt, run: this.run.previousRunId }, { ...detail, changedResources: urls }, { timeZone: d.timeZone })],
       };
     }
     return { findings: [], contentChanged };

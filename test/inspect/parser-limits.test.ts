@@ -10,11 +10,12 @@ import { inspectJson } from '../../src/inspect/tree/json.ts';
 import { validateOpenApi } from '../../src/inspect/openapi/index.ts';
 import { inspectStream } from '../../src/inspect/stream.ts';
 import { inspectXml } from '../../src/inspect/tree/xml.ts';
+import { runRule } from '../../src/rules/rule.ts';
 import { structured } from '../../src/rules/structured.ts';
 import { fixturesDir, repoRoot } from './corpora.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const verdictOf = (facts: Awaited<ReturnType<typeof inspectResource>>) => structured.check({ facts, options: {} } as never);
+const verdictOf = (facts: Awaited<ReturnType<typeof inspectResource>>) => runRule(structured, { facts, options: {} } as never);
 
 describe('limits as data', () => {
   it('every default carries its reason on the line above it', () => {

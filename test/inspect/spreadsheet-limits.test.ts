@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectResource } from '../../src/inspect/index.ts';
 import { inspectSpreadsheet } from '../../src/inspect/spreadsheet/index.ts';
+import { runRule } from '../../src/rules/rule.ts';
 import { structured } from '../../src/rules/structured.ts';
 import { fixturesDir, readBytes } from './corpora.ts';
 import { ods, xlsx } from '../hostile/bomb-files.ts';
@@ -88,7 +89,7 @@ describe('SheetJS runs in a child process whose death odbadge survives', () => {
     expect(died.structured).toBe(false);
     expect(died.limits?.map((h) => [h.name, h.limit])).toEqual([['xlsHeapMb', 8]]);
     expect(died.limits?.[0].message).toBe('SheetJS needed more than its 8 MB heap to read this XLS workbook (its process died; odbadge did not)');
-    const verdict = structured.check({ facts: died, options: {} } as never);
+    const verdict = runRule(structured, { facts: died, options: {} } as never);
     expect(verdict.verdict).toBe('fail');
     expect(verdict.evidence).toMatch(/^xls: stopped at the inspection limit xlsHeapMb = 8: SheetJS needed more than its 8 MB heap/);
     // the same process carries on

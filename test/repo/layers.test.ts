@@ -11,7 +11,7 @@ const src = path.join(root, 'src');
 
 /** Layer of each top-level entry of src/, lowest first. */
 export const LAYERS: Record<string, number> = {
-  'model.ts': 0, 'paths.ts': 0, 'version.ts': 0, util: 0,
+  'model.ts': 0, 'paths.ts': 0, 'version.ts': 0, util: 0, messages: 0,
   catalog: 1, fetch: 2, inspect: 3, rules: 4, score: 5, store: 6, report: 7, plan: 7,
   'audit.ts': 8, cli: 9, demo: 9,
 };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset, FetchOutcome, ResourceFacts } from '../../src/model.ts';
 import { RULES } from '../../src/rules/index.ts';
-import type { DatasetRule, ResourceRule } from '../../src/rules/rule.ts';
+import { runRule, type DatasetRule, type ResourceRule } from '../../src/rules/rule.ts';
 import { loadRuleset } from '../../src/score/ruleset.ts';
 
 const rs = loadRuleset();
@@ -19,7 +19,7 @@ const facts = (over: Partial<ResourceFacts> = {}): ResourceFacts => ({
 const resourceRule = (id: string) => RULES.get(id) as ResourceRule;
 const datasetRule = (id: string) => RULES.get(id) as DatasetRule;
 const check = (id: string, f: Partial<FetchOutcome>, fx?: Partial<ResourceFacts>, d = dataset()) =>
-  resourceRule(id).check({ dataset: d, resource: d.resources[0], fetch: fetchOk(f), facts: fx ? facts(fx) : undefined, options: rs.options?.[id] ?? {}, now });
+  runRule(resourceRule(id), { dataset: d, resource: d.resources[0], fetch: fetchOk(f), facts: fx ? facts(fx) : undefined, options: rs.options?.[id] ?? {}, now });
 
 describe('link-valid', () => {
   it('a definite 410 fails; 503 after retries is unsure with the attempts', () => {
@@ -31,7 +31,7 @@ describe('link-valid', () => {
   it('an incomplete TLS chain follows the ruleset option', () => {
     const f = { kind: 'tls' as const, tlsProblem: 'incomplete-chain' as const, error: 'unable to verify the first certificate' };
     expect(check('link-valid', f).verdict).toBe('unsure');
-    const strict = resourceRule('link-valid').check({ dataset: dataset(), resource: dataset().resources[0], fetch: fetchOk(f), options: { incompleteChain: 'fail' }, now });
+    const strict = runRule(resourceRule('link-valid'), { dataset: dataset(), resource: dataset().resources[0], fetch: fetchOk(f), options: { incompleteChain: 'fail' }, now });
     expect(strict.verdict).toBe('fail');
     expect(check('link-valid', { kind: 'tls', tlsProblem: 'expired' }).verdict).toBe('fail');
   });
@@ -81,7 +81,7 @@ describe('encoding-match', () => {
 describe('timely', () => {
   const ctx = (frequency: string | undefined, metadataUpdatedAt: string | undefined, extra: Partial<FetchOutcome> = {}) => {
     const d = dataset({ declared: { frequency }, metadataUpdatedAt });
-    return datasetRule('timely').check({ dataset: d, resources: [{ resource: d.resources[0], fetch: fetchOk(extra) }], oas: [], options: rs.options?.timely ?? {}, now });
+    return runRule(datasetRule('timely'), { dataset: d, resources: [{ resource: d.resources[0], fetch: fetchOk(extra) }], oas: [], options: rs.options?.timely ?? {}, now });
   };
   it('每3月 allows 93 × 1.5 days', () => {
     expect(ctx('每3月', '2026-08-01T00:00:00+08:00').verdict).toBe('pass'); // 116 days
@@ -122,7 +122,7 @@ describe('results never carry URL credentials', () => {
 describe('timely: historical-archive captures', () => {
   it('are used as evidence and named as capture times', () => {
     const d = dataset({ declared: { frequency: '每1月' }, metadataUpdatedAt: '2020-01-01T00:00:00+08:00', resources: [{ id: 'd#0', url: 'u', declared: {}, archiveCaptures: ['2026-10-01T00:00:00Z', '2026-11-20T00:00:00Z'] }] });
-    const r = datasetRule('timely').check({ dataset: d, resources: [{ resource: d.resources[0], fetch: fetchOk() }], oas: [], options: rs.options?.timely ?? {}, now });
+    const r = runRule(datasetRule('timely'), { dataset: d, resources: [{ resource: d.resources[0], fetch: fetchOk() }], oas: [], options: rs.options?.timely ?? {}, now });
     expect(r.verdict).toBe('pass');
     expect(r.evidence).toMatch(/historical-archive capture time/);
     expect(r.detail?.lastUpdate).toBe('2026-11-20T00:00:00.000Z');

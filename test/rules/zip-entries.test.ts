@@ -7,6 +7,7 @@ import { inspectResource } from '../../src/inspect/index.ts';
 import type { Dataset, FetchOutcome, ResourceFacts } from '../../src/model.ts';
 import { encodingMatch } from '../../src/rules/encoding-match.ts';
 import { fieldsMatch } from '../../src/rules/fields-match.ts';
+import { runRule, type Rule } from '../../src/rules/rule.ts';
 import { bundledRuleset, loadRuleset } from '../../src/score/ruleset.ts';
 import { buildZip } from '../../src/util/zip-writer.ts';
 
@@ -20,8 +21,8 @@ function dataset(encoding: string, fields: string): Dataset {
   };
 }
 const fetch = { kind: 'ok' } as FetchOutcome;
-const judge = (rule: typeof encodingMatch, facts: ResourceFacts, d: Dataset, rs = loadRuleset()) =>
-  rule.check({ dataset: d, resource: d.resources[0], fetch, facts, options: rs.options?.[rule.id] ?? {}, now: new Date() });
+const judge = (rule: Rule, facts: ResourceFacts, d: Dataset, rs = loadRuleset()) =>
+  runRule(rule, { dataset: d, resource: d.resources[0], fetch, facts, options: rs.options?.[rule.id] ?? {}, now: new Date() });
 
 describe('ZIP entries: encoding', () => {
   it('a Big5 CSV in a ZIP declared UTF-8 fails, naming the entry and the byte, as the same CSV unzipped does', async () => {
@@ -29,6 +30,8 @@ describe('ZIP entries: encoding', () => {
     const r = judge(encodingMatch, facts, dataset('UTF-8', '村名、人口'));
     expect(r.verdict).toBe('fail');
     expect(r.evidence).toMatch(/^declared "UTF-8" but 1 of 1 text entry does not match: 村里人口\.csv: declared UTF-8, detected big5: byte 0x\w+ at offset \d+ is not valid UTF-8$/);
+    expect(r.code).toBe('encoding-match.archive-mismatch');
+    expect(r.message?.zh).toMatch(/^宣告「UTF-8」，但 1 個文字檔中有 1 個不符：村里人口\.csv：/);
     const unzipped = await inspectResource({ body: big5('村名,人口\n大安,100\n'), url: 'a.csv' });
     expect(judge(encodingMatch, unzipped, dataset('UTF-8', '村名、人口')).verdict).toBe('fail');
   });

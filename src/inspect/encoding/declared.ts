@@ -1,5 +1,6 @@
 // A declared 編碼格式 against the detected facts: "declared equals detected", with the tolerances the official
 // checker shows, and single-byte declarations disproved by the bytes they leave undefined.
+import { legacyText, msg, type EncodingReasonCode, type Ref } from '../../messages/index.ts';
 import type { EncodingFacts, EncodingName } from '../../model.ts';
 import type { EncodingFactsDetail } from './detector.ts';
 import { singleByteEncodingOf, undefinedBytes } from './single-byte.ts';
@@ -24,60 +25,60 @@ export function normaliseEncodingName(declared: string): EncodingName | 'unknown
 
 const BIG5_FAMILY: EncodingName[] = ['big5', 'cp950', 'big5-hkscs'];
 
+type Reason = Ref<EncodingReasonCode>;
+
 /**
  * Does the declared encoding describe the bytes? "Declared equals detected", with the tolerances the official
  * checker shows: a UTF-8 BOM is not a mismatch, ASCII satisfies UTF-8 and Big5, and a wider Big5 variant covers a
  * narrower one. A narrower declaration (BIG5 for a file that needs CP950 or HKSCS) is a mismatch naming the byte.
+ * The reason is a message of the catalogue (encoding.*); `isDeclaredCompatible` gives its English text.
  */
-export function isDeclaredCompatible(declared: string, facts: EncodingFacts): { match: boolean; why: string } {
+export function declaredEncodingVerdict(declared: string, facts: EncodingFacts): { match: boolean; reason: Reason } {
   const want = normaliseEncodingName(declared);
   const failures = (facts as Partial<EncodingFactsDetail>).failures ?? {};
   const det = facts.detected;
   if (want === 'unknown') {
     const single = singleByteEncodingOf(declared);
     if (single) return isSingleByteCompatible(declared, single, facts);
-    return { match: false, why: `declared encoding "${declared}" is not a recognised encoding name; detected ${det}` };
+    return { match: false, reason: msg('encoding.unrecognised-name', { declared, detected: det }) };
   }
-  if (det === 'binary') return { match: false, why: `body is binary, not ${want} text` };
+  if (det === 'binary') return { match: false, reason: msg('encoding.binary', { want }) };
   if (det === 'ascii') {
     const ok = want === 'ascii' || want === 'utf-8' || want === 'utf-8-bom' || BIG5_FAMILY.includes(want);
-    return ok
-      ? { match: true, why: `body is pure ASCII, which is valid ${declared}` }
-      : { match: false, why: `declared ${declared}, but the body is single-byte ASCII text` };
+    return ok ? { match: true, reason: msg('encoding.ascii', { label: declared }) } : { match: false, reason: msg('encoding.only-ascii', { declared }) };
   }
   if (want === 'utf-8' || want === 'utf-8-bom' || want === 'ascii') {
     if (det === 'utf-8' || det === 'utf-8-bom') {
       if (want === 'ascii') {
         const f = failures.ascii;
-        return { match: false, why: `declared ASCII, but the body has non-ASCII UTF-8 text${f ? ` (byte ${f.bytes} at offset ${f.offset})` : ''}` };
+        return { match: false, reason: msg('encoding.non-ascii', f ? { offset: f.offset, bytes: f.bytes } : {}) };
       }
-      return { match: true, why: det === 'utf-8-bom' ? 'UTF-8 with a byte order mark (a BOM is not a mismatch)' : 'decodes cleanly as UTF-8' };
+      return { match: true, reason: det === 'utf-8-bom' ? msg('encoding.utf8-bom', {}) : msg('encoding.decodes-as', { encoding: 'utf-8' }) };
     }
     const f = failures['utf-8'] ?? failures['utf-8-bom'] ?? facts.invalidAt;
-    const where = f ? `: byte ${f.bytes} at offset ${f.offset} is not valid UTF-8` : '';
-    return { match: false, why: `declared ${declared}, detected ${det}${where}` };
+    return { match: false, reason: msg('encoding.detected-other', { declared, detected: det, ...(f ? { invalid: { offset: f.offset, bytes: f.bytes } } : {}) }) };
   }
   if (want === 'utf-16le' || want === 'utf-16be') {
-    if (det === 'utf-16le' || det === 'utf-16be') return { match: true, why: `detected ${det.toUpperCase()}${facts.bom ? ' with a byte order mark' : ''}` };
-    return { match: false, why: `declared ${declared}, detected ${det}` };
+    if (det === 'utf-16le' || det === 'utf-16be') return { match: true, reason: msg('encoding.utf16', { detected: det, bom: !!facts.bom }) };
+    return { match: false, reason: msg('encoding.detected-other', { declared, detected: det }) };
   }
   // Big5 family
   if (det === 'utf-8' || det === 'utf-8-bom' || det === 'utf-16le' || det === 'utf-16be') {
-    return { match: false, why: `declared ${declared}, but the body is ${det.toUpperCase()}${det === 'utf-8' ? ' (valid UTF-8 with non-ASCII text)' : ''}` };
+    return { match: false, reason: msg('encoding.unicode-not-big5', { declared, detected: det }) };
   }
   if (facts.compatible.includes(want)) {
-    const caveat = det === 'unknown' ? ' (although the text looks like single-byte Latin-1/CP1252)' : '';
-    return { match: true, why: `decodes cleanly as ${want.toUpperCase()}${caveat}` };
+    return { match: true, reason: msg('encoding.decodes-as', { encoding: want, ...(det === 'unknown' ? { latinCaveat: true } : {}) }) };
   }
   const f = failures[want];
   const needs = BIG5_FAMILY.find((v) => facts.compatible.includes(v));
-  if (f) {
-    return {
-      match: false,
-      why: `declared ${declared}, but byte ${f.bytes} at offset ${f.offset} is not ${want.toUpperCase()}${needs ? `; the file needs ${needs.toUpperCase()}` : ''}`,
-    };
-  }
-  return { match: false, why: `declared ${declared}, detected ${det}` };
+  if (f) return { match: false, reason: msg('encoding.byte-not-in', { declared, want, offset: f.offset, bytes: f.bytes, ...(needs ? { needs } : {}) }) };
+  return { match: false, reason: msg('encoding.detected-other', { declared, detected: det }) };
+}
+
+/** The verdict with its reason in English (the form odbadge's evidence has always quoted). */
+export function isDeclaredCompatible(declared: string, facts: EncodingFacts): { match: boolean; why: string } {
+  const r = declaredEncodingVerdict(declared, facts);
+  return { match: r.match, why: legacyText(r.reason) };
 }
 
 /**
@@ -85,15 +86,15 @@ export function isDeclaredCompatible(declared: string, facts: EncodingFacts): { 
  * byte it leaves undefined, by a body that is valid multi-byte UTF-8 (a classic mislabel), by Chinese text that
  * decodes as Big5, by UTF-16 or binary content. ASCII is valid in every one of them.
  */
-function isSingleByteCompatible(declared: string, name: string, facts: EncodingFacts): { match: boolean; why: string } {
+function isSingleByteCompatible(declared: string, name: string, facts: EncodingFacts): { match: boolean; reason: Reason } {
   const det = facts.detected;
   const label = declared.trim().toLowerCase() === name ? name : `"${declared}" (${name})`;
-  if (det === 'ascii') return { match: true, why: `body is pure ASCII, which is valid ${label}` };
-  if (det === 'utf-8') return { match: false, why: `declared ${label}, a single-byte encoding, but the body is valid UTF-8 with non-ASCII text: likely mislabelled` };
-  if (det === 'binary' || det === 'utf-8-bom' || det === 'utf-16le' || det === 'utf-16be') return { match: false, why: `declared ${label}, detected ${det}` };
-  if (BIG5_FAMILY.includes(det)) return { match: false, why: `declared ${label}, but the body decodes cleanly as ${det.toUpperCase()} (double-byte Chinese text), not as single-byte text` };
-  if (!facts.highBytes) return { match: false, why: `declared ${label}, detected ${det}` };
+  if (det === 'ascii') return { match: true, reason: msg('encoding.ascii', { label }) };
+  if (det === 'utf-8') return { match: false, reason: msg('encoding.single-byte-but-utf8', { label }) };
+  if (det === 'binary' || det === 'utf-8-bom' || det === 'utf-16le' || det === 'utf-16be') return { match: false, reason: msg('encoding.detected-other', { declared: label, detected: det }) };
+  if (BIG5_FAMILY.includes(det)) return { match: false, reason: msg('encoding.single-byte-but-big5', { label, detected: det }) };
+  if (!facts.highBytes) return { match: false, reason: msg('encoding.detected-other', { declared: label, detected: det }) };
   const bad = undefinedBytes(name as Parameters<typeof undefinedBytes>[0], facts.highBytes);
-  if (bad.length) return { match: false, why: `declared ${label}, but byte${bad.length > 1 ? 's' : ''} ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ' …' : ''} ${bad.length > 1 ? 'are' : 'is'} not defined in ${name}` };
-  return { match: true, why: `every byte is defined in ${name}${facts.likely && facts.likely.encoding !== name ? ` (the text reads more like ${facts.likely.encoding})` : ''}` };
+  if (bad.length) return { match: false, reason: msg('encoding.undefined-bytes', { label, name, bytes: bad.slice(0, 5), more: bad.length > 5 }) };
+  return { match: true, reason: msg('encoding.single-byte', { name, ...(facts.likely && facts.likely.encoding !== name ? { likely: facts.likely.encoding } : {}) }) };
 }

@@ -2,5 +2,5 @@
 // names against detected facts (declared.ts), decoding (decode.ts) and single-byte encodings (single-byte.ts).
 export type { DecodeFailure } from './validators.ts';
 export { createEncodingDetector, detectEncoding, type EncodingDetector, type EncodingFactsDetail } from './detector.ts';
-export { isDeclaredCompatible, normaliseEncodingName } from './declared.ts';
+export { declaredEncodingVerdict, isDeclaredCompatible, normaliseEncodingName } from './declared.ts';
 export { decodeText, decodingFor } from './decode.ts';

@@ -2,9 +2,10 @@
 // streaming XLSX reader for large files) hand their cells to this one checker, so both give the same facts.
 // Rows and fields are the sheet's own numbers (row 1 = the sheet's first row, field 1 = column A), and every
 // error carries the cell reference a person can click to (`Sheet1!B7:D7`).
+import { structuralError } from '../../messages/index.ts';
 import type { StructuralError } from '../../model.ts';
 import { isNumericText, subtotalKeyword } from '../table/csv.ts';
-import { describeHeaderRows, locateHeader } from '../table/header-rows.ts';
+import { headerRowsOf, locateHeader } from '../table/header-rows.ts';
 import { exceeded, type InspectLimits } from '../limits.ts';
 
 export type CellKind = 'text' | 'number' | 'bool' | 'error';
@@ -180,7 +181,7 @@ export class SheetChecker {
     this.cap = cap;
   }
 
-  private add(e: Omit<StructuralError, 'cell'> & { cell: string }): void {
+  private add(e: StructuralError): void {
     this.total++;
     this.counts[e.type] = (this.counts[e.type] ?? 0) + 1;
     if (this.errors.length < this.cap) this.errors.push(e);
@@ -208,7 +209,7 @@ export class SheetChecker {
 
   formula(col: number, row: number, formula: string): void {
     const where = `${this.prefix}${this.ref(col, row)}`;
-    this.add({ type: 'formula', row, field: col + 1, cell: where, message: `formula in ${where}${formula ? `: =${formula.slice(0, 80)}` : ''}; publish the values, not the formulas` });
+    this.add(structuralError('formula', { row, field: col + 1, cell: where }, { sheet: true, ...(formula ? { formula: formula.slice(0, 80) } : {}) }));
   }
 
   merge(ref: string): void {
@@ -217,7 +218,7 @@ export class SheetChecker {
     if (!start) return;
     const end = b ? parseCellRef(b) : start;
     const cell = `${this.prefix}${a}${b && b !== a ? `:${b}` : ''}`;
-    this.add({ type: 'merged-cell', row: start.row, field: start.col + 1, cell, message: `merged cells ${cell}${end && end.row > start.row ? ` (spanning ${end.row - start.row + 1} rows)` : ''}` });
+    this.add(structuralError('merged-cell', { row: start.row, field: start.col + 1, cell }, { sheet: true, ...(end && end.row > start.row ? { rows: end.row - start.row + 1 } : {}) }));
   }
 
   private settleHeader(): void {
@@ -234,13 +235,7 @@ export class SheetChecker {
       const t = rows[i];
       const c = t.cells[0];
       const where = `${this.prefix}${this.ref(c.col, t.r)}`;
-      this.add({
-        type: 'title-row',
-        row: t.r,
-        field: null,
-        cell: where,
-        message: `row ${t.r} holds ${t.cells.length === 1 ? `a single value ("${(c.text ?? '').slice(0, 60)}")` : `${t.cells.length} values`} in ${where}, above the real header at ${describeHeaderRows(lead, at!)}`,
-      });
+      this.add(structuralError('title-row', { row: t.r, field: null, cell: where }, { sheet: true, values: t.cells.length, ...(t.cells.length === 1 ? { text: (c.text ?? '').slice(0, 60) } : {}), ...headerRowsOf(lead, at!) }));
     }
     this.blankRowsBefore(rows[h].r, rows.slice(0, h).map((x) => x.r));
     // The table is as wide as most of its first rows: a label merged over two columns (人口 over 男 / 女) leaves the
@@ -266,7 +261,7 @@ export class SheetChecker {
         this.counts['blank-row'] = (this.counts['blank-row'] ?? 0) + rest;
         return;
       }
-      this.add({ type: 'blank-row', row: x, field: null, cell: this.rowRange(x), message: `row ${x} is completely blank (${this.rowRange(x)})` });
+      this.add(structuralError('blank-row', { row: x, field: null, cell: this.rowRange(x) }, { sheet: true, range: this.rowRange(x) }));
     }
   }
 
@@ -283,12 +278,12 @@ export class SheetChecker {
       this.header.push(label);
       const where = `${this.prefix}${this.ref(col, row.r)}`;
       if (label === '') {
-        this.add({ type: 'blank-label', row: null, field: col + 1, cell: where, message: `header cell ${where} has no name` });
+        this.add(structuralError('blank-label', { row: null, field: col + 1, cell: where }, { sheet: true }));
         continue;
       }
       const first = seen.get(label);
       if (first !== undefined) {
-        this.add({ type: 'duplicate-label', row: null, field: col + 1, cell: where, message: `header cell ${where} "${label}" repeats ${this.prefix}${this.ref(first, row.r)}` });
+        this.add(structuralError('duplicate-label', { row: null, field: col + 1, cell: where }, { sheet: true, label, first: `${this.prefix}${this.ref(first, row.r)}` }));
       } else seen.set(label, col);
     }
     this.headerKey = row.cells.length >= 2 ? keyOf(row.cells) : '';
@@ -301,11 +296,11 @@ export class SheetChecker {
     for (const c of cells) {
       if (c.col < this.firstCol || c.col > this.lastCol) {
         const where = `${this.prefix}${this.ref(c.col, r)}`;
-        this.add({ type: 'extra-cell', row: r, field: c.col + 1, cell: where, message: `${where} holds a value outside the header's columns (${columnName(this.firstCol)}–${columnName(this.lastCol)})` });
+        this.add(structuralError('extra-cell', { row: r, field: c.col + 1, cell: where }, { sheet: true, from: columnName(this.firstCol), to: columnName(this.lastCol) }));
       }
     }
     if (this.headerKey && keyOf(cells) === this.headerKey) {
-      this.add({ type: 'second-header-row', row: r, field: null, cell: this.rowRange(r), message: `row ${r} repeats the header (${this.rowRange(r)})` });
+      this.add(structuralError('second-header-row', { row: r, field: null, cell: this.rowRange(r) }, { sheet: true, range: this.rowRange(r) }));
       this.records--;
       return;
     }
@@ -335,13 +330,7 @@ export class SheetChecker {
     const numericUnderLabel = [...this.candidateNumbers].some((col) => !this.candidateTexts.has(col));
     if (numericUnderLabel) {
       this.records--;
-      this.add({
-        type: 'second-header-row',
-        row: cand.r,
-        field: null,
-        cell: this.rowRange(cand.r),
-        message: `row ${cand.r} (${this.rowRange(cand.r)}) is a second header row (${cand.cells.map((c) => `"${(c.text ?? '').slice(0, 20)}"`).join(', ')} over columns of numbers); use one header row`,
-      });
+      this.add(structuralError('second-header-row', { row: cand.r, field: null, cell: this.rowRange(cand.r) }, { sheet: true, range: this.rowRange(cand.r), labels: cand.cells.map((c) => (c.text ?? '').slice(0, 20)) }));
     } else this.subtotal(cand.r, cand.cells);
   }
 
@@ -350,7 +339,7 @@ export class SheetChecker {
     const k = labels.find((c) => c.summary);
     if (k && cells.some((c) => c !== k && (c.kind === 'number' || c.numericText))) {
       const where = `${this.prefix}${this.ref(k.col, r)}`;
-      this.add({ type: 'subtotal-row', row: r, field: null, cell: this.rowRange(r), message: `row ${r} is a summary row ("${(k.text ?? '').trim()}" in ${where}); totals belong in a separate table` });
+      this.add(structuralError('subtotal-row', { row: r, field: null, cell: this.rowRange(r) }, { sheet: true, text: (k.text ?? '').trim(), where }));
     }
   }
 

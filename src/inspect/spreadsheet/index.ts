@@ -9,7 +9,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import pLimit from 'p-limit';
 import { fileURLToPath } from 'node:url';
+import { msg, structuralError, structuralRef } from '../../messages/index.ts';
 import type { DetectedFormat, LimitHit, ResourceFacts, StructuralError } from '../../model.ts';
+import { judge } from '../judge.ts';
 import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from '../limits.ts';
 import type { SheetJsLimits } from './sheetjs.ts';
 import { inspectOdsStream } from './ods-stream.ts';
@@ -154,10 +156,9 @@ export function spreadsheetIntoFacts(s: SpreadsheetFacts, facts: ResourceFacts):
   }
   if (s.limit) return failOnLimit(facts, s.limit);
   if (s.problem) {
-    facts.structured = s.sheets.length === 0 && /cannot be read/.test(s.problem) ? false : null;
-    facts.structuredEvidence = s.problem;
-    facts.structuralErrors.push({ type: 'source-error', row: null, field: null, message: s.problem });
-    return facts;
+    const unreadable = s.sheets.length === 0 && /cannot be read/.test(s.problem);
+    facts.structuralErrors.push(structuralError('source-error', { row: null, field: null }, { variant: 'unreadable', problem: s.problem }));
+    return judge(facts, unreadable ? false : null, msg('inspect.workbook-problem', { problem: s.problem, unreadable }));
   }
   const parts: NonNullable<ResourceFacts['parts']> = [];
   const errors: StructuralError[] = [];
@@ -182,8 +183,7 @@ export function spreadsheetIntoFacts(s: SpreadsheetFacts, facts: ResourceFacts):
   facts.parts = parts;
   facts.structuralErrors.push(...errors);
   if (withData.length === 0) {
-    facts.structured = false;
-    facts.structuredEvidence = `${label} workbook with ${s.sheets.length} sheet${s.sheets.length === 1 ? '' : 's'} and no data`;
+    judge(facts, false, msg('inspect.workbook-empty', { format: s.format, sheets: s.sheets.length }));
     facts.fields = [];
     facts.recordCount = 0;
     return facts;
@@ -193,15 +193,12 @@ export function spreadsheetIntoFacts(s: SpreadsheetFacts, facts: ResourceFacts):
   if (withData.length > 1) facts.notes.push(`fields are those of the first sheet with data (${withData[0].name}); ${withData.length} sheets hold data`);
   const bad = withData.filter((x) => x.errorTotal > 0);
   if (bad.length === 0) {
-    facts.structured = true;
-    facts.structuredEvidence = `${label} workbook: ${withData.map((x) => `${x.name} (${x.header.length} fields, ${x.recordCount} records)`).join(', ')}; no merged cells, formulas, blank or summary rows`;
+    judge(facts, true, msg('inspect.workbook', { format: s.format, sheets: withData.map((x) => ({ name: x.name, fields: x.header.length, records: x.recordCount })) }));
   } else {
-    facts.structured = false;
-    const first = bad[0];
-    facts.structuredEvidence =
-      `${bad.length} of ${withData.length} sheet${withData.length === 1 ? '' : 's'} not a fixed-column table: ` +
-      bad.map((x) => `${x.name}: ${countsText(x.errorCounts)}`).join('; ') +
-      `; first: ${first.errors[0]?.message ?? ''}`;
+    const first = bad[0].errors[0];
+    judge(facts, false, msg('inspect.workbook-errors', {
+      bad: bad.length, sheets: withData.length, counts: bad.map((x) => ({ name: x.name, counts: { ...x.errorCounts } })), ...(first ? { first: structuralRef(first) } : {}),
+    }));
   }
   return facts;
 }

@@ -2,7 +2,8 @@
 // findings can be compared with theirs: rows are counted as parsed rows with the header as row 1 (a quoted cell
 // spanning lines is one row; a blank line is a row), fields are 1-based, null means header-level or whole-row.
 // On top of frictionless we report what the Taiwanese rules also reject: subtotal rows, title lines, repeated headers.
-import { describeHeaderRows, locateHeader } from './header-rows.ts';
+import { structuralError } from '../../messages/index.ts';
+import { headerRowsOf, locateHeader } from './header-rows.ts';
 import { readHead } from '../read-head.ts';
 import { parse } from 'csv-parse';
 import type { LimitHit, StructuralError } from '../../model.ts';
@@ -190,7 +191,7 @@ export async function inspectCsv(source: AsyncIterable<string | Uint8Array> | st
   };
 
   if (sample.length === 0 && exhausted) {
-    sink.add({ type: 'source-error', row: null, field: null, message: 'the source is empty: no header and no rows' });
+    sink.add(structuralError('source-error', { row: null, field: null }, { variant: 'empty' }));
     return finish(facts, sink);
   }
 
@@ -262,20 +263,16 @@ export async function inspectCsv(source: AsyncIterable<string | Uint8Array> | st
     if (err instanceof LimitExceeded) facts.limit = err.hit;
     else if (e.code === 'CSV_MAX_RECORD_SIZE') facts.limit = limitHit('maxCsvRecordChars', maxRecordChars, `row ${at} is larger than ${maxRecordChars} characters (a quote that never closes?)`, { where: `row ${at}` });
     else if (!(opts.truncated && e.code === 'CSV_QUOTE_NOT_CLOSED')) {
-      const message =
-        e.code === 'CSV_QUOTE_NOT_CLOSED'
-          ? `a quoted cell opened at row ${at} is never closed: the rest of the file cannot be split into rows`
-          : `CSV parsing stopped at row ${at}: ${e.message ?? String(err)}`;
-      sink.add({ type: 'source-error', row: at, field: null, message });
+      sink.add(e.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? structuralError('source-error', { row: at, field: null }, { variant: 'unclosed-quote' })
+        : structuralError('source-error', { row: at, field: null }, { variant: 'csv-parse', error: e.message ?? String(err) }));
     }
   } finally {
     pending = undefined;
     if (!parser.destroyed) parser.destroy();
   }
   table.end();
-  if (facts.rowCount === 0) {
-    sink.add({ type: 'source-error', row: null, field: null, message: 'the source is empty: no header and no rows' });
-  }
+  if (facts.rowCount === 0) sink.add(structuralError('source-error', { row: null, field: null }, { variant: 'empty' }));
   return finish(facts, sink);
 }
 
@@ -320,19 +317,19 @@ class TableChecker {
     // frictionless: a row is blank when every cell within the header's width is empty (missing cells count as empty)
     if (isBlank(cells, width > 0 ? width : cells.length)) {
       if (this.sink.full) this.sink.count('blank-row', n);
-      else this.sink.add({ type: 'blank-row', row: n, field: null, message: `row ${n} is completely blank` });
+      else this.sink.add(structuralError('blank-row', { row: n, field: null }, {}));
       return;
     }
     this.facts.recordCount++;
     if (cells.length > width) {
       for (let f = width + 1; f <= cells.length; f++) {
         if (this.sink.full) this.sink.count('extra-cell', n);
-        else this.sink.add({ type: 'extra-cell', row: n, field: f, message: `row ${n} has an extra value in field ${f} (the header has ${width} fields)` });
+        else this.sink.add(structuralError('extra-cell', { row: n, field: f }, { width }));
       }
     } else if (cells.length < width && !mayBeCut) {
       for (let f = cells.length + 1; f <= width; f++) {
         if (this.sink.full) this.sink.count('missing-cell', n);
-        else this.sink.add({ type: 'missing-cell', row: n, field: f, message: `row ${n} has no value for field ${f} "${this.facts.header[f - 1]}"` });
+        else this.sink.add(structuralError('missing-cell', { row: n, field: f }, { label: this.facts.header[f - 1] }));
       }
     }
     this.summaryAndRepeat(cells, n);
@@ -343,19 +340,19 @@ class TableChecker {
     this.facts.fields = cells.slice();
     this.width = cells.length;
     if (cells.length === 0) {
-      this.sink.add({ type: 'blank-header', row: null, field: null, message: 'the first row (the header) is empty' });
+      this.sink.add(structuralError('blank-header', { row: null, field: null }, {}));
       return;
     }
     const seen = new Map<string, number>();
     cells.forEach((label, i) => {
       const f = i + 1;
       if (label.trim() === '') {
-        this.sink.add({ type: 'blank-label', row: null, field: f, message: `header field ${f} has no name` });
+        this.sink.add(structuralError('blank-label', { row: null, field: f }, {}));
         return;
       }
       const first = seen.get(label);
       if (first !== undefined) {
-        this.sink.add({ type: 'duplicate-label', row: null, field: f, message: `header field ${f} "${label}" repeats field ${first}` });
+        this.sink.add(structuralError('duplicate-label', { row: null, field: f }, { label, first }));
       } else seen.set(label, f);
     });
     const named = cells.filter((c) => c.trim() !== '');
@@ -365,7 +362,7 @@ class TableChecker {
   private summaryAndRepeat(cells: string[], n: number): void {
     // cheap test first: a repeated header starts with the header's first label
     if (this.headerKey && cells.length === this.width && cells[0].trim() === this.facts.header[0].trim() && cells.map((c) => c.trim()).join('\u0000') === this.headerKey) {
-      this.sink.add({ type: 'second-header-row', row: n, field: null, message: `row ${n} repeats the header` });
+      this.sink.add(structuralError('second-header-row', { row: n, field: null }, {}));
       return;
     }
     // Subtotal: the keyword is one of the first two non-empty cells (where row labels live) and the row has a number.
@@ -382,12 +379,7 @@ class TableChecker {
       first = i;
     }
     if (k >= 0 && cells.some((c, i) => i !== k && isNumericText(c))) {
-      this.sink.add({
-        type: 'subtotal-row',
-        row: n,
-        field: null,
-        message: `row ${n} is a summary row ("${cells[k].trim()}" in field ${k + 1}); totals belong in a separate table`,
-      });
+      this.sink.add(structuralError('subtotal-row', { row: n, field: null }, { text: cells[k].trim(), where: k + 1 }));
     }
   }
 
@@ -397,16 +389,11 @@ class TableChecker {
     const lead = rows.map((r) => ({ row: r.row, filled: r.nonEmpty, numeric: r.cells.filter((c) => isNumericText(c)).length }));
     const at = locateHeader(lead, Math.max(0, ...rows.map((r) => r.cells.length)));
     if (!at) return;
-    const header = describeHeaderRows(lead, at);
+    const header = headerRowsOf(lead, at);
     for (const i of at.titles) {
       const r = rows[i];
       const text = r.cells.find((c) => c.trim() !== '')!.trim();
-      this.sink.add({
-        type: 'title-row',
-        row: r.row,
-        field: null,
-        message: `row ${r.row} holds a single value ("${text.slice(0, 60)}") above what looks like the real header at ${header}`,
-      }, true);
+      this.sink.add(structuralError('title-row', { row: r.row, field: null }, { text: text.slice(0, 60), ...header }), true);
     }
   }
 }

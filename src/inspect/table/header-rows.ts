@@ -3,6 +3,8 @@
 // hold the header, which may be several: 人口 over 男 / 女 is a header spread over two rows, each too sparse to look
 // like a header alone, and the first dense row below them is data, not the header.
 
+import { headerRows } from '../../messages/index.ts';
+
 export interface LeadingRow {
   /** Physical row number (1-based). */
   row: number;
@@ -58,7 +60,10 @@ export function locateHeader(rows: readonly LeadingRow[], width: number): Header
 
 /** "row 5", or "rows 3–4 (a header spread over 2 rows)". */
 export function describeHeaderRows(rows: readonly LeadingRow[], at: HeaderLocation): string {
-  const a = rows[at.from].row;
-  const b = rows[at.to].row;
-  return a === b ? `row ${a}` : `rows ${a}–${b} (a header spread over ${at.to - at.from + 1} rows)`;
+  return headerRows(headerRowsOf(rows, at), false);
+}
+
+/** Where the header is, as message parameters: its first and last physical rows and how many rows it spans. */
+export function headerRowsOf(rows: readonly LeadingRow[], at: HeaderLocation): { headerFrom: number; headerTo: number; headerRows: number } {
+  return { headerFrom: rows[at.from].row, headerTo: rows[at.to].row, headerRows: at.to - at.from + 1 };
 }

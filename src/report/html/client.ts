@@ -116,7 +116,7 @@ export const CLIENT_JS = String.raw`
       tr.appendChild(el('th', { scope: 'row' }, indName(r.id)));
       tr.appendChild(el('td', null, S.verdicts[r.v] || r.v));
       var td = el('td');
-      td.appendChild(el('div', { 'class': 'evidence' }, r.e));
+      td.appendChild(el('div', { 'class': 'evidence' }, lang === 'en' ? r.e : (r.z || r.e)));
       var hint = lang === 'en' ? r.he : r.hz;
       if (hint) { var p = el('p', { 'class': 'hint' }); p.appendChild(el('strong', null, S.hint + (lang === 'en' ? ': ' : '：'))); p.appendChild(document.createTextNode(hint)); td.appendChild(p); }
       tr.appendChild(td);
@@ -132,7 +132,7 @@ export const CLIENT_JS = String.raw`
       li.appendChild(el('span', null, ' — ' + r.s + (r.f ? ', ' + r.f : '')));
       if (r.bad.length) {
         var inner = el('ul');
-        r.bad.forEach(function (b) { inner.appendChild(el('li', null, indName(b[0]) + ' (' + (S.verdicts[b[1]] || b[1]) + '): ' + b[2])); });
+        r.bad.forEach(function (b) { inner.appendChild(el('li', null, indName(b[0]) + (lang === 'en' ? ' (' : '（') + (S.verdicts[b[1]] || b[1]) + (lang === 'en' ? '): ' : '）：') + (lang === 'en' ? b[2] : b[3]))); });
         li.appendChild(inner);
       }
       ul.appendChild(li);
@@ -141,7 +141,7 @@ export const CLIENT_JS = String.raw`
     if (d.n.length) {
       box.appendChild(el('h3', null, S.findings));
       var fl = el('ul');
-      d.n.forEach(function (n) { fl.appendChild(el('li', null, n)); });
+      d.n.forEach(function (n) { fl.appendChild(el('li', null, lang === 'en' ? n[1] : n[0])); });
       box.appendChild(fl);
     }
   }

@@ -11,6 +11,7 @@ import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../../score/groups.ts';
 import { loadRuleset, type Ruleset } from '../../score/ruleset.ts';
 import { agreement } from '../agreement.ts';
 import { fixFirst } from '../fix-first.ts';
+import { evidenceBoth } from '../reader-lang.ts';
 import { CLIENT_JS } from './client.ts';
 import { dashData } from './data.ts';
 import { bi, esc, scriptJson } from './escape.ts';
@@ -166,7 +167,10 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
     if (agree.disagreements.length) {
       ag.push(`<details><summary>${bi(`不一致的資料集（${agree.disagreements.length}）`, `Disagreements (${agree.disagreements.length})`)}</summary><table><thead><tr><th scope="col">${bi('資料集', 'Dataset')}</th><th scope="col">${bi('機關', 'Agency')}</th><th scope="col">${bi('平臺', 'Official')}</th><th scope="col">${bi('本工具', 'Ours')}</th><th scope="col">${bi('我們的證據', 'Our evidence')}</th></tr></thead><tbody>`);
       for (const d of agree.disagreements.slice(0, shown)) {
-        ag.push(`<tr><th scope="row"><button type="button" class="link" data-open="${esc(d.id)}">${esc(d.title)}</button></th><td>${esc(d.agency)}</td><td>${chip(d.official)}</td><td>${chip(d.ours)}</td><td>${d.evidence.slice(0, 3).map((e) => `<div><strong>${indicatorBi(e.indicator)}</strong> ${verdictBi(e.verdict)}: ${esc(e.evidence.slice(0, 240))}</div>`).join('')}</td></tr>`);
+        ag.push(`<tr><th scope="row"><button type="button" class="link" data-open="${esc(d.id)}">${esc(d.title)}</button></th><td>${esc(d.agency)}</td><td>${chip(d.official)}</td><td>${chip(d.ours)}</td><td>${d.evidence.slice(0, 3).map((e) => {
+          const m = evidenceBoth(e);
+          return `<div><strong>${indicatorBi(e.indicator)}</strong> ${verdictBi(e.verdict)}: ${bi(m.zh.slice(0, 240), m.en.slice(0, 240))}</div>`;
+        }).join('')}</td></tr>`);
       }
       ag.push(`</tbody></table>${agree.disagreements.length > shown ? `<p class="muted">… +${agree.disagreements.length - shown}</p>` : ''}</details>`);
     }

@@ -3,13 +3,15 @@ import type { AuditResult } from '../../model.ts';
 import type { DatasetResult } from '../../model.ts';
 import { RULES } from '../../rules/index.ts';
 import type { Ruleset } from '../../score/ruleset.ts';
+import { evidenceIn, findingIn } from '../reader-lang.ts';
 
 const clip = (s: string, n = 600) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
 export interface DashIndicator {
   id: string;
   v: string; // verdict
-  e: string; // evidence
+  e: string; // evidence in English (the message's, else the evidence)
+  z?: string; // evidence in Chinese, when the result carries a message
   hz?: string; // hint zh
   he?: string; // hint en
 }
@@ -24,8 +26,9 @@ export interface DashDataset {
   f: string[]; // detected formats
   x: string[]; // indicators not passing (fail / unsure)
   i: DashIndicator[];
-  r: { u: string; s: string; f: string; bad: [string, string, string][] }[];
-  n: string[]; // catalogue findings
+  /** bad: [indicator, verdict, evidence en, evidence zh] */
+  r: { u: string; s: string; f: string; bad: [string, string, string, string][] }[];
+  n: [string, string][]; // catalogue findings: [zh, en]
 }
 
 export interface DashData {
@@ -56,15 +59,16 @@ export function dashData(results: AuditResult, rs: Ruleset): DashData {
       x: ids.filter((id) => d.indicators[id] && (d.indicators[id].verdict === 'fail' || d.indicators[id].verdict === 'unsure')),
       i: ids.filter((id) => d.indicators[id]).map((id) => {
         const r = d.indicators[id];
-        return { id, v: r.verdict, e: clip(r.evidence), ...(r.hint ? { hz: r.hint.zh, he: r.hint.en } : {}) };
+        return { id, v: r.verdict, e: clip(evidenceIn(r, 'en')), ...(r.message ? { z: clip(r.message.zh) } : {}), ...(r.hint ? { hz: r.hint.zh, he: r.hint.en } : {}) };
       }),
       r: d.resources.slice(0, 20).map((r) => ({
         u: clip(r.url, 300),
         s: r.fetch.status ? `HTTP ${r.fetch.status}` : r.fetch.kind,
         f: r.facts?.format ?? '',
-        bad: Object.entries(r.indicators).filter(([, v]) => v.verdict === 'fail' || v.verdict === 'unsure').map(([id, v]) => [id, v.verdict, clip(v.evidence, 400)] as [string, string, string]),
+        bad: Object.entries(r.indicators).filter(([, v]) => v.verdict === 'fail' || v.verdict === 'unsure')
+          .map(([id, v]) => [id, v.verdict, clip(evidenceIn(v, 'en'), 400), clip(evidenceIn(v, 'zh'), 400)] as [string, string, string, string]),
       })),
-      n: d.findings.slice(0, 10).map((x) => clip(`${x.code}: ${x.messageZh ?? x.message}`, 300)),
+      n: d.findings.slice(0, 10).map((x) => [clip(`${x.code}: ${findingIn(x, 'zh')}`, 300), clip(`${x.code}: ${findingIn(x, 'en')}`, 300)] as [string, string]),
     })),
   };
 }
