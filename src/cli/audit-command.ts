@@ -361,5 +361,6 @@ export const auditSpec: CommandSpec = {
   name: 'audit',
   description: 'audit a catalogue (data.gov.tw export, ckan:<base>, or local:<file>): every dataset\'s badge with evidence, every agency\'s score, the reports, and the run recorded in history',
   options: [AUDIT_OPTIONS[0], AUDIT_OUT_OPTION, ...AUDIT_OPTIONS.slice(1), ...formatOptions('the score table; "Wrote …" on stderr')],
+  timesItself: true,
   run: (_args, o, ctx) => auditCommand(o as AuditCommandOptions, {}, ctx),
 };

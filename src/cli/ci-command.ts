@@ -97,5 +97,6 @@ export const ciSpec: CommandSpec = {
     ...AUDIT_OPTIONS.slice(1),
     ...formatOptions('the Markdown summary'),
   ],
+  timesItself: true,
   run: (_args, o, ctx) => ciCommand(o as CiCliOptions, ctx),
 };

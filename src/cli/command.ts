@@ -6,6 +6,7 @@ import { LIMITS_ENV, resolveLimits } from '../inspect/limits.ts';
 import { configOptions, ConfigError, discoverConfig, loadConfig } from './config.ts';
 import { CliContext, type Format } from './context.ts';
 import { attributeName, COMMON_OPTIONS, longName, type OptionDef } from './options.ts';
+import { timingLine } from './verbose.ts';
 
 export { nonNegativeInt, positiveInt } from './options.ts';
 
@@ -19,6 +20,8 @@ export interface CommandSpec {
   options: OptionDef[];
   run(args: string[], o: Record<string, unknown>, ctx: CliContext): Promise<number> | number;
   subcommands?: CommandSpec[];
+  /** The command prints its own phase times with --verbose (audit, ci); others get one total. */
+  timesItself?: true;
 }
 
 /** What main.ts hands each command: where its exit code goes and the context it last created (for errors). */
@@ -126,5 +129,8 @@ async function invoke(spec: CommandSpec, fullName: string, cmd: Command, args: s
   } catch (e) {
     return ctx.usage(`${LIMITS_ENV}: ${(e as Error).message.replace(new RegExp(`^${LIMITS_ENV}: `), '')}`);
   }
-  return spec.run(args, o, ctx);
+  const started = performance.now();
+  const code = await spec.run(args, o, ctx);
+  if (!spec.timesItself) ctx.detail(timingLine([[spec.name, performance.now() - started]]));
+  return code;
 }

@@ -207,6 +207,8 @@ async function inspectInput(input: string, path: string, o: InspectCliOptions, c
   const unreachable = isUrl(input) && r.fetch.kind !== 'ok' && r.fetch.kind !== 'too-large' && r.fetch.transient;
   const unreadable = !isUrl(input) && r.fetch.kind !== 'ok' && r.fetch.kind !== 'too-large';
   const problem = unreachable || unreadable ? `could not read ${input}: ${r.fetch.error ?? r.fetch.kind}${unreachable ? ' (may be temporary; try again later)' : ''}` : undefined;
+  const f = r.fetch;
+  ctx.detail(`fetch: ${f.kind}${f.status !== undefined ? ` ${f.status}` : ''} · ${f.bytes} bytes · ${f.attempts} attempt(s) · ${f.redirects} redirect(s) · ${f.elapsedMs} ms${f.error ? ` — ${f.error}` : ''}\n`);
   if (ctx.json) ctx.result(problem ? { ...r, error: { code: errorCodeOf(EXIT.input), message: problem } } : r);
   else ctx.text(renderInspect(r));
   if (problem) {

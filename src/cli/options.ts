@@ -90,7 +90,7 @@ export function attributeName(def: OptionDef): string {
 /** On every command. */
 export const COMMON_OPTIONS: OptionDef[] = [
   { flags: '-q, --quiet', kind: 'flag', description: 'print nothing but errors and warnings (JSON asked for with --format json is still printed)' },
-  { flags: '-v, --verbose', kind: 'flag', description: 'more detail on stderr: one line per dataset and resource with its outcome and time, and the time of each phase' },
+  { flags: '-v, --verbose', kind: 'flag', description: 'more detail on stderr: for audit and ci a line per dataset and resource (outcome, size, time) instead of the progress bar, for inspect how the fetch went; and how long each phase took' },
   { flags: '--config <file>', kind: 'value', noConfig: true, description: 'read options from this JSON file', defaultText: './odbadge.config.json when present' },
   { flags: '--no-config', kind: 'negated', noConfig: true, description: 'ignore ./odbadge.config.json' },
 ];

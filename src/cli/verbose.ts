@@ -20,9 +20,10 @@ export function datasetLines(r: DatasetResult, p: AuditProgress): string {
   return lines.join('\n') + '\n';
 }
 
-/** "audit 12.3 s · outputs 0.8 s · total 13.1 s" */
+/** "timing: audit 12.3 s · outputs 0.8 s · total 13.1 s" (no total for one phase) */
 export function timingLine(phases: [string, number][]): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const total = phases.reduce((n, [, ms]) => n + ms, 0);
-  return `timing: ${[...phases.map(([name, ms]) => `${name} ${s(ms)}`), `total ${s(total)}`].join(' · ')}\n`;
+  const parts = phases.map(([name, ms]) => `${name} ${s(ms)}`);
+  return `timing: ${[...parts, ...(phases.length > 1 ? [`total ${s(total)}`] : [])].join(' · ')}\n`;
 }

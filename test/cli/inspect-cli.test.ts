@@ -99,6 +99,12 @@ describe('exit codes for a URL', () => {
     expect(r.stderr).toMatch(/^odbadge: could not read http:\/\/127\.0\.0\.1:\d+\/a\.csv: connection failed or was cut: .*ECONNREFUSED.* \(may be temporary; try again later\)\n$/);
   });
 
+  it('-v says how the fetch went and how long the command took, on stderr', async () => {
+    const r = await odbadge(['inspect', `${site.origin}/a.csv`, '--allow-private-network', '-v']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^fetch: ok 200 · 29 bytes · 1 attempt\(s\) · 0 redirect\(s\) · \d+ ms\ntiming: inspect \d+\.\d s\n$/);
+  });
+
   it('--quiet prints nothing; the exit code says it all', async () => {
     const r = await odbadge(['inspect', `${site.origin}/gone.csv`, '--allow-private-network', '-q']);
     expect(r.code).toBe(1);
