@@ -3,7 +3,7 @@
 import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
 import { runAudit, type AuditOptions } from '../audit.ts';
-import { parseLimitAssignments, resolveLimits, type InspectLimits } from '../inspect/limits.ts';
+import type { InspectLimits } from '../inspect/limits.ts';
 import type { AuditResult } from '../model.ts';
 import { resultsJson, validateResults } from '../report/results-json.ts';
 import { summaryCsv } from '../report/summary-csv.ts';
@@ -23,7 +23,7 @@ import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
 import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 import { checkOutputs } from './output-paths.ts';
-import { AUDIT_OPTIONS, formatOptions, type OptionDef } from './options.ts';
+import { AUDIT_OPTIONS, formatOptions, limitsFrom, type OptionDef } from './options.ts';
 import { datasetLines, timingLine } from './verbose.ts';
 
 export interface AuditCliOptions {
@@ -123,13 +123,6 @@ export async function writeOutputs(results: AuditResult, rs: Ruleset, out: strin
   await writeFileAtomic(join(out, 'summary.csv'), summaryCsv(results, indicatorIds(rs)));
   await writeFileAtomic(join(out, 'summary.md'), md);
   return md;
-}
-
-/** `--limit name=value` (repeatable), checked over ODBADGE_LIMITS; throws RangeError naming the bad one. */
-export function limitsFrom(limit: string[] | undefined): Partial<InspectLimits> {
-  const given = parseLimitAssignments((limit ?? []).join(','), '--limit');
-  resolveLimits(given);
-  return given;
 }
 
 /** An audit as the CLI runs it, handed to the command that asked for it (audit, ci) once it is done. */

@@ -8,8 +8,6 @@ import { CliContext, type Format } from './context.ts';
 import { attributeName, COMMON_OPTIONS, longName, type OptionDef } from './options.ts';
 import { timingLine } from './verbose.ts';
 
-export { nonNegativeInt, positiveInt } from './options.ts';
-
 export interface CommandSpec {
   /** The command's name under its parent ('audit'; 'import' under 'plan'). */
   name: string;

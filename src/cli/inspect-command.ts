@@ -9,15 +9,16 @@ import { formatMismatchOf } from '../inspect/format-names.ts';
 import { inspectResource } from '../inspect/index.ts';
 import { STREAM_FILE_BYTES, inspectFile } from '../inspect/stream.ts';
 import { validateOpenApi } from '../inspect/openapi/index.ts';
-import { parseLimitAssignments, resolveLimits, type InspectLimits } from '../inspect/limits.ts';
+import type { InspectLimits } from '../inspect/limits.ts';
 import type { Dataset, FetchOutcome, IndicatorResult } from '../model.ts';
 import { evaluateDataset } from '../score/evaluate.ts';
 import { loadRuleset, type Ruleset } from '../score/ruleset.ts';
 import type { CommandSpec } from './command.ts';
 import { CliContext, errorCodeOf } from './context.ts';
 import { EXIT } from './exit-codes.ts';
-import { ALLOW_PRIVATE_OPTION, FAIL_ON_OPTION, formatOptions, LIMIT_OPTION, RULESET_OPTION } from './options.ts';
+import { ALLOW_PRIVATE_OPTION, FAIL_ON_OPTION, formatOptions, LIMIT_OPTION, limitsFrom, RULESET_OPTION } from './options.ts';
 import { redactDeep, scrubText, urlSecrets } from '../util/redact.ts';
+import { byteSize } from './verbose.ts';
 
 export interface InspectCliOptions {
   declaredFormat?: string;
@@ -37,9 +38,7 @@ export interface InspectCliOptions {
 
 /** The inspection limits given with --limit (over ODBADGE_LIMITS and the defaults); throws RangeError on a bad one. */
 export function limitsOf(o: InspectCliOptions): Partial<InspectLimits> {
-  const given = parseLimitAssignments((o.limit ?? []).join(','), '--limit');
-  resolveLimits(given); // validates the environment variable and the values now, before anything is read
-  return given;
+  return limitsFrom(o.limit);
 }
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
@@ -208,7 +207,7 @@ async function inspectInput(input: string, path: string, o: InspectCliOptions, c
   const unreadable = !isUrl(input) && r.fetch.kind !== 'ok' && r.fetch.kind !== 'too-large';
   const problem = unreachable || unreadable ? `could not read ${input}: ${r.fetch.error ?? r.fetch.kind}${unreachable ? ' (may be temporary; try again later)' : ''}` : undefined;
   const f = r.fetch;
-  ctx.detail(`fetch: ${f.kind}${f.status !== undefined ? ` ${f.status}` : ''} · ${f.bytes} bytes · ${f.attempts} attempt(s) · ${f.redirects} redirect(s) · ${f.elapsedMs} ms${f.error ? ` — ${f.error}` : ''}\n`);
+  ctx.detail(`fetch: ${f.kind}${f.status !== undefined ? ` ${f.status}` : ''} · ${byteSize(f.bytes)} · ${f.attempts} attempt(s) · ${f.redirects} redirect(s) · ${f.elapsedMs} ms${f.error ? ` — ${f.error}` : ''}\n`);
   if (ctx.json) ctx.result(problem ? { ...r, error: { code: errorCodeOf(EXIT.input), message: problem } } : r);
   else ctx.text(renderInspect(r));
   if (problem) {

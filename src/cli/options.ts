@@ -2,6 +2,7 @@
 // Commander's help is built from it (options-commander.ts), the config file is checked against it (config.ts), and
 // the README's option tables are compared with it by test/cli/option-tables.test.ts (options-readme.ts renders them).
 import { InvalidArgumentError } from 'commander';
+import { parseLimitAssignments, resolveLimits, type InspectLimits } from '../inspect/limits.ts';
 
 /** How a value is given on the command line and in odbadge.config.json. */
 export type OptionKind =
@@ -118,6 +119,13 @@ export const LIMIT_OPTION: OptionDef = {
   flags: '--limit <name=value>', kind: 'repeatable',
   description: 'raise or lower an inspection limit, e.g. maxCellChars=4000000 (repeatable; over ODBADGE_LIMITS; see Inspection limits)',
 };
+
+/** The limits `--limit name=value` (repeatable) gives, checked over ODBADGE_LIMITS; throws RangeError naming the bad one. */
+export function limitsFrom(limit: readonly string[] | undefined): Partial<InspectLimits> {
+  const given = parseLimitAssignments((limit ?? []).join(','), '--limit');
+  resolveLimits(given); // the values, and the environment variable under them, before anything is read
+  return given;
+}
 
 export const ALLOW_PRIVATE_OPTION: OptionDef = {
   flags: '--allow-private-network', kind: 'flag',

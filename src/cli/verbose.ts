@@ -3,7 +3,8 @@
 // phase took. In verbose mode these lines are the progress trail, so the progress bar is not drawn.
 import type { AuditProgress, DatasetResult } from '../model.ts';
 
-function size(bytes: number): string {
+/** 512 B, 12.3 KiB, 4.0 MiB */
+export function byteSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -15,7 +16,7 @@ export function datasetLines(r: DatasetResult, p: AuditProgress): string {
   for (const x of r.resources) {
     const f = x.fetch;
     const why = f.kind === 'ok' ? '' : ` — ${f.error ?? f.kind}`;
-    lines.push(`    ${f.kind}${f.status !== undefined ? ` ${f.status}` : ''} · ${size(f.bytes)} · ${f.elapsedMs} ms · ${x.url}${why}`);
+    lines.push(`    ${f.kind}${f.status !== undefined ? ` ${f.status}` : ''} · ${byteSize(f.bytes)} · ${f.elapsedMs} ms · ${x.url}${why}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -102,7 +102,7 @@ describe('exit codes for a URL', () => {
   it('-v says how the fetch went and how long the command took, on stderr', async () => {
     const r = await odbadge(['inspect', `${site.origin}/a.csv`, '--allow-private-network', '-v']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^fetch: ok 200 · 29 bytes · 1 attempt\(s\) · 0 redirect\(s\) · \d+ ms\ntiming: inspect \d+\.\d s\n$/);
+    expect(r.stderr).toMatch(/^fetch: ok 200 · 29 B · 1 attempt\(s\) · 0 redirect\(s\) · \d+ ms\ntiming: inspect \d+\.\d s\n$/);
   });
 
   it('--quiet prints nothing; the exit code says it all', async () => {
