@@ -14,7 +14,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // 2-core CI machines: keep parallelism modest so loopback servers do not starve each other.
     maxWorkers: 2,
-    env: { ODBADGE_HOME },
+    // …and never go through the machine's proxy: every test server is on 127.0.0.1, and the proxy tests start their
+    // own (an empty value wins over the upper-case name, as undici and odbadge read them).
+    env: { ODBADGE_HOME, http_proxy: '', https_proxy: '', no_proxy: '', HTTP_PROXY: '', HTTPS_PROXY: '', NO_PROXY: '' },
     // fast-check runs from a known seed (printed in every failure): see test/setup/fuzz-seed.ts.
     setupFiles: ['test/setup/fuzz-seed.ts'],
   },

@@ -10,6 +10,7 @@ import { Fetcher, catalogHttpOf, type FetchOptions } from './fetch/index.ts';
 import { inspectResource } from './inspect/index.ts';
 import { validateOpenApi } from './inspect/openapi/index.ts';
 import { inspectFile } from './inspect/stream.ts';
+import type { InspectLimits } from './inspect/limits.ts';
 import type { AgencyScore, AuditProgress, AuditResult, Dataset, DatasetResult, FetchOutcome, Finding, IndicatorResult, ResourceFacts } from './model.ts';
 import { finding, msg } from './messages/index.ts';
 import { RULES } from './rules/index.ts';
@@ -19,6 +20,7 @@ import { scoreAgencies } from './score/agency-score.ts';
 import { badgeOf, evaluateDataset } from './score/evaluate.ts';
 import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
 import { AuditHistory, catalogKeyOf, sha256, type Observed } from './store/audit-history.ts';
+import { mostlyRefused } from './store/comparable.ts';
 import { StoreError } from './store/errors.ts';
 import type { Store } from './store/store.ts';
 import { hasSecrets, redactDeep, redactUrl, urlSecrets } from './util/redact.ts';
@@ -51,6 +53,10 @@ export interface AuditOptions {
   runOptions?: Record<string, unknown>;
   /** Called when every dataset is done and the run is about to be scored and closed. */
   onPhase?: (phase: 'scoring') => void | Promise<void>;
+  /** Called with each dataset's result as it is done (the CLI's --verbose lines). */
+  onDataset?: (result: DatasetResult, progress: AuditProgress) => void;
+  /** Inspection limits over ODBADGE_LIMITS and the defaults (`--limit`). */
+  limits?: Partial<InspectLimits>;
 }
 
 
@@ -171,6 +177,11 @@ export function refusedAsPrivate(f: { kind: string; error?: string }): boolean {
   return f.kind === 'blocked' && /refused/.test(f.error ?? '') && /address/.test(f.error ?? '');
 }
 
+/** The run-level warning of a run whose resources were mostly refused as private addresses. */
+export function mostlyRefusedWarning(refused: number, resources: number): Finding {
+  return finding('mostly-refused-as-private', { refused, resources }, { refused, resources });
+}
+
 /** The secrets of a dataset's URLs (resources and API documents), to scrub from everything recorded about it. */
 function datasetSecrets(d: Dataset): string[] {
   const out: string[] = [];
@@ -265,9 +276,9 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
       // The streaming entry has no "cut at the cap" hint yet, and a cut last row must not count against the file:
       // a truncated body (at most maxBytes) is read back and judged like one that stayed in memory.
       if (f.truncated) {
-        return inspectResource({ body: new Uint8Array(await readFile(f.bodyFile)), contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: true });
+        return inspectResource({ body: new Uint8Array(await readFile(f.bodyFile)), contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: true, limits: opts.limits });
       }
-      return inspectFile(f.bodyFile, { contentType: f.contentType, url: f.finalUrl, declaredFormat }, { streamAbove: 0 });
+      return inspectFile(f.bodyFile, { contentType: f.contentType, url: f.finalUrl, declaredFormat }, { streamAbove: 0, limits: opts.limits });
     });
 
   const observe = async (url: string, declaredFormat: string | undefined): Promise<Fetched> => {
@@ -292,7 +303,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
           }
           facts ??= file
             ? await inspectSpilled({ ...f, bodyFile: file }, declaredFormat)
-            : await inspectResource({ body, contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated });
+            : await inspectResource({ body, contentType: f.contentType, url: f.finalUrl, declaredFormat, truncated: f.truncated, limits: opts.limits });
         }
         // The fetcher redacts what it reports; facts quote the body, which may echo a token back. Both are kept
         // (in memory, and in the store) only scrubbed of this URL's secrets.
@@ -364,6 +375,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     results[index] = result;
     progress.datasetsDone++;
     opts.onProgress?.({ ...progress });
+    opts.onDataset?.(result, { ...progress });
   };
 
   const saveDataset = (idx: number, d: Dataset, result: DatasetResult, contentChanged: boolean | null, res: (Observed & { url: string })[]) => {
@@ -489,12 +501,14 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   const finishedAt = new Date().toISOString();
   // A catalogue that could not be read at all leaves nothing to resume or compare with: only the error to report.
   const discard = !!history && !history.resumed && !!catalogError && datasets.length === 0 && !opts.signal?.aborted;
+  // A run whose resources were mostly refused measured the guard, not the portal: a warning in the results, and no
+  // baseline (the count is recorded with the run; see store/comparable.ts).
+  const privateRefused = datasets.reduce((n, d) => n + d.resources.filter((r) => refusedAsPrivate(r.fetch)).length, 0);
+  const warnings: Finding[] = mostlyRefused(privateRefused, resourceCount) ? [mostlyRefusedWarning(privateRefused, resourceCount)] : [];
   if (history && discard) history.store.discardRun(history.run.id);
   else if (history) {
     // A catalogue that changed between the sessions of a resumed run: results of datasets it no longer lists go.
     if (complete && history.resumed) history.dropUnseen();
-    // Recorded with the run only: a run whose resources were mostly refused is no baseline (see store/comparable.ts).
-    const privateRefused = datasets.reduce((n, d) => n + d.resources.filter((r) => refusedAsPrivate(r.fetch)).length, 0);
     history.store.finishRun(history.run.id, {
       status: complete ? 'complete' : 'interrupted', finishedAt, catalogComplete: complete, catalogError,
       catalogFindings, stats: { ...runStats, privateRefused }, bytes, wireBytes, agencies,
@@ -509,6 +523,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     datasets,
     agencies,
     stats: runStats,
+    ...(warnings.length ? { warnings } : {}),
     ...(history && !discard ? { run: { id: history.run.id, resumed: history.resumed, status: complete ? 'complete' as const : 'interrupted' as const, ...(history.run.previousRunId !== undefined ? { previousRunId: history.run.previousRunId } : {}) } } : {}),
   };
 }

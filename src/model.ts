@@ -329,6 +329,8 @@ export interface AuditResult {
   datasets: DatasetResult[];
   agencies: AgencyScore[];
   stats: { resources: number; distinctUrls: number; bytes: number; requests: number; retries: number; wireBytes?: number; reusedResources?: number };
+  /** Run-level warnings: something about the whole run a reader must know (most resources refused as private…). */
+  warnings?: Finding[];
   /** The run in the history store, when one was used. */
   run?: { id: number; resumed: boolean; status: 'complete' | 'interrupted'; previousRunId?: number };
 }

@@ -6,15 +6,15 @@ import { defaultDbPath } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
 import { storedAuditResult } from '../store/run-history.ts';
 import { dirname, join } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import type { AuditResult } from '../model.ts';
 import { readResultsFile } from '../report/html/history.ts';
 import { awardsMarkdown } from '../report/markdown-report.ts';
 import { awardConfig, computeAwards, type UsageRecord } from '../score/awards.ts';
-import { positiveInt, type RegisterCommand } from './command.ts';
+import type { CommandSpec } from './command.ts';
+import { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
+import { DB_OPTION, formatOptions, positiveInt, regex } from './options.ts';
 import { loadUsage } from './report-command.ts';
-import { print, warn } from './terminal.ts';
 import { jsonText } from '../util/json-text.ts';
 import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 
@@ -32,15 +32,6 @@ interface AwardsCliOptions {
   db?: string;
 }
 
-function regex(v: string): string {
-  try {
-    new RegExp(v, 'u');
-    return v;
-  } catch (e) {
-    throw new InvalidArgumentError(`not a valid regular expression: ${(e as Error).message}`);
-  }
-}
-
 /** The stored run's baseline (the newest comparable run: see store/comparable.ts), when the results came from a stored run. */
 function previousFromStore(current: AuditResult, db: string | undefined): AuditResult | undefined {
   const runId = current.run?.id;
@@ -56,7 +47,7 @@ function previousFromStore(current: AuditResult, db: string | undefined): AuditR
   }
 }
 
-export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
+export async function awardsCommand(o: AwardsCliOptions, ctx = new CliContext('odbadge awards', { format: o.json ? 'json' : 'text' })): Promise<number> {
   let current: AuditResult;
   let previous: AuditResult | undefined;
   let usage: UsageRecord[];
@@ -73,8 +64,7 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
     }
   } catch (e) {
     // A StoreError (foreign or corrupt store) is as much an unreadable input as a bad results file.
-    warn(`odbadge: ${(e as Error).message}\n`);
-    return EXIT.input;
+    return ctx.fail(EXIT.input, (e as Error).message);
   }
   const cfg = awardConfig({
     groups: { ...(o.threshold ? { threshold: o.threshold } : {}), ...(o.localPattern ? { localPattern: o.localPattern } : {}) },
@@ -89,28 +79,29 @@ export async function awardsCommand(o: AwardsCliOptions): Promise<number> {
     await writeFileAtomic(join(out, 'awards.md'), md);
   } catch (e) {
     if (!(e instanceof OutputError)) throw e;
-    warn(`odbadge: ${e.message}\n`);
-    return EXIT.input;
+    return ctx.fail(EXIT.input, e.message);
   }
-  print(o.json ? json : md);
-  warn(`Wrote ${join(out, 'awards.json')} and awards.md\n`);
+  if (ctx.json) ctx.result(tables);
+  else ctx.text(md);
+  ctx.info(`Wrote ${join(out, 'awards.json')} and awards.md\n`);
   return EXIT.ok;
 }
 
-export const registerAwards: RegisterCommand = (program, setExit) => {
-  program
-    .command('awards')
-    .description('資料開放金質獎 award tables: 金質獎 by group, 品質進步獎, 人氣獎, 應用獎 public-vote scale')
-    .requiredOption('--results <file>', 'results.json of the run being judged')
-    .option('--previous <file>', 'results.json of the previous assessment (for 品質進步獎; default: the newest complete run of the same catalogue and ruleset in the history store)')
-    .option('--db <file>', 'history store to read the previous run from (default: see odbadge history)')
-    .option('--threshold <n>', '第一組 from this many datasets (set yearly by NDC; default 100)', positiveInt)
-    .option('--json', 'print JSON instead of Markdown')
-    .option('--out <dir>', 'where to write awards.json and awards.md (default: beside --results)')
-    .option('--usage <file>', 'this catalogue\'s views/downloads/ratings (JSON) for 人氣獎; without it, and without usage in the results, 人氣獎 is not awarded')
-    .option('--previous-winners <file>', 'JSON [[ids or "agency|title" of last edition\'s 人氣獎 winners], …], newest first')
-    .option('--roll-up <regex>', 'merge sub-agencies into the parent named by the first capture, e.g. "^(.+?部)"', regex)
-    .option('--local-pattern <regex>', 'names matching this are local governments (besides the 22 counties and cities)', regex)
-    .option('--entries <n>', '應用獎 entries N for the public-vote scale (default 5)', positiveInt)
-    .action(async (o) => setExit(await awardsCommand(o)));
+export const awardsSpec: CommandSpec = {
+  name: 'awards',
+  description: '資料開放金質獎 award tables: 金質獎 by group, 品質進步獎, 人氣獎, 應用獎 public-vote scale; prints them and writes awards.json and awards.md',
+  options: [
+    { flags: '--results <file>', kind: 'value', required: true, description: 'results.json of the run being judged' },
+    { flags: '--previous <file>', kind: 'value', defaultText: 'the newest complete run of the same catalogue and ruleset in the history store', description: 'results.json of the previous assessment, for 品質進步獎' },
+    { ...DB_OPTION, description: 'the history store the previous run is read from' },
+    { flags: '--threshold <n>', kind: 'value', parse: positiveInt, numeric: true, defaultText: '100', description: '第一組 (group 1) from this many datasets (set yearly by NDC)' },
+    ...formatOptions('Markdown', { json: true }),
+    { flags: '--out <dir>', kind: 'value', defaultText: 'beside --results', description: 'where to write awards.json and awards.md' },
+    { flags: '--usage <file>', kind: 'value', defaultText: 'none', description: 'this catalogue\'s views/downloads/ratings (JSON) for 人氣獎; without it, and without usage in the results, 人氣獎 is not awarded' },
+    { flags: '--previous-winners <file>', kind: 'value', description: 'JSON [[ids or "agency|title" of last edition\'s 人氣獎 winners], …], newest first' },
+    { flags: '--roll-up <regex>', kind: 'value', parse: regex, description: 'merge sub-agencies into the parent named by the first capture, e.g. "^(.+?部)"' },
+    { flags: '--local-pattern <regex>', kind: 'value', parse: regex, description: 'names matching this are local governments (besides the 22 counties and cities)' },
+    { flags: '--entries <n>', kind: 'value', parse: positiveInt, numeric: true, defaultText: '5', description: '應用獎 entries N for the public-vote scale' },
+  ],
+  run: (_args, o, ctx) => awardsCommand(o as unknown as AwardsCliOptions, ctx),
 };

@@ -5,11 +5,11 @@ import { diffRuns, type DiffSide } from '../report/diff.ts';
 import { baselineOf } from '../store/comparable.ts';
 import { StoreError } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
-import type { RegisterCommand } from './command.ts';
+import type { CommandSpec } from './command.ts';
+import { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
+import { DB_OPTION, formatOptions } from './options.ts';
 import { openExistingStore, withStoreErrors } from './store-cli.ts';
-import { print, warn } from './terminal.ts';
-import { jsonText } from '../util/json-text.ts';
 
 export interface DiffCliOptions {
   db?: string;
@@ -31,16 +31,13 @@ function runId(store: Store, v: string): number {
   return n;
 }
 
-export function diffCommand(runs: string[], o: DiffCliOptions): number {
-  if (runs.length === 1 || runs.length > 2) {
-    warn('odbadge: diff takes two run ids, or none for the newest complete run and the one it is compared with\n');
-    return EXIT.usage;
-  }
-  const opened = openExistingStore(o.db);
+export function diffCommand(runs: string[], o: DiffCliOptions, ctx = new CliContext('odbadge diff', { format: o.json && !o.markdown ? 'json' : 'text' })): number {
+  if (runs.length === 1 || runs.length > 2) return ctx.usage('diff takes two run ids, or none for the newest complete run and the one it is compared with');
+  const opened = openExistingStore(ctx, o.db);
   if ('code' in opened) return opened.code;
   const { store } = opened;
   try {
-    return withStoreErrors(() => {
+    return withStoreErrors(ctx, () => {
       let ids: [number, number];
       let basis: string | undefined;
       if (runs.length === 2) ids = [runId(store, runs[0]), runId(store, runs[1])];
@@ -53,7 +50,8 @@ export function diffCommand(runs: string[], o: DiffCliOptions): number {
         basis = `Runs compared: ${base.id} and ${newest.id}, the newest complete run and the newest earlier complete run of the same catalogue (${newest.catalog}${newest.options.agency ? `, agency ${String(newest.options.agency)}` : ''}) and ruleset (${newest.rulesetId}); interrupted runs and runs of other catalogues are never compared.`;
       }
       const d = { ...diffRuns(diffSide(store, ids[0]), diffSide(store, ids[1])), ...(basis ? { basis } : {}) };
-      print(o.json && !o.markdown ? jsonText(d, 2) + '\n' : diffMarkdown(d));
+      if (ctx.json) ctx.result(d);
+      else ctx.text(diffMarkdown(d));
       return EXIT.ok;
     });
   } finally {
@@ -61,13 +59,10 @@ export function diffCommand(runs: string[], o: DiffCliOptions): number {
   }
 }
 
-export const registerDiff: RegisterCommand = (program, setExit) => {
-  program
-    .command('diff')
-    .description('what changed between two audits: badges that rose or fell and why, new and removed datasets, agency score deltas')
-    .argument('[runs...]', 'two run ids, older first (default: the newest complete run and the newest earlier complete run of the same catalogue and ruleset)')
-    .option('--db <file>', 'history store (default: see odbadge audit --help)')
-    .option('--json', 'JSON output')
-    .option('--markdown', 'Markdown output (the default)')
-    .action((runs: string[], o: DiffCliOptions) => setExit(diffCommand(runs, o)));
+export const diffSpec: CommandSpec = {
+  name: 'diff',
+  description: 'what changed between two audits: badges that rose or fell and why, new and removed datasets, agency score deltas',
+  args: [{ syntax: '[runs...]', description: 'two run ids, older first (default: the newest complete run and the newest earlier complete run of the same catalogue and ruleset)' }],
+  options: [DB_OPTION, ...formatOptions('Markdown', { json: true, markdown: true })],
+  run: (args, o, ctx) => diffCommand(args, o as DiffCliOptions, ctx),
 };

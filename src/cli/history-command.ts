@@ -1,10 +1,10 @@
 // `odbadge history`: the runs in the history store, oldest first (table, or --json).
 import type { RunInfo } from '../store/store.ts';
-import type { RegisterCommand } from './command.ts';
+import type { CommandSpec } from './command.ts';
+import { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
+import { DB_OPTION, formatOptions } from './options.ts';
 import { openExistingStore, withStoreErrors } from './store-cli.ts';
-import { print } from './terminal.ts';
-import { jsonText } from '../util/json-text.ts';
 
 export interface HistoryCliOptions {
   db?: string;
@@ -33,13 +33,14 @@ export function historyText(runs: RunInfo[]): string {
   return [fmt(head), ...rows.map(fmt)].join('\n') + '\n';
 }
 
-export function historyCommand(o: HistoryCliOptions): number {
-  const opened = openExistingStore(o.db);
+export function historyCommand(o: HistoryCliOptions, ctx = new CliContext('odbadge history', { format: o.json ? 'json' : 'text' })): number {
+  const opened = openExistingStore(ctx, o.db);
   if ('code' in opened) return opened.code;
   try {
-    return withStoreErrors(() => {
+    return withStoreErrors(ctx, () => {
       const runs = opened.store.listRuns();
-      print(o.json ? jsonText({ store: opened.store.path, runs: runs.map(runSummary) }, 2) + '\n' : historyText(runs));
+      if (ctx.json) ctx.result({ store: opened.store.path, runs: runs.map(runSummary) });
+      else ctx.text(historyText(runs));
       return EXIT.ok;
     });
   } finally {
@@ -47,11 +48,9 @@ export function historyCommand(o: HistoryCliOptions): number {
   }
 }
 
-export const registerHistory: RegisterCommand = (program, setExit) => {
-  program
-    .command('history')
-    .description('list the audits recorded in the history store')
-    .option('--db <file>', 'history store (default: see odbadge audit --help)')
-    .option('--json', 'JSON instead of a table')
-    .action((o: HistoryCliOptions) => setExit(historyCommand(o)));
+export const historySpec: CommandSpec = {
+  name: 'history',
+  description: 'list the audits recorded in the history store: id, status, times, ruleset, datasets, bytes, catalogue',
+  options: [DB_OPTION, ...formatOptions('a table', { json: true })],
+  run: (_args, o, ctx) => historyCommand(o as HistoryCliOptions, ctx),
 };

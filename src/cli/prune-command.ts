@@ -1,11 +1,10 @@
 // `odbadge prune --keep N`: deletes all but the N newest runs, and the per-URL state no kept run uses, in one
 // transaction (readers keep working; a crash mid-way leaves the store as it was).
-import type { RegisterCommand } from './command.ts';
-import { positiveInt } from './command.ts';
+import type { CommandSpec } from './command.ts';
+import { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
+import { DB_OPTION, formatOptions, positiveInt } from './options.ts';
 import { openExistingStore, withStoreErrors } from './store-cli.ts';
-import { print } from './terminal.ts';
-import { jsonText } from '../util/json-text.ts';
 
 export interface PruneCliOptions {
   db?: string;
@@ -13,14 +12,14 @@ export interface PruneCliOptions {
   json?: boolean;
 }
 
-export function pruneCommand(o: PruneCliOptions): number {
-  const opened = openExistingStore(o.db);
+export function pruneCommand(o: PruneCliOptions, ctx = new CliContext('odbadge prune', { format: o.json ? 'json' : 'text' })): number {
+  const opened = openExistingStore(ctx, o.db);
   if ('code' in opened) return opened.code;
   try {
-    return withStoreErrors(() => {
+    return withStoreErrors(ctx, () => {
       const r = opened.store.prune(o.keep);
-      if (o.json) print(jsonText(r) + '\n');
-      else print(r.deletedRuns.length ? `Deleted ${r.deletedRuns.length} run(s) (${r.deletedRuns.join(', ')}) and ${r.urlsDropped} unused URL record(s).\n` : `Nothing to prune: at most ${o.keep} run(s) recorded.\n`);
+      if (ctx.json) ctx.result(r);
+      else ctx.text(r.deletedRuns.length ? `Deleted ${r.deletedRuns.length} run(s) (${r.deletedRuns.join(', ')}) and ${r.urlsDropped} unused URL record(s).\n` : `Nothing to prune: at most ${o.keep} run(s) recorded.\n`);
       return EXIT.ok;
     });
   } finally {
@@ -28,12 +27,13 @@ export function pruneCommand(o: PruneCliOptions): number {
   }
 }
 
-export const registerPrune: RegisterCommand = (program, setExit) => {
-  program
-    .command('prune')
-    .description('delete old audits from the history store, keeping the N newest')
-    .requiredOption('--keep <n>', 'runs to keep (the newest)', positiveInt)
-    .option('--db <file>', 'history store (default: see odbadge audit --help)')
-    .option('--json', 'JSON output')
-    .action((o: PruneCliOptions) => setExit(pruneCommand(o)));
+export const pruneSpec: CommandSpec = {
+  name: 'prune',
+  description: 'delete old audits from the history store, keeping the N newest (one transaction)',
+  options: [
+    { flags: '--keep <n>', kind: 'value', parse: positiveInt, numeric: true, required: true, description: 'runs to keep (the newest)' },
+    DB_OPTION,
+    ...formatOptions('one line', { json: true }),
+  ],
+  run: (_args, o, ctx) => pruneCommand(o as unknown as PruneCliOptions, ctx),
 };

@@ -13,9 +13,10 @@ import type { UsageRecord } from '../score/awards.ts';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../score/groups.ts';
 import { indicatorIds, loadRuleset, type Ruleset } from '../score/ruleset.ts';
 import { packagePath } from '../paths.ts';
-import { positiveInt, type RegisterCommand } from './command.ts';
+import type { CommandSpec } from './command.ts';
+import { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
-import { warn } from './terminal.ts';
+import { positiveInt, RULESET_OPTION } from './options.ts';
 import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 import { checkOutputs } from './output-paths.ts';
 
@@ -70,7 +71,7 @@ interface ReportCliOptions {
   threshold?: number;
 }
 
-export async function reportCommand(o: ReportCliOptions): Promise<number> {
+export async function reportCommand(o: ReportCliOptions, ctx = new CliContext('odbadge report')): Promise<number> {
   const rs = loadRuleset(o.ruleset);
   let results: AuditResult;
   let history: RunHistory;
@@ -80,36 +81,32 @@ export async function reportCommand(o: ReportCliOptions): Promise<number> {
     history = o.previous?.length ? await historyFromPaths(o.previous, results) : emptyHistory;
     usage = loadUsage(o.usage);
   } catch (e) {
-    warn(`odbadge: ${(e as Error).message}\n`);
-    return EXIT.input;
+    return ctx.fail(EXIT.input, (e as Error).message);
   }
-  if (results.ruleset?.id && results.ruleset.id !== rs.id) warn(`odbadge: warning: results were audited with ruleset ${results.ruleset.id}, reporting with ${rs.id}\n`);
+  if (results.ruleset?.id && results.ruleset.id !== rs.id) ctx.warning(`results were audited with ruleset ${results.ruleset.id}, reporting with ${rs.id}`);
   const bad = await checkOutputs([['--out', o.out]]);
-  if (bad) {
-    warn(`odbadge: ${bad.message}\n`);
-    return bad.code;
-  }
+  if (bad) return ctx.fail(bad.code, bad.message);
   let files: string[];
   try {
     ({ files } = await writeReports(results, o.out, { ruleset: rs, history, usage, groups: { ...DEFAULT_GROUP_CONFIG, ...(o.threshold ? { threshold: o.threshold } : {}) } }));
   } catch (e) {
     if (!(e instanceof OutputError)) throw e;
-    warn(`odbadge: ${e.message}\n`);
-    return EXIT.input;
+    return ctx.fail(EXIT.input, e.message);
   }
-  warn(`Wrote ${files.join(', ')}\n`);
+  ctx.info(`Wrote ${files.join(', ')}\n`);
   return EXIT.ok;
 }
 
-export const registerReport: RegisterCommand = (program, setExit) => {
-  program
-    .command('report')
-    .description('write the HTML dashboard, CSV tables and a Markdown report from a results.json')
-    .requiredOption('--results <file>', 'results.json of an audit')
-    .requiredOption('--out <dir>', 'directory for index.html, agencies.csv, datasets.csv, fix-first.csv and report.md')
-    .option('--previous <files...>', 'earlier results.json files (or directories of runs) for the score trend')
-    .option('--ruleset <file>', 'ruleset JSON (default: rules/tw-ndc-2017.json)')
-    .option('--usage <file>', 'this catalogue\'s views/downloads (JSON), to weight fixes (none by default; seeds/mol-usage-2017.json is the demo portal\'s)')
-    .option('--threshold <n>', '第一組 from this many datasets (default 100)', positiveInt)
-    .action(async (o) => setExit(await reportCommand(o)));
+export const reportSpec: CommandSpec = {
+  name: 'report',
+  description: 'write the HTML dashboard, CSV tables and a Markdown report from a results.json',
+  options: [
+    { flags: '--results <file>', kind: 'value', required: true, description: 'results.json of an audit' },
+    { flags: '--out <dir>', kind: 'value', required: true, description: 'directory for index.html, agencies.csv, datasets.csv, fix-first.csv and report.md' },
+    { flags: '--previous <files...>', kind: 'variadic', description: 'earlier results.json files (or directories of runs) for the score trend' },
+    RULESET_OPTION,
+    { flags: '--usage <file>', kind: 'value', defaultText: 'none', description: 'this catalogue\'s views/downloads (JSON), to weight fixes (seeds/mol-usage-2017.json is the demo portal\'s)' },
+    { flags: '--threshold <n>', kind: 'value', parse: positiveInt, numeric: true, defaultText: '100', description: '第一組 (group 1) from this many datasets (set yearly by NDC)' },
+  ],
+  run: (_args, o, ctx) => reportCommand(o as unknown as ReportCliOptions, ctx),
 };

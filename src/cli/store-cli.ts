@@ -3,14 +3,14 @@
 import { defaultDbPath } from '../store/paths.ts';
 import { StoreError } from '../store/errors.ts';
 import { Store } from '../store/store.ts';
+import type { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
-import { warn } from './terminal.ts';
 
 /**
  * For `audit`: a store that cannot be created at the *default* path (read-only home, …) is a warning, and the audit
  * runs without history; an explicit --db, or a file that exists but is not a usable store, is an error.
  */
-export function openStoreForCli(db: string | undefined, wanted: boolean): { store?: Store } | { code: number } {
+export function openStoreForCli(ctx: CliContext, db: string | undefined, wanted: boolean): { store?: Store } | { code: number } {
   if (!wanted) return {};
   const path = db ?? defaultDbPath();
   try {
@@ -18,23 +18,21 @@ export function openStoreForCli(db: string | undefined, wanted: boolean): { stor
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
     if (!db && e.kind === 'io') {
-      warn(`odbadge: warning: ${e.message}; auditing without history (use --db <file> or --no-store)\n`);
+      ctx.warning(`${e.message}; auditing without history (use --db <file> or --no-store)`);
       return {};
     }
-    warn(`odbadge: ${e.message}\n`);
-    return { code: EXIT.input };
+    return { code: ctx.fail(EXIT.input, e.message) };
   }
 }
 
 /** For readers (`history`, `diff`, `prune`): the store must exist. */
-export function openExistingStore(db: string | undefined): { store: Store } | { code: number } {
+export function openExistingStore(ctx: CliContext, db: string | undefined): { store: Store } | { code: number } {
   const path = db ?? defaultDbPath();
   try {
     return { store: Store.open(path, { create: false }) };
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
-    warn(`odbadge: ${e.message}\n`);
-    return { code: EXIT.input };
+    return { code: ctx.fail(EXIT.input, e.message) };
   }
 }
 
@@ -46,12 +44,11 @@ export function resumeHint(runId: number, path: string, explicitDb: string | und
 }
 
 /** Runs a store-reading command body, turning store failures into a message and exit 3. */
-export function withStoreErrors(fn: () => number): number {
+export function withStoreErrors(ctx: CliContext, fn: () => number): number {
   try {
     return fn();
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
-    warn(`odbadge: ${e.message}\n`);
-    return e.kind === 'usage' ? EXIT.usage : EXIT.input;
+    return ctx.fail(e.kind === 'usage' ? EXIT.usage : EXIT.input, e.message);
   }
 }

@@ -1,4 +1,5 @@
 // Turns what went wrong (an error from undici / Node, or a status code) into a FetchKind with a transient flag.
+import { STATUS_CODES as STATUS_TEXT } from 'node:http';
 import type { FetchKind, FetchOutcome } from '../model.ts';
 
 export type TlsProblem = NonNullable<FetchOutcome['tlsProblem']>;
@@ -102,6 +103,16 @@ export function classifyError(err: unknown): Classified {
   const raw = errorMessage(err);
   const msg = (what: string) => (code && !raw.includes(code) ? `${what}: ${raw} [${code}]` : `${what}: ${raw}`);
   if (code === 'ODBADGE_BLOCKED_ADDRESS') return { kind: 'blocked', transient: false, retry: false, message: raw };
+  // The proxy (HTTP_PROXY / HTTPS_PROXY) said no: to a CONNECT tunnel, or asking for credentials.
+  const proxy = /Proxy response \((\d{3})\) !== 200/.exec(raw);
+  if (proxy) {
+    const status = Number(proxy[1]);
+    const transient = status >= 500 || status === 429;
+    return { kind: 'network', transient, retry: transient, message: `the proxy refused to open a tunnel to the host (HTTP ${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''})` };
+  }
+  if (/Proxy Authentication Required/.test(raw)) {
+    return { kind: 'network', transient: false, retry: false, message: 'the proxy asks for credentials (HTTP 407): give them in the proxy URL, http://user:password@proxy:port' };
+  }
   if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'EAI_NONAME' || code === 'EAI_NODATA') {
     return { kind: 'dns', transient: false, retry: false, message: msg('host name not found') };
   }

@@ -3,7 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { Agent } from 'undici';
+import { EnvHttpProxyAgent } from 'undici';
 import type { FetchKind, FetchOutcome } from '../model.ts';
 import { classifyError, classifyStatus, parseRetryAfter } from './classify.ts';
 import type { Classified } from './classify.ts';
@@ -12,7 +12,7 @@ import { BodySink, type KeptBody } from './body-sink.ts';
 import { HostBreaker } from './breaker.ts';
 import { parseContentEncoding, readBody } from './decode.ts';
 import type { BodyRead, WireMeter } from './decode.ts';
-import { addressExemption, guardedLookup, privateAddressReason } from './ip-guard.ts';
+import { addressExemption, guardedLookup, privateAddressReason, refusalBeforeProxy } from './ip-guard.ts';
 import { resolveOptions } from './options.ts';
 import type { FetchOptions } from './options.ts';
 
@@ -72,6 +72,8 @@ export interface FetchStats extends Counters {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** How long the guard's answer for a proxied host name is reused (a DNS answer's usual lifetime is minutes). */
+const PROXY_CHECK_TTL_MS = 30_000;
 /** Error pages are kept as evidence (login pages, "no data" notices) but never at full size. */
 const ERROR_BODY_CAP = 64 * 1024;
 const KINDS: FetchKind[] = [
@@ -112,7 +114,11 @@ interface Holding {
 
 export class Fetcher {
   readonly options: Readonly<FetchOptions>;
-  readonly #agent: Agent;
+  readonly #agent: EnvHttpProxyAgent;
+  /** Per scheme, whether requests go through a proxy (HTTPS falls back to the HTTP proxy, as in undici). */
+  readonly #proxied: Record<string, boolean>;
+  /** Host name → the guard's answer before a proxied request (see #proxyRefusal), kept for PROXY_CHECK_TTL_MS. */
+  readonly #proxyChecks = new Map<string, { at: number; answer: Promise<string | null> }>();
   readonly #scheduler: HostScheduler;
   readonly #breaker: HostBreaker;
   readonly #budget: BodyBudget;
@@ -135,13 +141,29 @@ export class Fetcher {
     this.options = Object.freeze(o);
     this.#exempt = addressExemption(o.allowAddresses);
     const ca = o.ca === undefined ? undefined : [...rootCertificates, ...(Array.isArray(o.ca) ? o.ca : [o.ca])];
-    this.#agent = new Agent({
+    const env = process.env;
+    const httpProxy = o.proxy?.httpProxy ?? env.http_proxy ?? env.HTTP_PROXY;
+    const httpsProxy = o.proxy?.httpsProxy ?? env.https_proxy ?? env.HTTPS_PROXY;
+    this.#proxied = { 'http:': !!httpProxy, 'https:': !!(httpsProxy || httpProxy) };
+    // HTTP_PROXY / HTTPS_PROXY / NO_PROXY as undici reads them. Direct connections keep the connect-time guard;
+    // proxied ones are checked before they are sent (#proxyRefusal), since there the proxy resolves the name.
+    this.#agent = new EnvHttpProxyAgent({
+      ...(o.proxy?.httpProxy !== undefined ? { httpProxy: o.proxy.httpProxy } : {}),
+      ...(o.proxy?.httpsProxy !== undefined ? { httpsProxy: o.proxy.httpsProxy } : {}),
+      ...(o.proxy?.noProxy !== undefined ? { noProxy: o.proxy.noProxy } : {}),
       connect: {
         timeout: o.connectTimeoutMs,
         // The guard runs on the addresses the socket will actually use: no DNS rebinding past it.
         lookup: guardedLookup(o.lookup, o.allowPrivateNetwork, this.#exempt),
         ...(ca ? { ca } : {}),
       },
+      // Through a proxy: the connection to the proxy (its own address is not guarded: it is usually on the local
+      // network by design), and TLS to the target inside a CONNECT tunnel, with the same trusted CAs.
+      proxyTls: { timeout: o.connectTimeoutMs },
+      requestTls: { timeout: o.connectTimeoutMs, ...(ca ? { ca } : {}) },
+      // http:// targets through an http:// proxy as an absolute-form GET, as curl does: many proxies allow CONNECT to
+      // port 443 only. https:// targets always go through a CONNECT tunnel.
+      proxyTunnel: false,
       headersTimeout: o.headersTimeoutMs,
       bodyTimeout: o.bodyIdleTimeoutMs,
       // The scheduler enforces per-host limits; the pool never needs more sockets per origin than that.
@@ -244,6 +266,9 @@ export class Fetcher {
     for (;;) {
       const refusal = this.#refusal(current);
       if (refusal) return finish({ kind: 'blocked', message: refusal });
+      // Every hop, redirects included: a proxied hop is checked before the proxy sees it.
+      const proxyRefusal = await this.#proxyRefusal(current);
+      if (proxyRefusal) return finish(proxyRefusal);
       out.finalUrl = redactUrl(current.href);
       const host = current.hostname.toLowerCase();
       const headers = this.#requestHeaders(current, original, o.headers);
@@ -467,9 +492,9 @@ export class Fetcher {
     else await this.#spill.remove(r.kept.path);
   }
 
-/** Why odbadge refuses to request this URL at all, or null. DNS-resolved addresses are checked at connect time. */
+  /** Why odbadge refuses to request this URL at all, or null. DNS-resolved addresses are checked at connect time. */
   #refusal(u: URL): string | null {
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return `scheme ${u.protocol} is not fetched (only http and https)`;
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return `scheme ${u.protocol} is not fetched; odbadge fetches http and https`;
     if (this.options.allowPrivateNetwork) return null;
     const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
     if (isIP(host) && !this.#exempt(host)) {
@@ -477,6 +502,34 @@ export class Fetcher {
       if (why) return `address ${host} is ${why}; refused (use --allow-private-network to permit)`;
     }
     return null;
+  }
+
+  /**
+   * The private-network guard for a hop that goes through a proxy, where the connect-time lookup never runs: the host
+   * name is resolved here and refused if any address is private (ip-guard.ts refusalBeforeProxy). IP literals were
+   * checked by #refusal already. A name that does not resolve here is reported as a DNS failure: odbadge cannot
+   * vouch for where the proxy would take it. Answers are kept for a short while so a portal's thousands of files on
+   * one host cost one lookup, not thousands.
+   */
+  async #proxyRefusal(u: URL): Promise<Classified | null> {
+    if (this.options.allowPrivateNetwork || !this.#proxied[u.protocol]) return null;
+    const host = (u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname).toLowerCase();
+    if (isIP(host)) return null;
+    const now = performance.now();
+    let check = this.#proxyChecks.get(host);
+    if (!check || now - check.at > PROXY_CHECK_TTL_MS) {
+      if (this.#proxyChecks.size > 10_000) this.#proxyChecks.clear();
+      check = { at: now, answer: refusalBeforeProxy(host, this.options.lookup, this.#exempt, this.options.connectTimeoutMs) };
+      check.answer.catch(() => undefined);
+      this.#proxyChecks.set(host, check);
+    }
+    try {
+      const why = await check.answer;
+      return why ? { kind: 'blocked', transient: false, retry: false, message: why } : null;
+    } catch (e) {
+      const c = classifyError(e);
+      return { ...c, message: `${c.message} (resolved by odbadge before sending the request through the proxy, to check its address)` };
+    }
   }
 
   #requestHeaders(u: URL, original: URL, extra: Record<string, string> | undefined): Record<string, string> {

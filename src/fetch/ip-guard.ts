@@ -191,3 +191,30 @@ export function guardedLookup(
   };
   return lookup as unknown as LookupFunction;
 }
+
+/**
+ * The guard for a request sent through a proxy. There the proxy resolves the target's name and connects, so the
+ * connect-time lookup above never runs: the name is resolved here first, and refused when ANY of its addresses is
+ * private (the proxy may pick any of them; directly, the socket would use only the allowed ones). Resolves to the
+ * refusal, or null when every address is allowed; rejects with the lookup's error (ENOTFOUND…), or with ETIMEOUT
+ * after `timeoutMs`. What this cannot see: the proxy resolving the name again and getting another answer (a DNS
+ * rebind between the two lookups, a split-horizon resolver on the proxy) — the proxy's own rules must cover that.
+ */
+export function refusalBeforeProxy(
+  hostname: string, base: LookupFunction | undefined, exempt: (address: string) => boolean, timeoutMs: number,
+): Promise<string | null> {
+  const resolve = (base ?? (dns.lookup as unknown as LookupFunction)) as unknown as (h: string, o: dns.LookupOptions, cb: (...a: unknown[]) => void) => void;
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(Object.assign(new Error(`getaddrinfo ETIMEOUT ${hostname} (no answer in ${timeoutMs} ms)`), { code: 'ETIMEOUT' })), timeoutMs);
+    resolve(hostname, { all: true }, (err: unknown, addrs: unknown, family: unknown) => {
+      clearTimeout(timer);
+      if (err) return fail(err);
+      const list: Addr[] = Array.isArray(addrs) ? addrs : typeof addrs === 'string' ? [{ address: addrs, family: Number(family) || isIP(addrs) }] : [];
+      if (!list.length) return fail(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+      const refused = list.filter((a) => !exempt(a.address) && privateAddressReason(a.address) !== null);
+      if (!refused.length) return done(null);
+      const why = refused.map((a) => `${a.address}: ${privateAddressReason(a.address)}`).join('; ');
+      done(`${hostname} resolves to a refused address (${why}); refused before the request went to the proxy (use --allow-private-network to permit)`);
+    });
+  });
+}

@@ -58,6 +58,11 @@ export interface FetchOptions {
   lookup?: LookupFunction;
   /** Extra trusted CA certificates (PEM), for on-premises portals with a private CA, and for tests. */
   ca?: string | string[];
+  /**
+   * Proxies, over the environment's HTTP_PROXY / HTTPS_PROXY / NO_PROXY (lower case first, as undici's
+   * EnvHttpProxyAgent reads them). Unset: the environment decides. For tests and embedding.
+   */
+  proxy?: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
 }
 
 export const DEFAULT_FETCH_OPTIONS: Readonly<FetchOptions> = Object.freeze({

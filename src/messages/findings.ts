@@ -199,6 +199,13 @@ export const FINDING_MESSAGES = {
     fix: { zh: () => '請更正檔案格式，或提供宣告格式的檔案。', en: () => 'Correct the declared format, or publish a file in the declared format.' },
     example: { resource: 1, declared: 'CSV', detected: 'html', url: 'https://data.example.gov.tw/a.csv' },
   }),
+  'mostly-refused-as-private': define<{ refused: number; resources: number }>({
+    kind: 'finding',
+    description: 'A run-level warning: most resources were refused as private, loopback or link-local addresses — an on-premises portal audited without --allow-private-network. Such a run is never a baseline for trends, 品質進步獎 or diff.',
+    en: (p) => `${p.refused} of ${p.resources} resources were refused as private, loopback or link-local addresses; if this portal is on your own network, audit it with --allow-private-network. This run is not used as a baseline for trends, 品質進步獎 or diff.`,
+    zh: (p) => `${p.resources} 筆資料資源中有 ${p.refused} 筆位於私有、迴路或鏈路本地位址而被拒絕連線；若此平臺位於您的內部網路，請加上 --allow-private-network 重新稽核。本次稽核不作為趨勢、品質進步獎或差異比較的基準。`,
+    example: { refused: 40, resources: 42 },
+  }),
   'internal-error': define<InternalError>({
     kind: 'finding',
     description: "odbadge itself failed on the dataset (a bug, or a resource that killed its process twice); its resource indicators are unsure.",

@@ -9,6 +9,7 @@ import type { CiOutcome } from './junit.ts';
 import { mdEscape } from '../util/markdown.ts';
 import type { Lang } from '../messages/index.ts';
 import { evidenceIn, readerLang, verdictIn } from './reader-lang.ts';
+import { warningsMarkdown } from './run-warnings.ts';
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
@@ -33,6 +34,7 @@ export function markdownReport(i: MarkdownReportInput): string {
   L.push(`# odbadge report — ${mdEscape(results.ruleset.title.zh)}`, '');
   L.push(`Catalogue: ${mdEscape(results.catalog.source)} · ${results.datasets.length} datasets · audited ${results.startedAt}`);
   if (!results.catalog.complete) L.push('', `**Incomplete:** ${mdEscape(results.catalog.error ?? 'the audit was stopped')}`);
+  L.push(...warningsMarkdown(results));
   L.push('', '## 機關分數 Agency scores');
   for (const { group, agencies } of groupAgencies(results.agencies, i.groups ?? DEFAULT_GROUP_CONFIG)) {
     if (!agencies.length) continue;
@@ -127,7 +129,10 @@ export function ciMarkdown(results: AuditResult, o: CiOutcome, opts: { maxListed
   const t = o.thresholds;
   const want = [t.minBadge && t.minBadge !== 'none' ? `badge ≥ ${t.minBadge}` : '', t.minScore !== undefined ? `agency score ≥ ${t.minScore}` : ''].filter(Boolean).join(', ') || 'no threshold';
   const L: string[] = [];
-  if (o.passed) L.push(`## ✅ odbadge: ${o.datasets} datasets checked, all meet ${want}`);
+  // `passed` with datasets listed: they are below the badge only for want of a decision (unsure) and the caller
+  // counts that as no failure (`ci` without --fail-on unsure).
+  if (o.passed && o.failingDatasets.length) L.push(`## ✅ odbadge: ${o.datasets} datasets checked; ${o.failingDatasets.length} could not be decided (unsure) for ${want}`);
+  else if (o.passed) L.push(`## ✅ odbadge: ${o.datasets} datasets checked, all meet ${want}`);
   else {
     const parts = [o.failingDatasets.length ? `${o.failingDatasets.length} of ${o.datasets} datasets below ${t.minBadge}` : '', o.failingAgencies.length ? `${o.failingAgencies.length} agencies below ${t.minScore}` : '', results.catalog.complete ? '' : 'catalogue incomplete'].filter(Boolean);
     L.push(`## ❌ odbadge: ${parts.join('; ')}`);

@@ -1,5 +1,6 @@
 // The Markdown summary printed on stdout after an audit: per-agency scores and badge counts, then what failed most.
 import type { AuditResult } from '../model.ts';
+import { warningsMarkdown } from './run-warnings.ts';
 import type { Ruleset } from '../score/ruleset.ts';
 import { mdEscape as esc } from '../util/markdown.ts';
 
@@ -10,6 +11,7 @@ export function summaryMarkdown(results: AuditResult, rs: Ruleset): string {
   lines.push(`# odbadge audit — ${rs.title.zh} / ${rs.title.en}`, '');
   lines.push(`Catalogue: ${esc(results.catalog.source)} · ${total} datasets · ${results.stats.resources} resources · ruleset \`${rs.id}\``);
   if (!results.catalog.complete) lines.push('', `**Incomplete:** ${esc(results.catalog.error ?? 'the audit was stopped')}`);
+  lines.push(...warningsMarkdown(results));
   lines.push('', `| 機關 Agency | 資料集 | ${tiers.map((t) => t.name.zh).join(' | ')} | 無 | 加分 | 分數 Score |`);
   lines.push(`|---|---:|${tiers.map(() => '---:|').join('')}---:|---:|---:|`);
   for (const a of results.agencies) {

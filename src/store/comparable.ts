@@ -7,11 +7,14 @@
 import type { Bilingual } from '../model.ts';
 import type { RunInfo, Store } from './store.ts';
 
+/** The one rule: more than half of a run's resources refused as private addresses. */
+export function mostlyRefused(refused: number, resources: number): boolean {
+  return refused > 0 && 2 * refused > resources;
+}
+
 /** False for a run whose resources were mostly refused as private addresses (stats recorded by runAudit). */
 export function measuredThePortal(run: RunInfo): boolean {
-  const refused = run.stats?.privateRefused ?? 0;
-  const resources = run.stats?.resources ?? 0;
-  return !(refused > 0 && 2 * refused > resources);
+  return !mostlyRefused(run.stats?.privateRefused ?? 0, run.stats?.resources ?? 0);
 }
 
 /** The complete runs before `run` it is compared with, oldest first. */

@@ -148,7 +148,7 @@ async function killedThenResumed(name: string, start: (db: string, out: string) 
   const s = Store.open(db, { create: false });
   expect(s.listRuns().map((r) => r.status)).toEqual(['interrupted']);
   s.close();
-  const r = await odbadge(['audit', '--resume', '--db', db, '--quiet']);
+  const r = await odbadge(['audit', '--resume', '--db', db]); // not --quiet: that prints nothing but errors and warnings (issue 11)
   expect(r.code, r.stderr).toBe(0);
   expect(r.stderr).toMatch(/Recorded as run 1 \(resumed\)/);
   expect(await normalised(out)).toEqual(baseline);

@@ -52,7 +52,8 @@ afterAll(async () => {
 
 /** Runs the CLI as a child the server can kill; resolves with how it ended (bounded: 60 s). */
 function audit(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, 'audit', ...args, '--db', db, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Not --quiet: the "Recorded as run …" line asserted below is information, which --quiet silences (issue 11).
+  const child = spawn(process.execPath, [CLI, 'audit', ...args, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
   current = child;
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));

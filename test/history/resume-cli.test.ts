@@ -91,7 +91,7 @@ describe('resume and run liveness from the CLI', () => {
     const raw = new DatabaseSync(db);
     raw.prepare('UPDATE runs SET pid = ?').run(process.pid);
     raw.close();
-    const r = await odbadge(['audit', '--resume', '--db', db, '--quiet']);
+    const r = await odbadge(['audit', '--resume', '--db', db]); // not --quiet: that prints nothing but errors and warnings (issue 11)
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Recorded as run 1 \(resumed\)/);
     expect(runs(db)).toEqual([{ id: 1, status: 'complete', resumes: 1, datasets: N, agency: undefined }]);

@@ -93,7 +93,9 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
     + (agree.compared ? `<p class="muted" id="agreement-why">${bi(
       `${opts.reference ? `「${opts.reference.label.zh}」比對本工具與實際提供的內容；` : ''}「與平臺公布的標章一致」比對本工具與平臺檢測器公布的結果。後者是平臺某次檢測的快照：資料在檢測後更新或損壞、檢測器的判斷方式不同，都會使兩者不一致，所以它不是正確率。不一致的資料集列於下方「與平臺品質檢測比對」。`,
       `${opts.reference ? `"${opts.reference.label.en}" compares odbadge with what is really served; ` : ''}"agree with the badge the platform published" compares odbadge with the platform checker's published result, a snapshot of one past check: data updated or broken since, or a checker that judges differently, make the two differ, so it is not an accuracy figure. The disagreements are listed under "Agreement with the official badge" below.`)}</p>` : '')
-    + `${results.catalog.complete ? '' : `<p class="nojs-note" style="display:block">${bi('目錄讀取中斷，結果不完整：', 'The catalogue broke off; results are partial: ')}${esc(results.catalog.error ?? '')}</p>`}</section>`);
+    + `${results.catalog.complete ? '' : `<p class="nojs-note" style="display:block">${bi('目錄讀取中斷，結果不完整：', 'The catalogue broke off; results are partial: ')}${esc(results.catalog.error ?? '')}</p>`}`
+    + (results.warnings ?? []).map((w) => `<p class="nojs-note run-warning" role="note" style="display:block">${bi(`警告：${w.messageZh ?? w.message}`, `Warning: ${w.message}`)}</p>`).join('')
+    + `</section>`);
 
   // ---- leaderboard by group
   const lb: string[] = [`<section aria-labelledby="h-board"><h2 id="h-board">${bi('機關排行（金質獎分組）', 'Agency leaderboard (award groups)')}</h2>`,
