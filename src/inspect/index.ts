@@ -11,6 +11,9 @@ import { formatMismatchOf } from './format-names.ts';
 import { inspectSpreadsheet, spreadsheetIntoFacts, type SpreadsheetOptions } from './spreadsheet/index.ts';
 import { classifyZipNames, listZipEntries, readZipEntry } from './archive/zip.ts';
 import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
+import { inspectionFailed } from './failed.ts';
+
+export { inspectionFailed } from './failed.ts';
 
 export interface InspectInput {
   body: Uint8Array;
@@ -36,14 +39,7 @@ export async function inspectResource(input: InspectInput): Promise<ResourceFact
   try {
     return withFormatMismatch(await inspectBody(input, 0, resolveLimits(input.limits)), input.declaredFormat);
   } catch (err) {
-    return {
-      format: 'unknown',
-      formatEvidence: 'inspection failed before the format was settled',
-      structured: null,
-      structuredEvidence: 'not judged: the inspector failed',
-      structuralErrors: [{ type: 'source-error', row: null, field: null, message: `inspection failed: ${(err as Error)?.message ?? String(err)}` }],
-      notes: [],
-    };
+    return inspectionFailed(err);
   }
 }
 
