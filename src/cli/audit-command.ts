@@ -23,6 +23,7 @@ import { startProgress } from './progress.ts';
 import { print, warn } from './terminal.ts';
 import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 import { checkOutputs } from './output-paths.ts';
+import { capYoungGeneration } from '../util/young-generation.ts';
 
 export interface AuditCliOptions {
   catalog: string;
@@ -48,6 +49,8 @@ export interface AuditCliOptions {
   resume?: string | boolean;
   /** false with --no-incremental: download and inspect everything again even when unchanged. */
   incremental?: boolean;
+  /** --workers: inspection threads (default one per core; 0 = on the main thread). */
+  workers?: number;
 }
 
 /** What `odbadge audit` accepts: --catalog and --out may be left out with --resume (the run recorded them). */
@@ -166,6 +169,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const progress = startProgress({ quiet: !!o.quiet });
+  capYoungGeneration();
   try {
     const results = await runAudit({
       catalog,
@@ -177,6 +181,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
       ...(store ? { store, runOptions: { out }, incremental: o.incremental !== false } : {}),
       ...(plan ? { resumeRunId: plan.run.id } : {}),
       fetch: { ...plan?.fetch, ...fetchOptionsFrom(o) },
+      ...(o.workers !== undefined ? { workers: o.workers } : {}),
       ...auditOverrides,
     });
     progress.done();
@@ -238,7 +243,8 @@ export function addAuditOptions(cmd: Command): Command {
     .option('--timeout <ms>', 'total time allowed per download attempt in ms (default 300000; not retried)', positiveInt)
     .option('--max-bytes <n>', 'bytes read per resource at most (default 50 MiB)', positiveInt)
     .option('--min-speed <bytes/s>', 'cut a download slower than this over 30 s (default 1024; 0 = no minimum)', nonNegativeInt)
-    .option('--usage <file>', 'this catalogue\'s views/downloads (JSON) to weight what to fix first');
+    .option('--usage <file>', 'this catalogue\'s views/downloads (JSON) to weight what to fix first')
+    .option('--workers <n>', 'inspection threads (default: one per core; 0 = inspect on the main thread)', nonNegativeInt);
 }
 
 /** Fetcher options from the shared audit options: only what the user set, so the fetcher's defaults stand. */
