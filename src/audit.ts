@@ -6,7 +6,8 @@
 // how the CLI writes a whole portal's outputs in bounded memory.
 import { catalogEnricher, readCatalog } from './catalog/index.ts';
 import { Fetcher, catalogHttpOf, type FetchOptions } from './fetch/index.ts';
-import type { AuditHeader, AuditProgress, AuditResult, AuditResults, Dataset, DatasetResult, Finding } from './model.ts';
+import type { AuditHeader, AuditProgress, AuditResult, AuditResults, Dataset, Finding } from './model.ts';
+import { collect } from './report/results-stream.ts';
 import type { ResourceEvidence } from './rules/rule.ts';
 import { evaluateDataset, failedDatasetResult } from './score/evaluate.ts';
 import { loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
@@ -116,10 +117,7 @@ function datasetSecrets(d: Dataset): string[] {
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const run = await startAudit(opts, { sink: 'memory' });
   try {
-    const datasets: DatasetResult[] = [];
-    for await (const d of run.results.datasets()) datasets.push(d);
-    const { agencies, stats, run: r, ...head } = run.results.header;
-    return { ...head, datasets, agencies, stats, ...(r ? { run: r } : {}) };
+    return await collect(run.results);
   } finally {
     await run.dispose();
   }

@@ -3,25 +3,24 @@
 import type { Command } from 'commander';
 import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
-import { refusedAsPrivate, runAudit, type AuditOptions } from '../audit.ts';
+import { startAudit, type AuditOptions } from '../audit.ts';
 import type { AuditResult } from '../model.ts';
-import { resultsJson, validateResults } from '../report/results-json.ts';
-import { summaryCsv } from '../report/summary-csv.ts';
-import { summaryMarkdown } from '../report/summary-md.ts';
-import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
+import { writeAuditOutputs } from '../report/outputs.ts';
+import { resultsOf } from '../report/results-stream.ts';
+import { loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
 import { catalogKeyOf } from '../store/audit-history.ts';
 import { hasSecrets, redactUrl } from '../util/redact.ts';
 import { StoreError } from '../store/errors.ts';
 import type { RunInfo, Store } from '../store/store.ts';
 import { emptyHistory } from '../report/html/history.ts';
 import { storeHistory } from '../store/run-history.ts';
-import { loadUsage, writeReports } from './report-command.ts';
+import { loadUsage, regenerateHint } from './report-command.ts';
 import { openStoreForCli, resumeHint } from './store-cli.ts';
 import { nonNegativeInt, positiveInt, type RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
 import { print, warn } from './terminal.ts';
-import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
+import { OutputError } from '../util/atomic-write.ts';
 import { checkOutputs } from './output-paths.ts';
 import { capYoungGeneration } from '../util/young-generation.ts';
 
@@ -51,6 +50,8 @@ export interface AuditCliOptions {
   incremental?: boolean;
   /** --workers: inspection threads (default one per core; 0 = on the main thread). */
   workers?: number;
+  /** --jsonl: also results.jsonl, one dataset per line. */
+  jsonl?: boolean;
 }
 
 /** What `odbadge audit` accepts: --catalog and --out may be left out with --resume (the run recorded them). */
@@ -112,14 +113,9 @@ export function enrichBase(opt: string | boolean | undefined, catalog: string): 
   }
 }
 
+/** results.json, summary.csv and summary.md of results held in memory; returns summary.md's text. */
 export async function writeOutputs(results: AuditResult, rs: Ruleset, out: string): Promise<string> {
-  const problems = validateResults(results);
-  if (problems.length) throw new Error(`results do not match schemas/results.schema.json (a bug): ${problems.join('; ')}`);
-  const md = summaryMarkdown(results, rs);
-  await writeFileAtomic(join(out, 'results.json'), resultsJson(results));
-  await writeFileAtomic(join(out, 'summary.csv'), summaryCsv(results, indicatorIds(rs)));
-  await writeFileAtomic(join(out, 'summary.md'), md);
-  return md;
+  return (await writeAuditOutputs(resultsOf(results), { ruleset: rs, out, results: true })).summaryMd!;
 }
 
 export async function auditCommand(o: AuditCommandOptions, auditOverrides: Partial<AuditOptions> = {}): Promise<number> {
@@ -170,8 +166,9 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
   process.on('SIGTERM', onSignal);
   const progress = startProgress({ quiet: !!o.quiet });
   capYoungGeneration();
+  let run: Awaited<ReturnType<typeof startAudit>> | undefined;
   try {
-    const results = await runAudit({
+    run = await startAudit({
       catalog,
       ruleset: rs,
       agency: plan ? plan.agency : o.agency,
@@ -185,40 +182,50 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
       ...auditOverrides,
     });
     progress.done();
-    const hint = results.run && results.run.status !== 'complete' ? resumeHint(results.run.id, store!.path, o.db, hasSecrets(catalog)) : '';
-    if (results.datasets.length === 0 && results.catalog.error) {
-      warn(`odbadge: cannot read the catalogue ${results.catalog.source}: ${results.catalog.error}\n${hint}`);
+    const results = run.results;
+    const header = results.header;
+    const hint = header.run && header.run.status !== 'complete' ? resumeHint(header.run.id, store!.path, o.db, hasSecrets(catalog)) : '';
+    if (results.count === 0 && header.catalog.error) {
+      warn(`odbadge: cannot read the catalogue ${header.catalog.source}: ${header.catalog.error}\n${hint}`);
       return EXIT.input;
     }
-    const md = await writeOutputs(results, rs, out);
-    // The dashboard and the spreadsheet/mail reports come with every audit; the trend reads the earlier runs this
-    // one is comparable with (complete, same catalogue and ruleset: store/comparable.ts) from the history store.
-    const history = store && results.run ? storeHistory(store, { comparableTo: results.run.id }) : emptyHistory;
-    await writeReports(results, out, { ruleset: rs, history, usage: loadUsage(o.usage) });
-    if (!o.quiet) print(md);
-    warn(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
-    const refused = results.datasets.reduce((n, d) => n + d.resources.filter((r) => refusedAsPrivate(r.fetch)).length, 0);
-    if (refused > 0 && 2 * refused > results.stats.resources) {
-      // Same rule as store/comparable.ts: such a run is kept out of trends, 品質進步獎 baselines and diff.
-      warn(`odbadge: warning: ${refused} of ${results.stats.resources} resources were refused as private, loopback or link-local addresses; if this portal is on your own network, audit it with --allow-private-network. This run is not used as a baseline for trends, 品質進步獎 or diff.\n`);
+    // Every output from the results as they stream out of the store (or the spill file): one pass, bounded memory.
+    // The dashboard's trend reads the earlier runs this one is comparable with (complete, same catalogue and
+    // ruleset: store/comparable.ts) from the history store.
+    const history = store && header.run ? storeHistory(store, { comparableTo: header.run.id }) : emptyHistory;
+    let written;
+    try {
+      written = await writeAuditOutputs(results, { ruleset: run.ruleset, out, results: true, jsonl: !!o.jsonl, reports: true, history, usage: loadUsage(o.usage) });
+    } catch (e) {
+      if (e instanceof OutputError && store && header.run) throw new OutputError(e.path, e.cause, regenerateHint(header.run.id, store.path, out));
+      throw e;
     }
-    if (results.run) {
-      const s = results.stats;
-      warn(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
+    if (!o.quiet) {
+      print(written.summaryMd!);
+      warn(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.count} datasets).\n`);
+    }
+    const refused = run.privateRefused;
+    if (refused > 0 && 2 * refused > header.stats.resources) {
+      // Same rule as store/comparable.ts: such a run is kept out of trends, 品質進步獎 baselines and diff.
+      warn(`odbadge: warning: ${refused} of ${header.stats.resources} resources were refused as private, loopback or link-local addresses; if this portal is on your own network, audit it with --allow-private-network. This run is not used as a baseline for trends, 品質進步獎 or diff.\n`);
+    }
+    if (header.run && !o.quiet) {
+      const s = header.stats;
+      warn(`Recorded as run ${header.run.id}${header.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
     }
     if (interrupted) {
       warn(hint);
       return EXIT.interrupted;
     }
-    if (!results.catalog.complete) {
-      warn(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n${hint}`);
+    if (!header.catalog.complete) {
+      warn(`odbadge: the catalogue broke off: ${header.catalog.error}; results cover the datasets read before that.\n${hint}`);
       return EXIT.input;
     }
     return EXIT.ok;
   } catch (e) {
     if (e instanceof OutputError) {
       // Checked before the audit; still possible (disk full, directory removed meanwhile): one line, not a trace.
-      warn(`odbadge: ${e.message}${store ? `; the results are recorded in ${store.path} (odbadge history)` : ''}\n`);
+      warn(`odbadge: ${e.message}\n`);
       return EXIT.input;
     }
     if (!(e instanceof StoreError)) throw e;
@@ -226,6 +233,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
     return e.kind === 'usage' ? EXIT.usage : EXIT.input;
   } finally {
     progress.done();
+    await run?.dispose();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -270,5 +278,6 @@ export const registerAudit: RegisterCommand = (program, setExit) => {
     .option('--no-store', 'record nothing in the history store (and download everything)')
     .option('--resume [runId]', 'continue an interrupted audit (default: the newest one, of --catalog when given)')
     .option('--no-incremental', 'download and inspect every resource again, even when unchanged since the last audit')
+    .option('--jsonl', 'also write results.jsonl: one dataset per line')
     .action(async (o) => setExit(await auditCommand(o)));
 };

@@ -2,16 +2,16 @@
 // agency below --min-score; writes JUnit XML (one suite per agency, one case per dataset) and a Markdown summary
 // for a pull-request comment. Exit 3 when the catalogue cannot be read or broke off (reports are still written).
 import { InvalidArgumentError } from 'commander';
-import { runAudit } from '../audit.ts';
-import { ciCheck, junitXml } from '../report/junit.ts';
-import { ciMarkdown } from '../report/markdown-report.ts';
+import { startAudit } from '../audit.ts';
+import { writeAuditOutputs } from '../report/outputs.ts';
 import { loadRuleset } from '../score/ruleset.ts';
-import { addAuditOptions, enrichBase, fetchOptionsFrom, writeOutputs, type AuditCliOptions } from './audit-command.ts';
+import { addAuditOptions, enrichBase, fetchOptionsFrom, type AuditCliOptions } from './audit-command.ts';
 import type { RegisterCommand } from './command.ts';
 import { EXIT } from './exit-codes.ts';
-import { loadUsage, writeReports } from './report-command.ts';
+import { loadUsage } from './report-command.ts';
 import { print, warn } from './terminal.ts';
-import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
+import { OutputError } from '../util/atomic-write.ts';
+import { capYoungGeneration } from '../util/young-generation.ts';
 import { checkOutputs } from './output-paths.ts';
 
 export interface CiCliOptions extends Omit<AuditCliOptions, 'out'> {
@@ -42,38 +42,44 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
     warn(`odbadge: ${bad.message}\n`);
     return bad.code;
   }
-  const results = await runAudit({
+  capYoungGeneration();
+  const run = await startAudit({
     catalog: o.catalog,
     ruleset: rs,
     agency: o.agency,
     enrichApiBase: enrichBase(o.enrich, o.catalog),
     fetch: fetchOptionsFrom(o),
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
   });
-  if (results.datasets.length === 0 && results.catalog.error) {
-    warn(`odbadge: cannot read the catalogue ${results.catalog.source}: ${results.catalog.error}\n`);
-    return EXIT.input;
-  }
-  const outcome = ciCheck(results, rs, { minBadge, minScore: o.minScore });
-  const md = ciMarkdown(results, outcome);
   try {
-    if (o.junit) await writeFileAtomic(o.junit, junitXml(results, outcome));
-    if (o.markdown) await writeFileAtomic(o.markdown, md);
-    if (o.out) {
-      await writeOutputs(results, rs, o.out);
-      await writeReports(results, o.out, { ruleset: rs, usage: loadUsage(o.usage) });
+    const results = run.results;
+    const header = results.header;
+    if (results.count === 0 && header.catalog.error) {
+      warn(`odbadge: cannot read the catalogue ${header.catalog.source}: ${header.catalog.error}\n`);
+      return EXIT.input;
     }
-  } catch (e) {
-    // Checked before the audit; still possible (disk full, directory removed meanwhile): one line, not a trace.
-    if (!(e instanceof OutputError)) throw e;
-    warn(`odbadge: ${e.message}\n`);
-    return EXIT.input;
+    let ci;
+    try {
+      // The JUnit XML, the Markdown summary and (with --out) every audit output, in one pass over the results.
+      ({ ci } = await writeAuditOutputs(results, {
+        ruleset: rs, out: o.out, results: true, jsonl: !!o.jsonl, reports: true, usage: loadUsage(o.usage),
+        ci: { thresholds: { minBadge, minScore: o.minScore }, junit: o.junit, markdown: o.markdown },
+      }));
+    } catch (e) {
+      // Checked before the audit; still possible (disk full, directory removed meanwhile): one line, not a trace.
+      if (!(e instanceof OutputError)) throw e;
+      warn(`odbadge: ${e.message}\n`);
+      return EXIT.input;
+    }
+    if (!o.quiet) print(ci!.markdown);
+    if (!header.catalog.complete) {
+      warn(`odbadge: the catalogue broke off: ${header.catalog.error}; results cover the datasets read before that.\n`);
+      return EXIT.input;
+    }
+    return ci!.outcome.passed ? EXIT.ok : EXIT.checksFailed;
+  } finally {
+    await run.dispose();
   }
-  if (!o.quiet) print(md);
-  if (!results.catalog.complete) {
-    warn(`odbadge: the catalogue broke off: ${results.catalog.error}; results cover the datasets read before that.\n`);
-    return EXIT.input;
-  }
-  return outcome.passed ? EXIT.ok : EXIT.checksFailed;
 }
 
 export const registerCi: RegisterCommand = (program, setExit) => {
@@ -86,6 +92,7 @@ export const registerCi: RegisterCommand = (program, setExit) => {
     .option('--junit <file>', 'write JUnit XML here')
     .option('--markdown <file>', 'write the Markdown summary (for a PR comment) here')
     .option('--out <dir>', 'also write results.json, the dashboard and the CSV/Markdown reports here')
+    .option('--jsonl', 'with --out: also write results.jsonl, one dataset per line')
     .option('--quiet', 'no summary on stdout');
   addAuditOptions(cmd).action(async (o) => setExit(await ciCommand(o)));
 };

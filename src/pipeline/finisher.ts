@@ -10,6 +10,7 @@ import type { AuditHistory } from '../store/audit-history.ts';
 import type { Observation } from '../store/observation-store.ts';
 import { storedResults } from '../store/run-history.ts';
 import type { ResultSpool } from './result-spool.ts';
+import { resultsOf } from '../report/results-stream.ts';
 
 /** A resource request odbadge refused because its address is private, loopback or link-local. */
 export function refusedAsPrivate(f: { kind: string; error?: string }): boolean {
@@ -123,22 +124,6 @@ export class Finisher {
     if (s.kind === 'store') return storedResults(s.history.store, s.history.run.id, { header, below });
     if (s.kind === 'spool') return s.spool.results(header, below);
     const list = this.#memory.slice(0, below).filter(Boolean);
-    return memoryResults(header, list);
+    return resultsOf(header, list);
   }
-}
-
-/** Results held in memory (a results.json read whole, or a library caller's audit) as a stream. */
-export function memoryResults(header: AuditHeader, datasets: DatasetResult[]): AuditResults {
-  return {
-    header,
-    count: datasets.length,
-    async *datasets() {
-      yield* datasets;
-    },
-    dataset: async (n) => {
-      const d = datasets[n];
-      if (!d) throw new RangeError(`no dataset ${n}`);
-      return d;
-    },
-  };
 }

@@ -69,21 +69,27 @@ export class ResultSpool {
       header,
       count: positions.length,
       datasets: async function* (this: ResultSpool) {
-        for (const i of positions) yield await this.#read(i);
+        for (const i of positions) yield await this.#read(i, true);
       }.bind(this),
       dataset: (n: number) => {
         if (!(n >= 0 && n < positions.length)) return Promise.reject(new RangeError(`no dataset ${n}`));
-        return this.#read(positions[n]);
+        return this.#read(positions[n], false);
       },
     };
   }
 
-  async #read(idx: number): Promise<DatasetResult> {
+  /** `sequential`: read ahead in blocks (catalogue order); otherwise just this line (fix-first, JUnit). */
+  async #read(idx: number, sequential: boolean): Promise<DatasetResult> {
     await this.#writing;
     if (this.#error) throw this.#error;
     const at = this.#start[idx];
     const n = this.#length[idx];
     let block = this.#blocks.find((b) => b.at <= at && at + n <= b.at + b.bytes.length);
+    if (!block && !sequential) {
+      const bytes = Buffer.allocUnsafe(n);
+      const { bytesRead } = await this.#fh.read(bytes, 0, n, at);
+      return JSON.parse(bytes.toString('utf8', 0, bytesRead)) as DatasetResult;
+    }
     if (!block) {
       const bytes = Buffer.allocUnsafe(Math.max(BLOCK, n));
       const { bytesRead } = await this.#fh.read(bytes, 0, bytes.length, at);

@@ -1,17 +1,21 @@
 // summary.csv: one row per dataset, for spreadsheets, through the one CSV writer (UTF-8 with BOM so Excel on zh-TW
-// Windows opens it correctly; formula-like titles such as =HYPERLINK(…) defused).
-import type { AuditResult } from '../model.ts';
+// Windows opens it correctly; formula-like titles such as =HYPERLINK(…) defused). Rows come one dataset at a time.
+import type { AuditResult, DatasetResult } from '../model.ts';
 import { toCsv } from '../util/csv.ts';
 
+export function summaryCsvHeader(indicatorIds: string[]): string[] {
+  return ['id', 'title', 'agency', 'badge', 'officialBadge', 'whitelisted', 'bonus', 'resources', ...indicatorIds, 'firstProblem'];
+}
+
+export function summaryCsvCells(d: DatasetResult, indicatorIds: string[]): unknown[] {
+  const problem = indicatorIds.map((id) => [id, d.indicators[id]] as const).find(([, r]) => r && r.verdict !== 'pass');
+  return [
+    d.id, d.title, d.agency, d.badge, d.officialBadge ?? '', d.whitelisted, d.bonus, d.resources.length,
+    ...indicatorIds.map((id) => d.indicators[id]?.verdict ?? ''),
+    problem ? `${problem[0]}: ${problem[1].evidence}` : '',
+  ];
+}
+
 export function summaryCsv(results: AuditResult, indicatorIds: string[]): string {
-  const header = ['id', 'title', 'agency', 'badge', 'officialBadge', 'whitelisted', 'bonus', 'resources', ...indicatorIds, 'firstProblem'];
-  const rows = results.datasets.map((d) => {
-    const problem = indicatorIds.map((id) => [id, d.indicators[id]] as const).find(([, r]) => r && r.verdict !== 'pass');
-    return [
-      d.id, d.title, d.agency, d.badge, d.officialBadge ?? '', d.whitelisted, d.bonus, d.resources.length,
-      ...indicatorIds.map((id) => d.indicators[id]?.verdict ?? ''),
-      problem ? `${problem[0]}: ${problem[1].evidence}` : '',
-    ];
-  });
-  return toCsv([header, ...rows]);
+  return toCsv([summaryCsvHeader(indicatorIds), ...results.datasets.map((d) => summaryCsvCells(d, indicatorIds))]);
 }
