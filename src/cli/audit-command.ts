@@ -164,7 +164,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = startProgress({ quiet: !!o.quiet });
+  const progress = startProgress({ quiet: !!o.quiet, rss: () => process.memoryUsage.rss() });
   capYoungGeneration();
   let run: Awaited<ReturnType<typeof startAudit>> | undefined;
   try {

@@ -8,9 +8,9 @@ import { StoreError } from './errors.ts';
 import type { Store } from './store.ts';
 
 export function storedAuditResult(store: Store, runId: number): AuditResult {
-  const { agencies, ...h } = storedHeader(store, runId);
-  const { datasets } = store.runResults(runId);
-  return { ...h, datasets, agencies } as AuditResult;
+  const h = storedHeader(store, runId);
+  const { datasets, agencies } = store.runResults(runId);
+  return { odbadge: h.odbadge, ruleset: h.ruleset, catalog: h.catalog, startedAt: h.startedAt, finishedAt: h.finishedAt, datasets, agencies, stats: h.stats, ...(h.run ? { run: h.run } : {}) };
 }
 
 /** A stored run's envelope (everything but its datasets), as its results.json has it. */
@@ -28,8 +28,12 @@ export function storedHeader(store: Store, runId: number): AuditHeader {
     },
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? run.startedAt,
-    agencies: store.agencyScores(runId),
-    stats: { resources: st.resources ?? 0, distinctUrls: st.distinctUrls ?? 0, bytes: run.bytes, requests: st.requests ?? 0, retries: st.retries ?? 0 },
+    agencies: store.agencyScores(runId, 'recorded'),
+    // As the audit reported them (wireBytes and reusedResources: recorded by runs with a store, i.e. all of them).
+    stats: {
+      resources: st.resources ?? 0, distinctUrls: st.distinctUrls ?? 0, bytes: run.bytes, requests: st.requests ?? 0, retries: st.retries ?? 0,
+      ...(st.wireBytes !== undefined ? { wireBytes: run.wireBytes } : {}), ...(st.reusedResources !== undefined ? { reusedResources: st.reusedResources } : {}),
+    },
     run: { id: run.id, resumed: run.resumes > 0, status: run.status === 'complete' ? 'complete' : 'interrupted', ...(run.previousRunId !== undefined ? { previousRunId: run.previousRunId } : {}) },
   };
 }

@@ -532,8 +532,9 @@ export class Store {
     });
   }
 
-  agencyScores(runId: number): AgencyScore[] {
-    return this.#guard(() => this.#all('SELECT detail FROM run_agencies WHERE run_id = ? ORDER BY agency', runId).map((r) => parse<AgencyScore>(r.detail)!));
+  /** A run's agency scores by name, or as the audit recorded them (`recorded`: best first, as it reported them). */
+  agencyScores(runId: number, order: 'name' | 'recorded' = 'name'): AgencyScore[] {
+    return this.#guard(() => this.#all(`SELECT detail FROM run_agencies WHERE run_id = ? ORDER BY ${order === 'name' ? 'agency' : 'rowid'}`, runId).map((r) => parse<AgencyScore>(r.detail)!));
   }
 
   /** Per-run resource observations (how many were reused from history, bytes…). */
