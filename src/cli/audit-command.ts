@@ -22,7 +22,7 @@ import { startProgress } from './progress.ts';
 import { print, warn } from './terminal.ts';
 import { OutputError } from '../util/atomic-write.ts';
 import { checkOutputs } from './output-paths.ts';
-import { capYoungGeneration } from '../util/young-generation.ts';
+import { leanHeap } from '../util/lean-heap.ts';
 
 export interface AuditCliOptions {
   catalog: string;
@@ -165,7 +165,7 @@ async function auditWith(o: AuditCommandOptions, store: Store | undefined, plan:
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const progress = startProgress({ quiet: !!o.quiet, rss: () => process.memoryUsage.rss() });
-  capYoungGeneration();
+  leanHeap();
   let run: Awaited<ReturnType<typeof startAudit>> | undefined;
   try {
     run = await startAudit({

@@ -11,7 +11,7 @@ import { EXIT } from './exit-codes.ts';
 import { loadUsage } from './report-command.ts';
 import { print, warn } from './terminal.ts';
 import { OutputError } from '../util/atomic-write.ts';
-import { capYoungGeneration } from '../util/young-generation.ts';
+import { leanHeap } from '../util/lean-heap.ts';
 import { checkOutputs } from './output-paths.ts';
 
 export interface CiCliOptions extends Omit<AuditCliOptions, 'out'> {
@@ -42,7 +42,7 @@ export async function ciCommand(o: CiCliOptions): Promise<number> {
     warn(`odbadge: ${bad.message}\n`);
     return bad.code;
   }
-  capYoungGeneration();
+  leanHeap();
   const run = await startAudit({
     catalog: o.catalog,
     ruleset: rs,

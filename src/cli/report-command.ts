@@ -21,7 +21,7 @@ import { EXIT } from './exit-codes.ts';
 import { openExistingStore } from './store-cli.ts';
 import { warn } from './terminal.ts';
 import { OutputError } from '../util/atomic-write.ts';
-import { capYoungGeneration } from '../util/young-generation.ts';
+import { leanHeap } from '../util/lean-heap.ts';
 import { checkOutputs } from './output-paths.ts';
 
 /** 勞動部's 2017 usage counts (seed 004): the demo portal's, and only the demo's — other catalogues give --usage. */
@@ -126,7 +126,7 @@ export async function reportCommand(o: ReportCliOptions): Promise<number> {
       warn(`odbadge: ${bad.message}\n`);
       return bad.code;
     }
-    capYoungGeneration();
+    leanHeap();
     let files: string[];
     try {
       ({ files } = await writeAuditOutputs(results, {

@@ -15,7 +15,7 @@ import type { OpenApiReport } from '../inspect/openapi/index.ts';
 import { DEFAULT_INSPECT_LIMITS } from '../inspect/limits.ts';
 import type { WorkerReply, WorkerRequest } from './inspect-worker.ts';
 import { siblingModule } from '../util/sibling-module.ts';
-import { workerYoungGeneration } from '../util/young-generation.ts';
+import { workerYoungGeneration } from '../util/lean-heap.ts';
 
 /** What the observer needs to turn a body into facts, wherever that runs. */
 export interface Inspector {
