@@ -346,6 +346,7 @@ export class DashboardWriter {
     const meta: DashData = { ...dashMeta(this.#rs), datasets: [] };
     try {
       if (!this.#split) {
+        // The same text as scriptJson(dashData(…)): the envelope up to its empty dataset list, then the datasets.
         const data = `${scriptJson(meta).slice(0, -'[]}'.length)}[${this.#embedded.join(',')}]}`;
         await writeFileAtomic(file, `${pageHead(m, { ...opts, ruleset: this.#rs }, false)}<script type="application/json" id="odbadge-data">${data}</script>\n${pageFoot()}`);
         return file;
