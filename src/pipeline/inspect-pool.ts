@@ -79,9 +79,13 @@ export class InspectPool implements Inspector {
   #next = 1;
   #closed = false;
 
-  constructor(size: number) {
+  /** Old-generation heap of each worker, MB (default: V8's, as the main thread has; tests set a small one). */
+  readonly #heapMb: number | undefined;
+
+  constructor(size: number, o: { heapMb?: number } = {}) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`workers must be a whole number ≥ 1, got ${size}`);
     this.size = size;
+    this.#heapMb = o.heapMb;
     this.#slots = Array.from({ length: size }, () => undefined);
     this.#sheetJsShare = Math.max(1, Math.floor(DEFAULT_INSPECT_LIMITS.sheetJsProcesses / size));
   }
@@ -138,7 +142,7 @@ export class InspectPool implements Inspector {
   #start(i: number): Slot {
     workerYoungGeneration(WORKER_SEMI_SPACE_MB);
     const worker = new Worker(siblingModule('inspect-worker', import.meta.url), {
-      resourceLimits: { maxYoungGenerationSizeMb: 3 * WORKER_SEMI_SPACE_MB },
+      resourceLimits: { maxYoungGenerationSizeMb: 3 * WORKER_SEMI_SPACE_MB, ...(this.#heapMb ? { maxOldGenerationSizeMb: this.#heapMb } : {}) },
     });
     const slot: Slot = { worker, jobs: new Map() };
     worker.on('message', (m: WorkerReply) => {

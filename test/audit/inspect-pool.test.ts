@@ -56,3 +56,19 @@ describe('inspection worker pool', () => {
     }
   }, 60_000);
 });
+
+describe('a worker that dies', () => {
+  it('fails only the job it had (answered with the death, which the observer records as "inspection failed"); the next body goes to a fresh worker', async () => {
+    const small = new InspectPool(1, { heapMb: 16 });
+    try {
+      // Two million JSON records: parsing them needs far more than the worker's 16 MB heap.
+      const huge = new Uint8Array(Buffer.from(`[${'{"a":1},'.repeat(2_000_000)}{"a":1}]`));
+      await expect(small.inspect({ body: huge, url: 'https://example.org/huge.json', declaredFormat: 'JSON', truncated: false })).rejects.toThrow(/the inspection worker died/);
+      const csv = new Uint8Array(Buffer.from('村名,人口\r\n大安里,1200\r\n'));
+      const facts = await small.inspect({ body: csv, url: 'https://example.org/ok.csv', declaredFormat: 'CSV', truncated: false });
+      expect([facts.format, facts.structured, facts.recordCount]).toEqual(['csv', true, 1]);
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
+});
