@@ -1,20 +1,24 @@
 // Portal scale: a simulated data.gov.tw (default 53,000 datasets, ≈ 2.8 resources each, 400 loopback hosts, per-host
 // latency log-normal around 80 ms; bench/lib/portal-shape.ts) audited end to end through the CLI — `odbadge audit
 // --catalog <export URL> --out … --db …` in a child process, history store and every report written — while the
-// simulator runs in another child process.
+// simulator runs in another child process. The CLI is the built package, as installed (tsc into bench/tmp/pkg, with
+// rules/, schemas/ and seeds/ beside it): run from source, Node's type stripper costs ~20 MB more in each of the
+// audit's threads. BENCH_PORTAL_FROM_SOURCE=1 runs src/cli/main.ts instead.
 //   limit = C / mean latency   (C = the audit's concurrency; the mean of the latencies the simulator injected)
 //   ratio = (resources / wall time) / limit
 // Memory: the audit process's VmRSS is sampled from /proc/<pid>/status every 250 ms together with the simulator's
 // count of distinct resources answered; RSS at 25/50/75/100 % is the first sample at or past that share of the
 // catalogue's resources (the portal's view of the audit's progress: --quiet prints none, and the plain progress line
-// comes only every 5 s). Peak RSS is the process's own getrusage maxRSS, written at exit (bench/lib/exit-usage.ts).
+// comes only every 5 s). Peak RSS is the process's own getrusage maxRSS, written at exit (bench/lib/exit-usage.mjs).
 // Then the audit's own index.html is opened in headless Chromium and timed (bench/lib/dashboard-timing.ts).
 // Env: BENCH_PORTAL_DATASETS, BENCH_PORTAL_HOSTS, BENCH_PORTAL_LATENCY_MS, BENCH_PORTAL_CONCURRENCY,
+// BENCH_PORTAL_WORKERS (--workers; default: the CLI's, one per core), BENCH_PORTAL_FROM_SOURCE=1,
 // BENCH_PORTAL_SKIP_BROWSER=1, BENCH_PORTAL_KEEP=1 (keep the output directory and print where it is).
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,6 +52,29 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const MB = (bytes: number) => round(bytes / 1048576);
 const SEED = 53_000;
 const MARKS = [0.25, 0.5, 0.75, 1] as const;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The CLI as the installed package has it: dist/ built by tsc, with rules/, schemas/ and seeds/ beside it. */
+async function builtCli(): Promise<string> {
+  const pkg = join(ROOT, 'bench/tmp/pkg');
+  await rm(join(pkg, 'dist'), { recursive: true, force: true });
+  await mkdir(pkg, { recursive: true });
+  for (const d of ['rules', 'schemas', 'seeds', 'package.json']) {
+    if (!existsSync(join(pkg, d))) await symlink(join(ROOT, d), join(pkg, d));
+  }
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], { stdio: 'inherit' });
+  return join(pkg, 'dist/cli/main.js');
+}
+
+/** Bytes of a file, or of a directory's files. */
+async function bytesOf(path: string): Promise<number> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s) return NaN;
+  if (!s.isDirectory()) return s.size;
+  let n = 0;
+  for (const e of await readdir(path)) n += await bytesOf(join(path, e));
+  return n;
+}
 
 async function simStats(url: string): Promise<SimStats> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
@@ -59,7 +86,11 @@ export default async function portalBench() {
   const hosts = num('BENCH_PORTAL_HOSTS', 400);
   const latencyMs = num('BENCH_PORTAL_LATENCY_MS', 80);
   const concurrency = num('BENCH_PORTAL_CONCURRENCY', DEFAULT_FETCH_OPTIONS.concurrency);
+  const workers = process.env.BENCH_PORTAL_WORKERS;
   const { perHost, perHostMinSpacingMs } = DEFAULT_FETCH_OPTIONS;
+  const fromSource = process.env.BENCH_PORTAL_FROM_SOURCE === '1';
+  const cli = fromSource ? fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)) : await builtCli();
+  const loadBefore = loadavg();
 
   process.stderr.write(`portal bench: starting a simulated data.gov.tw of ${datasets} datasets on ${hosts} hosts, median latency ${latencyMs} ms\n`);
   const portal = await startChild<PortalInfo>(here('./sim-portal.ts'), {
@@ -80,10 +111,10 @@ export default async function portalBench() {
   const usageFile = join(dir, 'exit-usage.json');
   try {
     const started = performance.now();
-    const audit = spawnNode(fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), { BENCH_EXIT_USAGE_FILE: usageFile }, [
+    const audit = spawnNode(cli, { BENCH_EXIT_USAGE_FILE: usageFile }, [
       'audit', '--catalog', info.exportUrl, '--out', out, '--db', join(dir, 'odbadge.db'), '--allow-private-network', '--quiet',
-      '--concurrency', String(concurrency),
-    ], ['--import', pathToFileURL(here('./exit-usage.ts')).href]);
+      '--concurrency', String(concurrency), ...(workers ? ['--workers', workers] : []),
+    ], ['--import', pathToFileURL(here('./exit-usage.mjs')).href]);
     audit.stdin!.end();
     audit.stdout!.resume();
     let code: number | null | undefined;
@@ -159,6 +190,8 @@ export default async function portalBench() {
       coresUsed: round((usage.userMs + usage.systemMs) / 1000 / wallSec, 2),
       resultsJsonMB: written('results.json') ? await size(join(out, 'results.json')) : null,
       dashboardMB: written('index.html') ? await size(join(out, 'index.html')) : null,
+      // A portal's dashboard keeps its data beside the page (index-data/): all of it, and the page alone.
+      dashboardDataMB: written('index-data') ? MB(await bytesOf(join(out, 'index-data'))) : 0,
       storeMB: await size(join(dir, 'odbadge.db')),
       datasets: info.datasets,
       auditedDatasets: rows.length,
@@ -166,6 +199,10 @@ export default async function portalBench() {
       agencies: info.agencies,
       hosts,
       concurrency,
+      workers: workers ? Number(workers) : availableParallelism(),
+      cli: fromSource ? 'source' : 'built',
+      loadAvgBefore: loadBefore.map((x) => round(x, 2)),
+      loadAvgAfter: loadavg().map((x) => round(x, 2)),
       latencyMedianMs: latencyMs,
       meanLatencyMs: round(meanLatencyMs),
       measuredLatencyMs: round(sim.measuredLatencyMs / sim.responses),

@@ -318,6 +318,8 @@ export interface AuditProgress {
   resourcesDone: number;
   failures: number;
   catalogDone: boolean;
+  /** Body bytes downloaded so far (decoded). */
+  bytes?: number;
 }
 
 export interface AuditResult {
@@ -333,4 +335,21 @@ export interface AuditResult {
   warnings?: Finding[];
   /** The run in the history store, when one was used. */
   run?: { id: number; resumed: boolean; status: 'complete' | 'interrupted'; previousRunId?: number };
+}
+
+/** An audit's results as they are read back for the outputs: the envelope at once, the datasets one at a time. */
+export type AuditHeader = Omit<AuditResult, 'datasets'>;
+
+/**
+ * One audit's results, streamed: a whole portal's datasets do not fit in memory (nor in one JavaScript string), so
+ * they come from the history store, a spill file or a results.json, one at a time, in catalogue order.
+ */
+export interface AuditResults {
+  header: AuditHeader;
+  /** How many datasets `datasets()` yields (header.catalog.datasets). */
+  count: number;
+  /** Every dataset in catalogue order; may be iterated again. */
+  datasets(): AsyncIterable<DatasetResult>;
+  /** The n-th dataset (0-based, in catalogue order). */
+  dataset(n: number): Promise<DatasetResult>;
 }

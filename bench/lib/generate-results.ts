@@ -2,9 +2,9 @@
 //   node bench/lib/generate-results.ts --out reports/gen/results.json [--report reports/gen] [--datasets 53000] [--hosts 400] [--seed 53000]
 //   node bench/lib/dashboard-timing.ts reports/gen/index.html
 // --report writes index.html and the other reports from the generated results in this process, with the CLI's own
-// writeReports — the same as `odbadge report --results reports/gen/results.json --out reports/gen`, which today
-// cannot read a results.json of 53,000 datasets: the file (≈ 590 MB) is longer than a JavaScript string may be.
-// For the same reason results.json is written dataset by dataset (writeResultsFile), not by resultsJson.
+// writeReports — the same as `odbadge report --results reports/gen/results.json --out reports/gen`, which reads the
+// file as a stream. results.json (≈ 590 MB for 53,000 datasets: longer than a JavaScript string may be) is written
+// dataset by dataset, as an audit writes it (resultsJsonPieces).
 // The portal is the portal-scale benchmark's (bench/lib/portal-shape.ts, same seed: the same datasets, agencies and
 // defects). Its export goes through the real catalogue reader, every resource's verdicts through the real rules
 // (evaluateDataset) and the scores through scoreAgencies, so evidence, hints, official codes and sizes are what an
@@ -23,7 +23,8 @@ import { ODBADGE_VERSION } from '../../src/version.ts';
 import { readCatalog } from '../../src/catalog/index.ts';
 import { inspectResource } from '../../src/inspect/index.ts';
 import type { DatasetResult, FetchOutcome, ResourceFacts } from '../../src/model.ts';
-import { validateResults } from '../../src/report/results-json.ts';
+import { resultsJsonPieces, validateResults } from '../../src/report/results-json.ts';
+import { headerOf } from '../../src/report/results-stream.ts';
 import { writeReports } from '../../src/cli/report-command.ts';
 import type { ResourceEvidence } from '../../src/rules/rule.ts';
 import { scoreAgencies } from '../../src/score/agency-score.ts';
@@ -121,30 +122,18 @@ export async function generateResults(opts: { datasets: number; hosts: number; s
   };
 }
 
-/**
- * Writes the bytes resultsJson would (JSON.stringify(results, null, 2) + newline) one dataset at a time, so a portal
- * whose results exceed the longest possible string can still be written. A stop-gap for this generator until
- * results.json is streamed by odbadge itself.
- */
+/** Writes results.json dataset by dataset (the bytes resultsJson would give, without one string of them all). */
 export async function writeResultsFile(file: string, results: AuditResult): Promise<number> {
-  const marker = '\u0000datasets\u0000';
-  const [head, tail] = JSON.stringify({ ...results, datasets: marker }, null, 2).split(JSON.stringify(marker));
+  const pieces = resultsJsonPieces(headerOf(results));
   const out = createWriteStream(file);
   let bytes = 0;
   const write = async (text: string) => {
     bytes += Buffer.byteLength(text);
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write(head);
-  if (!results.datasets.length) await write('[]');
-  else {
-    await write('[\n');
-    for (const [i, d] of results.datasets.entries()) {
-      await write(JSON.stringify(d, null, 2).replace(/^/gm, '    ') + (i < results.datasets.length - 1 ? ',\n' : '\n'));
-    }
-    await write('  ]');
-  }
-  await write(tail + '\n');
+  await write(pieces.head);
+  for (const [n, d] of results.datasets.entries()) await write(pieces.dataset(d, n));
+  await write(pieces.tail(results.datasets.length));
   out.end();
   await once(out, 'close');
   return bytes;

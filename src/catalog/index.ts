@@ -1,8 +1,9 @@
-// Catalogue sources: every adapter yields the same normalised Dataset stream. The pipeline calls readCatalog and
-// never knows which portal a dataset came from.
+// Catalogue sources: every adapter yields the same normalised Dataset stream, and may add per-dataset detail from
+// the portal's own API (enrichment). The pipeline calls readCatalog and catalogEnricher and never knows which portal
+// a dataset came from.
 import type { Dataset } from '../model.ts';
 import { isCkanSource, readCkan } from './ckan.ts';
-import { readDataGovTwExport } from './datagovtw.ts';
+import { enrichFromApiV2, readDataGovTwExport } from './datagovtw.ts';
 import { requireHttp, type CatalogHttp } from './http.ts';
 import { isLocalSource, readLocalCatalog } from './local.ts';
 
@@ -16,18 +17,29 @@ export interface CatalogReadOptions {
   agency?: string;
 }
 
+export interface EnrichContext {
+  /** Base URL of the portal's API (e.g. data.gov.tw's API v2). */
+  apiBase: string;
+  http: CatalogHttp;
+  signal?: AbortSignal;
+}
+
 export interface CatalogAdapter {
   /** e.g. "data.gov.tw", "ckan", "local" */
   kind: string;
   /** true when this adapter should read `source` (a URL or a file path). */
   accepts(source: string): boolean;
   read(source: string, opts: CatalogReadOptions): AsyncGenerator<Dataset>;
+  /** Per-dataset detail the listing lacks, from the portal's API (--enrich). Never throws: problems are findings. */
+  enrich?(dataset: Dataset, ctx: EnrichContext): Promise<Dataset>;
 }
 
 const dataGovTw: CatalogAdapter = {
   kind: 'data.gov.tw',
   accepts: () => true, // the fallback: a data.gov.tw-style bulk export CSV
   read: (source, opts) => readDataGovTwExport(source, { signal: opts.signal, http: opts.http }),
+  // API v2's per-resource format, encoding, fields and OpenAPI URL; a row the export could not parse has no id to ask.
+  enrich: (d, ctx) => (d.findings.some((x) => x.code === 'catalog-row-malformed') ? Promise.resolve(d) : enrichFromApiV2(d, ctx.apiBase, { http: ctx.http, signal: ctx.signal })),
 };
 
 const ckan: CatalogAdapter = {
@@ -56,4 +68,12 @@ export function adapterFor(source: string, kind?: string): CatalogAdapter {
 
 export function readCatalog(source: string, opts: CatalogReadOptions & { kind?: string } = {}): AsyncGenerator<Dataset> {
   return adapterFor(source, opts.kind).read(source, opts);
+}
+
+/** The enrichment step for a source's datasets, or undefined when there is no API base or the adapter has none. */
+export function catalogEnricher(source: string, o: Partial<EnrichContext> & { kind?: string }): ((d: Dataset) => Promise<Dataset>) | undefined {
+  const adapter = adapterFor(source, o.kind);
+  if (!o.apiBase || !adapter.enrich) return undefined;
+  const ctx: EnrichContext = { apiBase: o.apiBase, http: requireHttp(o.http, `${adapter.kind} API ${o.apiBase}`), signal: o.signal };
+  return (d) => adapter.enrich!(d, ctx);
 }

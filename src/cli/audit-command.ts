@@ -2,26 +2,27 @@
 // summary.md to --out, and print the Markdown summary. `ci` runs the same audit (runCliAudit) and judges it.
 import type { FetchOptions } from '../fetch/index.ts';
 import { join } from 'node:path';
-import { runAudit, type AuditOptions } from '../audit.ts';
+import { startAudit, type AuditOptions, type AuditRun } from '../audit.ts';
 import type { InspectLimits } from '../inspect/limits.ts';
-import type { AuditResult } from '../model.ts';
-import { resultsJson, validateResults } from '../report/results-json.ts';
-import { summaryCsv } from '../report/summary-csv.ts';
-import { summaryMarkdown } from '../report/summary-md.ts';
-import { indicatorIds, loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
+import type { AuditResult, AuditResults } from '../model.ts';
+import { writeAuditOutputs, type OutputOptions, type Outputs } from '../report/outputs.ts';
+import { resultsOf } from '../report/results-stream.ts';
+import type { BadgeCounts } from '../report/summary-md.ts';
+import { loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
 import { catalogKeyOf } from '../store/audit-history.ts';
 import { hasSecrets, redactUrl } from '../util/redact.ts';
 import { StoreError } from '../store/errors.ts';
 import type { RunInfo, Store } from '../store/store.ts';
 import { emptyHistory } from '../report/html/history.ts';
 import { storeHistory } from '../store/run-history.ts';
-import { loadUsage, writeReports } from './report-command.ts';
+import { loadUsage, regenerateHint } from './report-command.ts';
 import { openStoreForCli, resumeHint } from './store-cli.ts';
 import type { CommandSpec } from './command.ts';
 import { CliContext, errorCodeOf } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { startProgress } from './progress.ts';
-import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
+import { OutputError } from '../util/atomic-write.ts';
+import { leanHeap } from '../util/lean-heap.ts';
 import { checkOutputs } from './output-paths.ts';
 import { AUDIT_OPTIONS, formatOptions, limitsFrom, type OptionDef } from './options.ts';
 import { datasetLines, timingLine } from './verbose.ts';
@@ -53,6 +54,10 @@ export interface AuditCliOptions {
   incremental?: boolean;
   /** `--limit name=value`, repeatable: inspection limits (over ODBADGE_LIMITS). */
   limit?: string[];
+  /** --workers: inspection threads (default one per core; 0 = on the main thread). */
+  workers?: number;
+  /** --jsonl: also results.jsonl, one dataset per line. */
+  jsonl?: boolean;
 }
 
 /** What `odbadge audit` accepts: --catalog and --out may be left out with --resume (the run recorded them). */
@@ -115,19 +120,15 @@ export function enrichBase(opt: string | boolean | undefined, catalog: string): 
   }
 }
 
+/** results.json, summary.csv and summary.md of results held in memory; returns summary.md's text. */
 export async function writeOutputs(results: AuditResult, rs: Ruleset, out: string): Promise<string> {
-  const problems = validateResults(results);
-  if (problems.length) throw new Error(`results do not match schemas/results.schema.json (a bug): ${problems.join('; ')}`);
-  const md = summaryMarkdown(results, rs);
-  await writeFileAtomic(join(out, 'results.json'), resultsJson(results));
-  await writeFileAtomic(join(out, 'summary.csv'), summaryCsv(results, indicatorIds(rs)));
-  await writeFileAtomic(join(out, 'summary.md'), md);
-  return md;
+  return (await writeAuditOutputs(resultsOf(results), { ruleset: rs, out, results: true })).summaryMd!;
 }
 
 /** An audit as the CLI runs it, handed to the command that asked for it (audit, ci) once it is done. */
 export interface CliAudit {
-  results: AuditResult;
+  /** The results as a stream: read back from the store (or a spill file) while the outputs are written. */
+  results: AuditResults;
   ruleset: Ruleset;
   store?: Store;
   /** The output directory: --out, or the one the resumed run recorded. */
@@ -136,8 +137,25 @@ export interface CliAudit {
   interrupted: boolean;
   /** How to continue the run ('' when it finished). */
   hint: string;
-  /** ms spent in runAudit (catalogue, downloads, inspection, scoring). */
+  /** ms spent in the audit (catalogue, downloads, inspection, scoring). */
   auditMs: number;
+}
+
+/**
+ * Every output of a CLI audit in one pass over its results (outputs.ts). When writing fails after the run was
+ * recorded, the error says how to write them again from the store (`odbadge report --run`).
+ */
+export async function writeCliOutputs(a: CliAudit, o: Omit<OutputOptions, 'ruleset' | 'history'>): Promise<Outputs> {
+  const run = a.results.header.run;
+  // The dashboard's trend reads the earlier runs this one is comparable with (complete, same catalogue and
+  // ruleset: store/comparable.ts) from the history store.
+  const history = a.store && run ? storeHistory(a.store, { comparableTo: run.id }) : emptyHistory;
+  try {
+    return await writeAuditOutputs(a.results, { ruleset: a.ruleset, history, ...o });
+  } catch (e) {
+    if (e instanceof OutputError && a.store && run && o.out) throw new OutputError(e.path, e.cause, regenerateHint(run.id, a.store.path, o.out));
+    throw e;
+  }
 }
 
 export interface CliAuditSetup {
@@ -202,10 +220,12 @@ async function auditWith(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // With --verbose the per-dataset lines are the progress trail; a bar redrawn between them would garble both.
-  const progress = startProgress({ quiet: !setup.progress || ctx.quiet || ctx.verbose });
+  const progress = startProgress({ quiet: !setup.progress || ctx.quiet || ctx.verbose, rss: () => process.memoryUsage.rss() });
+  leanHeap();
+  let run: AuditRun | undefined;
   try {
     const started = performance.now();
-    const results = await runAudit({
+    run = await startAudit({
       catalog,
       ruleset: rs,
       agency: plan ? plan.agency : o.agency,
@@ -217,27 +237,31 @@ async function auditWith(
       ...(plan ? { resumeRunId: plan.run.id } : {}),
       fetch: { ...plan?.fetch, ...fetchOptionsFrom(o) },
       ...(Object.keys(limits).length ? { limits } : {}),
+      ...(o.workers !== undefined ? { workers: o.workers } : {}),
       ...setup.overrides,
     });
     const auditMs = performance.now() - started;
     progress.done();
-    const hint = results.run && results.run.status !== 'complete' ? resumeHint(results.run.id, store!.path, o.db, hasSecrets(catalog)) : '';
-    if (results.datasets.length === 0 && results.catalog.error) {
-      const code = ctx.fail(EXIT.input, `cannot read the catalogue ${results.catalog.source}: ${results.catalog.error}`);
+    const results = run.results;
+    const header = results.header;
+    const hint = header.run && header.run.status !== 'complete' ? resumeHint(header.run.id, store!.path, o.db, hasSecrets(catalog)) : '';
+    if (results.count === 0 && header.catalog.error) {
+      const code = ctx.fail(EXIT.input, `cannot read the catalogue ${header.catalog.source}: ${header.catalog.error}`);
       if (hint) ctx.notice(hint);
       return code;
     }
-    for (const w of results.warnings ?? []) ctx.warning(w.message);
-    return await then({ results, ruleset: rs, store, out, interrupted, hint, auditMs });
+    for (const w of header.warnings ?? []) ctx.warning(w.message);
+    return await then({ results, ruleset: run.ruleset, store, out, interrupted, hint, auditMs });
   } catch (e) {
     if (e instanceof OutputError) {
       // Checked before the audit; still possible (disk full, directory removed meanwhile): one line, not a trace.
-      return ctx.fail(EXIT.input, `${e.message}${store ? `; the results are recorded in ${store.path} (odbadge history)` : ''}`);
+      return ctx.fail(EXIT.input, e.message);
     }
     if (!(e instanceof StoreError)) throw e;
     return ctx.fail(e.kind === 'usage' ? EXIT.usage : EXIT.input, e.message);
   } finally {
     progress.done();
+    await run?.dispose();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -246,6 +270,7 @@ async function auditWith(
 /** The files an audit wrote, for the JSON summary. */
 export interface WrittenPaths {
   results?: string;
+  resultsJsonl?: string;
   summaryCsv?: string;
   summaryMd?: string;
   reports?: string[];
@@ -256,7 +281,8 @@ export interface WrittenPaths {
 /** The exit code of an audit that produced results: interrupted, catalogue broken off, or the command's own verdict. */
 export function auditExit(a: CliAudit, ok: { code: number; reason: string }): { code: number; reason: string; message?: string } {
   if (a.interrupted) return { code: EXIT.interrupted, reason: 'interrupted', message: `stopped before the end; ${a.hint.trim()}` };
-  if (!a.results.catalog.complete) return { code: EXIT.input, reason: 'catalog-incomplete', message: `the catalogue broke off: ${a.results.catalog.error}; results cover the datasets read before that` };
+  const catalog = a.results.header.catalog;
+  if (!catalog.complete) return { code: EXIT.input, reason: 'catalog-incomplete', message: `the catalogue broke off: ${catalog.error}; results cover the datasets read before that` };
   return ok;
 }
 
@@ -264,12 +290,11 @@ export function auditExit(a: CliAudit, ok: { code: number; reason: string }): { 
  * The JSON `audit --format json` and `ci --format json` print: the run, the files written, per-agency scores,
  * counts and why the command exits as it does (and `error`, as every JSON error has, when that is a failure).
  */
-export function auditSummary(command: string, a: CliAudit, paths: WrittenPaths, exit: { code: number; reason: string; message?: string }, extra: Record<string, unknown> = {}) {
-  const r = a.results;
+export function auditSummary(command: string, a: CliAudit, counted: BadgeCounts, paths: WrittenPaths, exit: { code: number; reason: string; message?: string }, extra: Record<string, unknown> = {}) {
+  const r = a.results.header;
   const badges: Record<string, number> = {};
   for (const t of [...a.ruleset.tiers.map((x) => x.id), 'none']) badges[t] = 0;
-  for (const d of r.datasets) badges[d.badge] = (badges[d.badge] ?? 0) + 1;
-  const resources = r.datasets.flatMap((d) => d.resources);
+  for (const [b, n] of counted.badges) badges[b] = n;
   return {
     command,
     odbadge: r.odbadge,
@@ -278,11 +303,11 @@ export function auditSummary(command: string, a: CliAudit, paths: WrittenPaths, 
     run: r.run && a.store ? { ...r.run, store: a.store.path } : null,
     paths,
     counts: {
-      datasets: r.datasets.length,
+      datasets: counted.total,
       resources: r.stats.resources,
       distinctUrls: r.stats.distinctUrls,
       badges,
-      resourcesNotOk: resources.filter((x) => x.fetch.kind !== 'ok').length,
+      resourcesNotOk: counted.resourcesNotOk,
       bytes: r.stats.bytes,
       reusedResources: r.stats.reusedResources ?? null,
     },
@@ -303,27 +328,31 @@ export function reportExit(ctx: CliContext, a: CliAudit, exit: { code: number; r
   }
 }
 
+/** The reports among the files written (index.html, the CSV tables, report.md), without results and summaries. */
+export function reportFiles(files: string[]): string[] {
+  return files.filter((f) => !/(^|[\\/])(results\.jsonl?|summary\.(csv|md))$/.test(f));
+}
+
 /** audit's own outputs and messages, once the audit is done. */
 async function finishAudit(a: CliAudit, o: AuditCommandOptions, ctx: CliContext): Promise<number> {
-  const { results, store } = a;
+  const { store } = a;
+  const header = a.results.header;
   const out = a.out!;
   const started = performance.now();
-  const md = await writeOutputs(results, a.ruleset, out);
-  // The dashboard and the spreadsheet/mail reports come with every audit; the trend reads the earlier runs this
-  // one is comparable with (complete, same catalogue and ruleset: store/comparable.ts) from the history store.
-  const history = store && results.run ? storeHistory(store, { comparableTo: results.run.id }) : emptyHistory;
-  const { files } = await writeReports(results, out, { ruleset: a.ruleset, history, usage: loadUsage(o.usage) });
-  ctx.text(md);
-  ctx.info(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${results.datasets.length} datasets).\n`);
-  if (results.run) {
-    const s = results.stats;
-    ctx.info(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
+  // Every output — results.json, the summaries, the dashboard, the spreadsheet and mail reports — in one pass over
+  // the results as they stream out of the store (or the spill file): bounded memory for a whole portal.
+  const written = await writeCliOutputs(a, { out, results: true, jsonl: !!o.jsonl, reports: true, usage: loadUsage(o.usage) });
+  ctx.text(written.summaryMd!);
+  ctx.info(`Wrote ${join(out, 'results.json')}, summary.csv, summary.md, index.html and the reports (${a.results.count} datasets).\n`);
+  if (header.run) {
+    const s = header.stats;
+    ctx.info(`Recorded as run ${header.run.id}${header.run.resumed ? ' (resumed)' : ''} in ${store!.path}: ${s.reusedResources ?? 0} of ${s.distinctUrls} resources unchanged since the last audit, ${s.bytes} bytes downloaded.\n`);
   }
   ctx.detail(timingLine([['audit', a.auditMs], ['outputs', performance.now() - started]]));
   const exit = auditExit(a, { code: EXIT.ok, reason: 'done' });
   if (ctx.json) {
-    const paths = { results: join(out, 'results.json'), summaryCsv: join(out, 'summary.csv'), summaryMd: join(out, 'summary.md'), reports: files };
-    ctx.result(auditSummary('audit', a, paths, exit));
+    const paths = { results: join(out, 'results.json'), ...(o.jsonl ? { resultsJsonl: join(out, 'results.jsonl') } : {}), summaryCsv: join(out, 'summary.csv'), summaryMd: join(out, 'summary.md'), reports: reportFiles(written.files) };
+    ctx.result(auditSummary('audit', a, written.counts, paths, exit));
   }
   reportExit(ctx, a, exit);
   return exit.code;

@@ -3,17 +3,12 @@
 // for a pull-request comment. Every audit option applies — the history store included: a ci run is recorded, and
 // can be resumed, like an audit. Exit 3 when the catalogue cannot be read or broke off (reports are still written).
 import { join } from 'node:path';
-import { ciCheck, junitXml, type CiOutcome } from '../report/junit.ts';
-import { ciMarkdown } from '../report/markdown-report.ts';
 import { loadRuleset } from '../score/ruleset.ts';
-import { storeHistory } from '../store/run-history.ts';
-import { emptyHistory } from '../report/html/history.ts';
-import { auditExit, auditSummary, reportExit, runCliAudit, writeOutputs, type AuditCommandOptions, type CliAudit, type WrittenPaths } from './audit-command.ts';
+import { auditExit, auditSummary, reportExit, reportFiles, runCliAudit, writeCliOutputs, type AuditCommandOptions, type CliAudit, type WrittenPaths } from './audit-command.ts';
 import type { CommandSpec } from './command.ts';
 import type { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
-import { loadUsage, writeReports } from './report-command.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { loadUsage } from './report-command.ts';
 import { AUDIT_OPTIONS, FAIL_ON_OPTION, formatOptions, nonNegativeNumber } from './options.ts';
 import { timingLine } from './verbose.ts';
 
@@ -26,43 +21,39 @@ export interface CiCliOptions extends AuditCommandOptions {
   failOn?: 'fail' | 'unsure';
 }
 
-/**
- * ciCheck's outcome under --fail-on: by default a dataset held below the minimum badge only by `unsure` verdicts
- * (time-outs, 5xx — JUnit <error>) does not fail the pipeline; with --fail-on unsure it does.
- */
-export function failingUnder(outcome: CiOutcome, failOn: 'fail' | 'unsure', catalogComplete: boolean): { passed: boolean; unsureOnly: number } {
-  const counted = outcome.failingDatasets.filter((f) => failOn === 'unsure' || f.kind === 'failure');
-  return { passed: !counted.length && !outcome.failingAgencies.length && catalogComplete, unsureOnly: outcome.failingDatasets.length - counted.length };
-}
-
 async function finishCi(a: CliAudit, o: CiCliOptions, ctx: CliContext, minBadge: string | undefined): Promise<number> {
-  const { results, ruleset: rs, store } = a;
+  const { store } = a;
+  const header = a.results.header;
   const started = performance.now();
-  const outcome = ciCheck(results, rs, { minBadge, minScore: o.minScore });
   const failOn = o.failOn ?? 'fail';
-  const verdict = failingUnder(outcome, failOn, results.catalog.complete);
-  const md = ciMarkdown(results, { ...outcome, passed: verdict.passed });
+  // The JUnit XML, the Markdown summary and (with --out) every audit output, in one pass over the results.
+  const written = await writeCliOutputs(a, {
+    out: a.out, results: true, jsonl: !!o.jsonl, reports: true, usage: loadUsage(o.usage),
+    ci: { thresholds: { minBadge, minScore: o.minScore, failOn }, junit: o.junit, markdown: o.markdown },
+  });
+  const { outcome, markdown: md } = written.ci!;
   const paths: WrittenPaths = {};
-  if (o.junit) await writeFileAtomic((paths.junit = o.junit), junitXml(results, outcome));
-  if (o.markdown) await writeFileAtomic((paths.markdown = o.markdown), md);
+  if (o.junit) paths.junit = o.junit;
+  if (o.markdown) paths.markdown = o.markdown;
   if (a.out) {
-    await writeOutputs(results, rs, a.out);
-    const history = store && results.run ? storeHistory(store, { comparableTo: results.run.id }) : emptyHistory;
-    const { files } = await writeReports(results, a.out, { ruleset: rs, history, usage: loadUsage(o.usage) });
-    Object.assign(paths, { results: join(a.out, 'results.json'), summaryCsv: join(a.out, 'summary.csv'), summaryMd: join(a.out, 'summary.md'), reports: files });
+    Object.assign(paths, {
+      results: join(a.out, 'results.json'), ...(o.jsonl ? { resultsJsonl: join(a.out, 'results.jsonl') } : {}), summaryCsv: join(a.out, 'summary.csv'), summaryMd: join(a.out, 'summary.md'),
+      reports: reportFiles(written.files.filter((f) => f !== o.junit && f !== o.markdown)),
+    });
   }
   ctx.text(md);
-  if (verdict.unsureOnly) {
-    ctx.warning(`${verdict.unsureOnly} dataset(s) are below the minimum badge only because odbadge could not decide (unsure: time-outs, 5xx); they do not fail the pipeline without --fail-on unsure`);
+  if (outcome.unsureOnly) {
+    ctx.warning(`${outcome.unsureOnly} dataset(s) are below the minimum badge only because odbadge could not decide (unsure: time-outs, 5xx); they do not fail the pipeline without --fail-on unsure`);
   }
-  if (results.run) ctx.detail(`Recorded as run ${results.run.id}${results.run.resumed ? ' (resumed)' : ''} in ${store!.path}.\n`);
+  if (header.run) ctx.detail(`Recorded as run ${header.run.id}${header.run.resumed ? ' (resumed)' : ''} in ${store!.path}.\n`);
   ctx.detail(timingLine([['audit', a.auditMs], ['outputs', performance.now() - started]]));
-  const exit = auditExit(a, verdict.passed ? { code: EXIT.ok, reason: 'passed' } : { code: EXIT.checksFailed, reason: 'checks-failed' });
+  const exit = auditExit(a, outcome.passed ? { code: EXIT.ok, reason: 'passed' } : { code: EXIT.checksFailed, reason: 'checks-failed' });
   if (ctx.json) {
-    ctx.result(auditSummary('ci', a, paths, exit, {
+    ctx.result(auditSummary('ci', a, written.counts, paths, exit, {
       ci: {
-        passed: verdict.passed, minBadge: minBadge ?? null, minScore: o.minScore ?? null, failOn,
+        passed: outcome.passed, minBadge: minBadge ?? null, minScore: o.minScore ?? null, failOn,
         failingDatasets: outcome.failingDatasets.map((f) => ({ id: f.dataset.id, title: f.dataset.title, agency: f.dataset.agency, badge: f.dataset.badge, kind: f.kind === 'failure' ? 'fail' : 'unsure', counted: failOn === 'unsure' || f.kind === 'failure' })),
+        failingCount: outcome.failingCount ?? outcome.failingDatasets.length,
         failingAgencies: outcome.failingAgencies,
       },
     }));

@@ -2,9 +2,10 @@
 // it end to end, write reports/demo/ and print the per-agency score table.
 import { join } from 'node:path';
 import { runAudit } from '../audit.ts';
-import { writeOutputs } from '../cli/audit-command.ts';
 import { startProgress } from '../cli/progress.ts';
-import { DEMO_USAGE, loadUsage, writeReports } from '../cli/report-command.ts';
+import { DEMO_USAGE, loadUsage } from '../cli/report-command.ts';
+import { writeAuditOutputs } from '../report/outputs.ts';
+import { resultsOf } from '../report/results-stream.ts';
 import { loadRuleset } from '../score/ruleset.ts';
 import { packagePath } from '../paths.ts';
 import { buildDemoPortal } from './portal.ts';
@@ -28,14 +29,13 @@ export async function runDemo(opts: { out?: string; quiet?: boolean } = {}) {
       fetch: { allowPrivateNetwork: true, concurrency: 32, perHost: 6, headersTimeoutMs: 3_000, totalTimeoutMs: 10_000, retries: 1, retryBaseMs: 100 },
     });
     progress.done();
-    const md = await writeOutputs(results, rs, out);
     const truth = new Map(portal.datasets.map((d) => [String(d.id), d.expectedBadge]));
     const agree = results.datasets.filter((d) => truth.get(d.id) === d.badge).length;
     // The dashboard shows this beside the agreement with the platform's published badges, which the demo portal
     // (like the real platform) leaves stale for some datasets.
     const reference = { agree, total: results.datasets.length, label: { zh: '與示範入口網站記錄的實際標章一致', en: 'agree with the demo portal\'s recorded truth' } };
-    await writeReports(results, out, { ruleset: rs, usage: loadUsage(DEMO_USAGE), reference });
-    return { results, md, out, agreement: { agree, total: results.datasets.length } };
+    const { summaryMd: md } = await writeAuditOutputs(resultsOf(results), { ruleset: rs, out, results: true, reports: true, usage: loadUsage(DEMO_USAGE), reference });
+    return { results, md: md!, out, agreement: { agree, total: results.datasets.length } };
   } finally {
     progress.done();
     await server.close();

@@ -13,6 +13,9 @@ import { formatMismatchOf } from './format-names.ts';
 import { inspectSpreadsheet, spreadsheetIntoFacts, type SpreadsheetOptions } from './spreadsheet/index.ts';
 import { classifyZipNames, listZipEntries, readZipEntry } from './archive/zip.ts';
 import { DEFAULT_INSPECT_LIMITS, failOnLimit, limitHit, resolveLimits, type InspectLimits } from './limits.ts';
+import { inspectionFailed } from './failed.ts';
+
+export { inspectionFailed } from './failed.ts';
 
 export interface InspectInput {
   body: Uint8Array;
@@ -38,15 +41,7 @@ export async function inspectResource(input: InspectInput): Promise<ResourceFact
   try {
     return withFormatMismatch(await inspectBody(input, 0, resolveLimits(input.limits)), input.declaredFormat);
   } catch (err) {
-    const facts: ResourceFacts = {
-      format: 'unknown',
-      formatEvidence: 'inspection failed before the format was settled',
-      structured: null,
-      structuredEvidence: '',
-      structuralErrors: [structuralError('source-error', { row: null, field: null }, { variant: 'inspector-failed', error: (err as Error)?.message ?? String(err) })],
-      notes: [],
-    };
-    return judge(facts, null, msg('inspect.failed', {}));
+    return inspectionFailed(err);
   }
 }
 

@@ -4,7 +4,9 @@ import * as OpenCC from 'opencc-js';
 
 // Plans and catalogues are written in Traditional or Simplified Chinese (DATA.GOV.HK publishes both); titles are
 // compared in Traditional characters so 劳工处 matches 勞工處. Character-level conversion only (no phrase rewriting).
-const toTraditional: (s: string) => string = OpenCC.Converter({ from: 'cn', to: 't' });
+// Built on first use: its tables take ~55 MB, which every other command (an audit above all) should not carry.
+let converter: ((s: string) => string) | undefined;
+const toTraditional = (s: string): string => (converter ??= OpenCC.Converter({ from: 'cn', to: 't' }))(s);
 
 /** Traditional characters, NFKC, lower case, no spaces or punctuation, no "category / " prefix. */
 export function normaliseTitle(s: string): string {

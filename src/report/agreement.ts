@@ -56,26 +56,96 @@ export interface CodeAgreement {
   disagreements: CodeDisagreement[];
 }
 
-/** Compares, resource by resource, the codes the platform published with those odbadge's official profile gives. */
-export function codeAgreement(datasets: Iterable<DatasetResult>): CodeAgreement {
-  const perCode = Object.fromEntries(OFFICIAL_CODE_NAMES.map((n) => [n, { compared: 0, agree: 0 }])) as CodeAgreement['perCode'];
-  const disagreements: CodeDisagreement[] = [];
-  let resources = 0;
-  for (const d of datasets) {
-    d.resources.forEach((r, i) => {
-      if (!r.published || !r.official) return;
-      resources++;
-      for (const code of OFFICIAL_CODE_NAMES) {
-        const published = r.published[code];
-        if (published === undefined || published === null) continue;
-        perCode[code].compared++;
-        const ours = r.official[code];
-        if (ours === published) perCode[code].agree++;
-        else disagreements.push({ dataset: d.id, title: d.title, resource: i + 1, code, published, ours, evidence: indicatorEvidence(r.indicators, code), ...indicatorMessage(r.indicators, code) });
-      }
+/**
+ * Agreement, one dataset at a time. `keep` bounds the disagreements listed (the counts stay exact: disagreements =
+ * compared − agree), so a whole portal's are not held in memory; reports show the first ones.
+ */
+export class AgreementCollector {
+  readonly #rs: TierSpec;
+  readonly #keep: number;
+  readonly #order: string[];
+  readonly labels: string[];
+  readonly matrix: Record<string, Record<string, number>> = {};
+  compared = 0;
+  agree = 0;
+  withoutOfficial = 0;
+  readonly disagreements: Disagreement[] = [];
+  readonly #codes: CodeAgreement;
+
+  constructor(rs: TierSpec, o: { keep?: number } = {}) {
+    this.#rs = rs;
+    this.#keep = o.keep ?? Infinity;
+    this.#order = rs.tiers.map((t) => t.id);
+    this.labels = [...this.#order].reverse().concat('none');
+    this.#codes = noCodes();
+  }
+
+  add(d: DatasetResult): void {
+    addCodes(this.#codes, d, this.#keep);
+    const level = (b: string) => this.#order.indexOf(b); // -1 for none / unknown
+    const cumulative = (b: string) => this.#rs.tiers.slice(0, level(b) + 1).flatMap((t) => t.indicators);
+    const ev = (ids: string[]) => ids.map((id) => {
+      const r = d.indicators[id];
+      return { indicator: id, verdict: r?.verdict ?? 'not-evaluated', evidence: r?.evidence ?? 'no verdict recorded', ...(r?.message ? { message: r.message } : {}) };
+    });
+    const off = d.officialBadge;
+    if (off === null || off === undefined || off === '') {
+      this.withoutOfficial++;
+      return;
+    }
+    if (!this.labels.includes(off)) this.labels.push(off);
+    this.compared++;
+    this.matrix[off] ??= {};
+    this.matrix[off][d.badge] = (this.matrix[off][d.badge] ?? 0) + 1;
+    if (off === d.badge) {
+      this.agree++;
+      return;
+    }
+    if (this.disagreements.length >= this.#keep) return;
+    const lower = level(d.badge) < level(off);
+    this.disagreements.push({
+      id: d.id, title: d.title, agency: d.agency, official: off, ours: d.badge,
+      direction: lower ? 'ours-lower' : 'ours-higher',
+      evidence: lower
+        ? ev(cumulative(off).filter((id) => d.indicators[id]?.verdict !== 'pass'))
+        : ev(cumulative(d.badge).filter((id) => !cumulative(off).includes(id))),
     });
   }
-  return { resources, perCode, disagreements };
+
+  result(): Agreement {
+    return {
+      labels: this.labels, matrix: this.matrix, compared: this.compared, agree: this.agree,
+      rate: this.compared ? this.agree / this.compared : null, withoutOfficial: this.withoutOfficial,
+      disagreements: this.disagreements, codes: this.#codes,
+    };
+  }
+}
+
+/** Compares, resource by resource, the codes the platform published with those odbadge's official profile gives. */
+export function codeAgreement(datasets: Iterable<DatasetResult>): CodeAgreement {
+  const c = noCodes();
+  for (const d of datasets) addCodes(c, d, Infinity);
+  return c;
+}
+
+function noCodes(): CodeAgreement {
+  return { resources: 0, perCode: Object.fromEntries(OFFICIAL_CODE_NAMES.map((n) => [n, { compared: 0, agree: 0 }])) as CodeAgreement['perCode'], disagreements: [] };
+}
+
+/** Adds one dataset's resources to a code agreement, listing at most `keep` disagreements. */
+function addCodes(c: CodeAgreement, d: DatasetResult, keep: number): void {
+  d.resources.forEach((r, i) => {
+    if (!r.published || !r.official) return;
+    c.resources++;
+    for (const code of OFFICIAL_CODE_NAMES) {
+      const published = r.published[code];
+      if (published === undefined || published === null) continue;
+      c.perCode[code].compared++;
+      const ours = r.official[code];
+      if (ours === published) c.perCode[code].agree++;
+      else if (c.disagreements.length < keep) c.disagreements.push({ dataset: d.id, title: d.title, resource: i + 1, code, published, ours, evidence: indicatorEvidence(r.indicators, code), ...indicatorMessage(r.indicators, code) });
+    }
+  });
 }
 
 function indicatorEvidence(ind: DatasetResult['resources'][number]['indicators'], code: keyof OfficialCodes): string {
@@ -89,41 +159,7 @@ function indicatorMessage(ind: Record<string, IndicatorResult>, code: keyof Offi
 }
 
 export function agreement(results: AuditResult, rs: TierSpec): Agreement {
-  const order = rs.tiers.map((t) => t.id);
-  const labels = [...order].reverse().concat('none');
-  const level = (b: string) => order.indexOf(b); // -1 for none / unknown
-  const cumulative = (b: string) => rs.tiers.slice(0, level(b) + 1).flatMap((t) => t.indicators);
-  const matrix: Record<string, Record<string, number>> = {};
-  let compared = 0;
-  let agree = 0;
-  let withoutOfficial = 0;
-  const disagreements: Disagreement[] = [];
-  const ev = (d: DatasetResult, ids: string[]) => ids.map((id) => {
-    const r = d.indicators[id];
-    return { indicator: id, verdict: r?.verdict ?? 'not-evaluated', evidence: r?.evidence ?? 'no verdict recorded', ...(r?.message ? { message: r.message } : {}) };
-  });
-  for (const d of results.datasets) {
-    const off = d.officialBadge;
-    if (off === null || off === undefined || off === '') {
-      withoutOfficial++;
-      continue;
-    }
-    if (!labels.includes(off)) labels.push(off);
-    compared++;
-    matrix[off] ??= {};
-    matrix[off][d.badge] = (matrix[off][d.badge] ?? 0) + 1;
-    if (off === d.badge) {
-      agree++;
-      continue;
-    }
-    const lower = level(d.badge) < level(off);
-    disagreements.push({
-      id: d.id, title: d.title, agency: d.agency, official: off, ours: d.badge,
-      direction: lower ? 'ours-lower' : 'ours-higher',
-      evidence: lower
-        ? ev(d, cumulative(off).filter((id) => d.indicators[id]?.verdict !== 'pass'))
-        : ev(d, cumulative(d.badge).filter((id) => !cumulative(off).includes(id))),
-    });
-  }
-  return { labels, matrix, compared, agree, rate: compared ? agree / compared : null, withoutOfficial, disagreements, codes: codeAgreement(results.datasets) };
+  const c = new AgreementCollector(rs);
+  for (const d of results.datasets) c.add(d);
+  return c.result();
 }

@@ -10,7 +10,7 @@
 // (an earlier gate failed) are part of that set: they must be checked after the gate is fixed. The target tier is
 // the highest one every other indicator already passes; `mayGoFurther` says higher tiers were not evaluated yet.
 import type { AuditResult } from '../model.ts';
-import type { Bilingual, DatasetResult, Verdict } from '../model.ts';
+import type { AgencyScore, Bilingual, DatasetResult, Verdict } from '../model.ts';
 import { usageLookup, type UsageRecord } from '../score/awards.ts';
 import type { Ruleset } from '../score/ruleset.ts';
 
@@ -45,6 +45,8 @@ export interface AgencyFixes {
   /** The score once every listed fix is made (a floor: fixes that may go further are counted to their target only). */
   potential: number;
   fixes: FixItem[];
+  /** How many fixes there are when `fixes` holds only the first ones (a report shows a few per agency). */
+  count?: number;
 }
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
@@ -76,33 +78,93 @@ export function fixForDataset(d: DatasetResult, rs: TierSpec): Omit<FixItem, 'po
   };
 }
 
-export function fixFirst(results: AuditResult, rs: TierSpec, opts: { usage?: UsageRecord[] } = {}): AgencyFixes[] {
-  const weight = (b: string) => rs.tiers.find((t) => t.id === b)?.weight ?? 0;
-  const findUsage = usageLookup(opts.usage ?? []);
-  const byAgency = new Map<string, DatasetResult[]>();
-  for (const d of results.datasets) byAgency.set(d.agency, [...(byAgency.get(d.agency) ?? []), d]);
-  const out: AgencyFixes[] = [];
-  for (const a of results.agencies) {
-    const ds = byAgency.get(a.agency) ?? [];
-    const denominator = rs.scoring.whitelistedInDenominator === false ? ds.filter((d) => !d.whitelisted).length : ds.length;
-    const usageOf = (d: DatasetResult) => {
-      const x = (d as DatasetResult & { usage?: { views?: number; downloads?: number } }).usage ?? findUsage(d);
-      return x && (x.views !== undefined || x.downloads !== undefined) ? { views: x.views, downloads: x.downloads } : undefined;
-    };
-    const usages = ds.map(usageOf);
-    const maxViews = Math.max(0, ...usages.map((u) => u?.views ?? 0));
-    const maxDownloads = Math.max(0, ...usages.map((u) => u?.downloads ?? 0));
-    const fixes: FixItem[] = [];
-    ds.forEach((d, i) => {
-      const f = fixForDataset(d, rs);
-      if (!f || !denominator) return;
-      const points = round(((weight(f.to) - weight(f.from)) / denominator) * rs.scoring.scale);
-      const u = usages[i];
-      const share = u ? ((maxViews ? (30 * (u.views ?? 0)) / maxViews : 0) + (maxDownloads ? (40 * (u.downloads ?? 0)) / maxDownloads : 0)) / 70 : 0;
-      fixes.push({ agency: a.agency, ...f, points, ...(u ? { usage: u } : {}), priority: round(points * (1 + share)) });
-    });
-    fixes.sort((x, y) => y.priority - x.priority || y.points - x.points || x.title.localeCompare(y.title, 'zh-Hant'));
-    out.push({ agency: a.agency, datasets: a.datasets, score: a.score, potential: round(a.score + fixes.reduce((s, f) => s + f.points, 0)), fixes });
+/** A ranked fix before its steps are read back (a whole portal's evidence is not kept in memory for the ranking). */
+export interface RankedFix extends Omit<FixItem, 'fixes'> {
+  /** The dataset's position in the results (AuditResults.dataset(n)), to read its steps when they are written. */
+  n: number;
+}
+
+export interface AgencyRanking extends Omit<AgencyFixes, 'fixes'> {
+  fixes: RankedFix[];
+}
+
+interface Candidate {
+  n: number;
+  datasetId: string;
+  title: string;
+  from: string;
+  to: string;
+  mayGoFurther: boolean;
+  usage?: { views?: number; downloads?: number };
+}
+
+interface AgencyTally {
+  datasets: number;
+  counted: number;
+  maxViews: number;
+  maxDownloads: number;
+  candidates: Candidate[];
+}
+
+/**
+ * Fix-first, one dataset at a time: `add` each dataset in catalogue order, then `ranked` gives every agency's fixes
+ * in priority order. Usage maxima and denominators are per agency, so nothing can be ranked before the last dataset;
+ * what is kept meanwhile is a few fields per fixable dataset, not the dataset.
+ */
+export class FixFirstCollector {
+  readonly #rs: TierSpec;
+  readonly #findUsage: ReturnType<typeof usageLookup>;
+  readonly #agencies = new Map<string, AgencyTally>();
+
+  constructor(rs: TierSpec, opts: { usage?: UsageRecord[] } = {}) {
+    this.#rs = rs;
+    this.#findUsage = usageLookup(opts.usage ?? []);
   }
-  return out;
+
+  add(d: DatasetResult, n: number): void {
+    let a = this.#agencies.get(d.agency);
+    if (!a) this.#agencies.set(d.agency, (a = { datasets: 0, counted: 0, maxViews: 0, maxDownloads: 0, candidates: [] }));
+    a.datasets++;
+    if (this.#rs.scoring.whitelistedInDenominator !== false || !d.whitelisted) a.counted++;
+    const x = d.usage ?? this.#findUsage(d);
+    const u = x && (x.views !== undefined || x.downloads !== undefined) ? { views: x.views, downloads: x.downloads } : undefined;
+    a.maxViews = Math.max(a.maxViews, u?.views ?? 0);
+    a.maxDownloads = Math.max(a.maxDownloads, u?.downloads ?? 0);
+    const f = fixForDataset(d, this.#rs);
+    if (f) a.candidates.push({ n, datasetId: f.datasetId, title: f.title, from: f.from, to: f.to, mayGoFurther: f.mayGoFurther, ...(u ? { usage: u } : {}) });
+  }
+
+  /** Every agency of `agencies` (in that order) with its fixes ranked. */
+  ranked(agencies: AgencyScore[]): AgencyRanking[] {
+    const weight = (b: string) => this.#rs.tiers.find((t) => t.id === b)?.weight ?? 0;
+    return agencies.map((ag) => {
+      const a = this.#agencies.get(ag.agency);
+      const denominator = a?.counted ?? 0;
+      const fixes: RankedFix[] = [];
+      for (const c of a?.candidates ?? []) {
+        if (!denominator) break;
+        const points = round(((weight(c.to) - weight(c.from)) / denominator) * this.#rs.scoring.scale);
+        const u = c.usage;
+        const share = u ? ((a!.maxViews ? (30 * (u.views ?? 0)) / a!.maxViews : 0) + (a!.maxDownloads ? (40 * (u.downloads ?? 0)) / a!.maxDownloads : 0)) / 70 : 0;
+        fixes.push({ agency: ag.agency, n: c.n, datasetId: c.datasetId, title: c.title, from: c.from, to: c.to, mayGoFurther: c.mayGoFurther, points, ...(u ? { usage: u } : {}), priority: round(points * (1 + share)) });
+      }
+      fixes.sort((x, y) => y.priority - x.priority || y.points - x.points || x.title.localeCompare(y.title, 'zh-Hant'));
+      return { agency: ag.agency, datasets: ag.datasets, score: ag.score, potential: round(ag.score + fixes.reduce((sum, f) => sum + f.points, 0)), fixes };
+    });
+  }
+}
+
+/** A ranked fix with its steps, from its dataset (read back from the results). */
+export function withSteps(f: RankedFix, d: DatasetResult, rs: TierSpec): FixItem {
+  // Fields in the order fixFirst has always given them.
+  return {
+    agency: f.agency, datasetId: f.datasetId, title: f.title, from: f.from, to: f.to, fixes: fixForDataset(d, rs)?.fixes ?? [],
+    mayGoFurther: f.mayGoFurther, points: f.points, ...(f.usage ? { usage: f.usage } : {}), priority: f.priority,
+  };
+}
+
+export function fixFirst(results: AuditResult, rs: TierSpec, opts: { usage?: UsageRecord[] } = {}): AgencyFixes[] {
+  const c = new FixFirstCollector(rs, opts);
+  results.datasets.forEach((d, n) => c.add(d, n));
+  return c.ranked(results.agencies).map((a) => ({ ...a, fixes: a.fixes.map((f) => withSteps(f, results.datasets[f.n], rs)) }));
 }

@@ -1,6 +1,6 @@
 // The Markdown report for mail and wikis: agency table by group, what to fix first per agency, agreement with the
 // official badge. Catalogue text goes through the one Markdown escaper (pipes, line breaks, HTML, link syntax).
-import type { AuditResult } from '../model.ts';
+import type { AuditHeader, AuditResult } from '../model.ts';
 import type { AwardTables } from '../score/awards.ts';
 import { DEFAULT_GROUP_CONFIG, groupAgencies, groupLabel, type GroupConfig } from '../score/groups.ts';
 import type { Agreement } from './agreement.ts';
@@ -14,7 +14,9 @@ import { warningsMarkdown } from './run-warnings.ts';
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
 export interface MarkdownReportInput {
-  results: AuditResult;
+  results: AuditResult | AuditHeader;
+  /** Datasets in the results (default: results.datasets.length). */
+  count?: number;
   tierIds: string[];
   fixes: AgencyFixes[];
   agreement: Agreement;
@@ -32,7 +34,8 @@ export function markdownReport(i: MarkdownReportInput): string {
   const tiers = [...i.tierIds].reverse();
   const L: string[] = [];
   L.push(`# odbadge report — ${mdEscape(results.ruleset.title.zh)}`, '');
-  L.push(`Catalogue: ${mdEscape(results.catalog.source)} · ${results.datasets.length} datasets · audited ${results.startedAt}`);
+  const count = i.count ?? (results as AuditResult).datasets.length;
+  L.push(`Catalogue: ${mdEscape(results.catalog.source)} · ${count} datasets · audited ${results.startedAt}`);
   if (!results.catalog.complete) L.push('', `**Incomplete:** ${mdEscape(results.catalog.error ?? 'the audit was stopped')}`);
   L.push(...warningsMarkdown(results));
   L.push('', '## 機關分數 Agency scores');
@@ -45,13 +48,14 @@ export function markdownReport(i: MarkdownReportInput): string {
   L.push('', '## 優先改善 What to fix first');
   const per = i.fixesPerAgency ?? 5;
   for (const a of i.fixes) {
-    if (!a.fixes.length) continue;
-    L.push('', `### ${mdEscape(a.agency)} — ${a.score.toFixed(2)} → ${a.potential.toFixed(2)} if all ${a.fixes.length} fixes are made`, '');
+    const n = a.count ?? a.fixes.length;
+    if (!n) continue;
+    L.push('', `### ${mdEscape(a.agency)} — ${a.score.toFixed(2)} → ${a.potential.toFixed(2)} if all ${n} fixes are made`, '');
     L.push('| # | 資料集 Dataset | 標章 Badge | 加分 Points | 改善 Fix | 證據 Evidence |', '|---:|---|---|---:|---|---|');
     a.fixes.slice(0, per).forEach((f, k) => {
       L.push(`| ${k + 1} | ${mdEscape(f.title)} | ${f.from} → ${f.to}${f.mayGoFurther ? '+' : ''} | +${f.points.toFixed(2)} | ${f.fixes.map((s) => `${s.indicator} (${s.verdict})`).join(', ')} | ${mdEscape(clip(f.fixes[0] ? evidenceIn(f.fixes[0], lang) : '', 160))} |`);
     });
-    if (a.fixes.length > per) L.push('', `…and ${a.fixes.length - per} more (see fix-first.csv).`);
+    if (n > per) L.push('', `…and ${n - per} more (see fix-first.csv).`);
   }
   const g = i.agreement;
   L.push('', '## 與平臺品質檢測比對 Agreement with the official badge', '');
@@ -61,12 +65,13 @@ export function markdownReport(i: MarkdownReportInput): string {
     L.push(`| official ↓ / ours → | ${g.labels.join(' | ')} |`, `|---|${g.labels.map(() => '---:|').join('')}`);
     for (const o of g.labels) L.push(`| ${o} | ${g.labels.map((x) => g.matrix[o]?.[x] ?? 0).join(' | ')} |`);
     const shown = i.disagreementsShown ?? 50;
-    if (g.disagreements.length) {
+    const disagreeing = g.compared - g.agree;
+    if (disagreeing) {
       L.push('', '| 資料集 Dataset | 機關 Agency | official | ours | our evidence |', '|---|---|---|---|---|');
       for (const d of g.disagreements.slice(0, shown)) {
         L.push(`| ${mdEscape(d.title)} (${mdEscape(d.id)}) | ${mdEscape(d.agency)} | ${d.official} | ${d.ours} | ${mdEscape(clip(d.evidence.map((e) => `${e.indicator} ${verdictIn(e.verdict, lang)}: ${evidenceIn(e, lang)}`).join('; '), 240))} |`);
       }
-      if (g.disagreements.length > shown) L.push('', `…and ${g.disagreements.length - shown} more.`);
+      if (disagreeing > shown) L.push('', `…and ${disagreeing - shown} more.`);
     }
   }
   const c = g.codes;
@@ -124,34 +129,36 @@ export function awardsMarkdown(t: AwardTables): string {
 }
 
 /** The CI summary, sized for a pull-request comment: verdict first, a per-agency table, failing datasets folded. */
-export function ciMarkdown(results: AuditResult, o: CiOutcome, opts: { maxListed?: number; lang?: Lang } = {}): string {
+export function ciMarkdown(results: AuditResult | AuditHeader, o: CiOutcome, opts: { maxListed?: number; lang?: Lang } = {}): string {
   const lang = opts.lang ?? readerLang();
   const t = o.thresholds;
   const want = [t.minBadge && t.minBadge !== 'none' ? `badge ≥ ${t.minBadge}` : '', t.minScore !== undefined ? `agency score ≥ ${t.minScore}` : ''].filter(Boolean).join(', ') || 'no threshold';
   const L: string[] = [];
   // `passed` with datasets listed: they are below the badge only for want of a decision (unsure) and the caller
   // counts that as no failure (`ci` without --fail-on unsure).
-  if (o.passed && o.failingDatasets.length) L.push(`## ✅ odbadge: ${o.datasets} datasets checked; ${o.failingDatasets.length} could not be decided (unsure) for ${want}`);
+  if (o.passed && o.failingDatasets.length) L.push(`## ✅ odbadge: ${o.datasets} datasets checked; ${o.failingCount ?? o.failingDatasets.length} could not be decided (unsure) for ${want}`);
   else if (o.passed) L.push(`## ✅ odbadge: ${o.datasets} datasets checked, all meet ${want}`);
   else {
-    const parts = [o.failingDatasets.length ? `${o.failingDatasets.length} of ${o.datasets} datasets below ${t.minBadge}` : '', o.failingAgencies.length ? `${o.failingAgencies.length} agencies below ${t.minScore}` : '', results.catalog.complete ? '' : 'catalogue incomplete'].filter(Boolean);
+    const failing = o.failingCount ?? o.failingDatasets.length;
+    const parts = [failing ? `${failing} of ${o.datasets} datasets below ${t.minBadge}` : '', o.failingAgencies.length ? `${o.failingAgencies.length} agencies below ${t.minScore}` : '', results.catalog.complete ? '' : 'catalogue incomplete'].filter(Boolean);
     L.push(`## ❌ odbadge: ${parts.join('; ')}`);
   }
   L.push('', `Ruleset \`${results.ruleset.id}\` · catalogue ${mdEscape(results.catalog.source)} · ${results.startedAt}`);
   if (!results.catalog.complete) L.push('', `**The catalogue broke off:** ${mdEscape(results.catalog.error ?? 'stopped')}`);
-  const below = new Map<string, number>();
-  for (const f of o.failingDatasets) below.set(f.dataset.agency, (below.get(f.dataset.agency) ?? 0) + 1);
+  const below = o.failingByAgency ?? new Map<string, number>();
+  if (!o.failingByAgency) for (const f of o.failingDatasets) below.set(f.dataset.agency, (below.get(f.dataset.agency) ?? 0) + 1);
   const lowScore = new Set(o.failingAgencies.map((a) => a.agency));
   L.push('', '| | 機關 Agency | 資料集 | below min badge | 分數 Score |', '|---|---|---:|---:|---:|');
   for (const a of results.agencies) L.push(`| ${below.has(a.agency) || lowScore.has(a.agency) ? '❌' : '✅'} | ${mdEscape(a.agency)} | ${a.datasets} | ${below.get(a.agency) ?? 0} | ${a.score.toFixed(2)} |`);
-  if (o.failingDatasets.length) {
+  const failingCount = o.failingCount ?? o.failingDatasets.length;
+  if (failingCount) {
     const max = opts.maxListed ?? 100;
-    L.push('', `<details><summary>Datasets below ${t.minBadge} (${o.failingDatasets.length})</summary>`, '');
+    L.push('', `<details><summary>Datasets below ${t.minBadge} (${failingCount})</summary>`, '');
     for (const f of o.failingDatasets.slice(0, max)) {
       const b = f.blocking[0];
       L.push(`- **${mdEscape(f.dataset.title)}** (${mdEscape(f.dataset.id)}, ${mdEscape(f.dataset.agency)}): ${f.dataset.badge}${f.kind === 'error' ? ' (transient, re-run)' : ''} — ${b ? `\`${b.indicator}\` ${b.result.verdict}: ${mdEscape(clip(evidenceIn(b.result, lang), 200))}` : 'no blocking indicator recorded'}`);
     }
-    if (o.failingDatasets.length > max) L.push(`- …and ${o.failingDatasets.length - max} more (see the JUnit report).`);
+    if (failingCount > max) L.push(`- …and ${failingCount - max} more (see the JUnit report).`);
     L.push('', '</details>');
   }
   return L.join('\n') + '\n';

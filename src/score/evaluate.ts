@@ -142,19 +142,44 @@ export function evaluateDataset(d: DatasetEvidence, rs: Ruleset, now: Date): Dat
       findings.push(finding('format-mismatch', { resource: i + 1, declared: m.declared, detected: m.detected, url: redactUrl(ev.resource.url) }, { resource: i + 1, declared: m.declared, detected: m.detected }, { timeZone: zone }));
     }
   }
+  return datasetResult(d.dataset, indicators, findings, perResource.map((p) => summariseResource(p.ev, p.indicators, p.official)), rs);
+}
+
+/** The one place a DatasetResult is put together, from its indicators, findings and resource results. */
+function datasetResult(d: DatasetEvidence['dataset'], indicators: Record<string, IndicatorResult>, findings: DatasetResult['findings'], resources: ResourceResult[], rs: Ruleset): DatasetResult {
   return {
-    id: d.dataset.id,
-    title: d.dataset.title,
-    agency: d.dataset.agency,
-    ...(d.dataset.publishedAt ? { publishedAt: d.dataset.publishedAt } : {}),
-    ...(d.dataset.usage ? { usage: d.dataset.usage } : {}),
-    formats: d.dataset.resources.map((r) => r.declared.format ?? ''),
-    badge: badgeOf(indicators, rs, d.dataset.whitelisted),
-    officialBadge: d.dataset.officialBadge ?? null,
-    whitelisted: d.dataset.whitelisted,
+    id: d.id,
+    title: d.title,
+    agency: d.agency,
+    ...(d.publishedAt ? { publishedAt: d.publishedAt } : {}),
+    ...(d.usage ? { usage: d.usage } : {}),
+    formats: d.resources.map((r) => r.declared.format ?? ''),
+    badge: badgeOf(indicators, rs, d.whitelisted),
+    officialBadge: d.officialBadge ?? null,
+    whitelisted: d.whitelisted,
     bonus: !!rs.bonus && indicators[rs.bonus.indicator]?.verdict === 'pass',
     indicators,
     findings,
-    resources: perResource.map((p) => summariseResource(p.ev, p.indicators, p.official)),
+    resources,
   };
+}
+
+/**
+ * The result of a dataset odbadge itself failed on: its resource indicators are `unsure` (we do not know), never
+ * "the catalogue lists no resource", and the internal-error finding (already among the dataset's) says why.
+ */
+export function failedDatasetResult(d: DatasetEvidence['dataset'], rs: Ruleset, now: Date, message: string): DatasetResult {
+  const unsure = (): IndicatorResult => toIndicatorResult({ verdict: 'unsure', message: msg('odbadge-failed', { error: message }) }, d.timeZone);
+  let base: DatasetResult | undefined;
+  try {
+    base = evaluateDataset({ dataset: d, resources: [], oas: [] }, rs, now);
+  } catch {
+    // A dataset rule failed as well: every indicator is unknown.
+  }
+  const indicators: Record<string, IndicatorResult> = {};
+  for (const id of indicatorIds(rs)) {
+    const rule = RULES.get(id);
+    indicators[id] = rule?.scope === 'dataset' && base?.indicators[id] ? base.indicators[id] : unsure();
+  }
+  return datasetResult(d, indicators, [...d.findings], [], rs);
 }

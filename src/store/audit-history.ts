@@ -1,11 +1,13 @@
-// What one audit does with the history store: start or resume its run, ask for a resource conditionally, decide
-// whether stored facts can be reused, record what it saw, and turn content changes into timeliness evidence and
+// What one audit does with the history store: start or resume its run, tell the resource observer what is known of
+// a URL and record what it saw (the ObservationStore), and turn content changes into timeliness evidence and
 // findings. runAudit stays ignorant of SQL; without a store none of this runs.
-import { createHash } from 'node:crypto';
 import { finding } from '../messages/index.ts';
-import type { Dataset, DatasetResult, FetchOutcome, Finding, ResourceFacts } from '../model.ts';
+import type { Dataset, DatasetResult, Finding } from '../model.ts';
 import { datasetKey, HEARTBEAT_MS, type RunInfo, type Store, type UrlState, type UrlVerdict } from './store.ts';
 import { StoreError } from './errors.ts';
+import type { Observation, ObservationStore } from './observation-store.ts';
+
+export { sha256 } from './observation-store.ts';
 
 export interface RunStart {
   rulesetId: string;
@@ -18,24 +20,14 @@ export interface RunStart {
 }
 
 /** One URL's fetch as the pipeline keeps it, plus what history says about it. */
-export interface Observed {
-  fetch: FetchOutcome;
-  facts?: ResourceFacts;
-  hash?: string;
-  reused: boolean;
-  verdict?: UrlVerdict;
-}
-
-export function sha256(body: Uint8Array): string {
-  return createHash('sha256').update(body).digest('hex');
-}
+export type Observed = Observation;
 
 /** Identifies "the same audit" for resume and comparisons: the catalogue plus what selects its datasets. */
 export function catalogKeyOf(catalog: string, agency: string | undefined, kind: string | undefined): string {
   return JSON.stringify([catalog, agency ?? '', kind ?? '']);
 }
 
-export class AuditHistory {
+export class AuditHistory implements ObservationStore {
   readonly store: Store;
   readonly run: RunInfo;
   readonly resumed: boolean;
@@ -47,7 +39,6 @@ export class AuditHistory {
   /** Datasets that earlier sessions of this run started and died on, with how many times (see unfinishedAttempts). */
   readonly #died: Map<string, number>;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
-  reusedResources = 0;
 
   private constructor(store: Store, run: RunInfo, resumed: boolean, incremental: boolean) {
     this.store = store;
@@ -141,26 +132,15 @@ export class AuditHistory {
     return s;
   }
 
-  /** If-None-Match / If-Modified-Since from the stored validators. */
-  conditionalHeaders(p: UrlState | undefined): Record<string, string> | undefined {
-    if (!p || (!p.etag && !p.lastModified)) return undefined;
-    return { ...(p.etag ? { 'if-none-match': p.etag } : {}), ...(p.lastModified ? { 'if-modified-since': p.lastModified } : {}) };
+  /** What this run already recorded for `url`, when it holds a body's facts (so it can stand in for a new fetch). */
+  recordedThisRun(url: string, declaredFormat: string | undefined): Observation | undefined {
+    const s = this.store.urlState(url);
+    if (!s || s.seenRun !== this.run.id || !s.hash || !s.fetch || !s.facts || s.declaredFormat !== (declaredFormat ?? '')) return undefined;
+    const verdict = { ...(s.changedAt ? { changedAt: s.changedAt } : {}), changedThisRun: s.changedRun === this.run.id, seenBefore: s.firstRun < this.run.id };
+    return { fetch: s.fetch, facts: s.facts, hash: s.hash, reused: true, verdict };
   }
 
-  /** A 304 to our conditional request: the stored fetch and facts stand, with this request's timing. */
-  reuseNotModified(p: UrlState, f: FetchOutcome): Observed {
-    this.reusedResources++;
-    return { fetch: { ...p.fetch!, elapsedMs: f.elapsedMs }, facts: p.facts, hash: p.hash, reused: true };
-  }
-
-  /** A full body identical to the stored one: reuse the facts instead of inspecting again. */
-  reuseSameContent(p: UrlState | undefined, f: FetchOutcome, hash: string): ResourceFacts | undefined {
-    if (!p || p.hash !== hash || f.truncated || f.kind !== 'ok') return undefined;
-    this.reusedResources++;
-    return p.facts;
-  }
-
-  record(url: string, o: Observed, declaredFormat: string | undefined, headers: Record<string, string>): UrlVerdict {
+  record(url: string, o: Observation, declaredFormat: string | undefined, headers: Record<string, string>): UrlVerdict {
     return this.store.observeUrl(this.run, { url, fetch: o.fetch, facts: o.facts, hash: o.hash, declaredFormat, headers }, new Date().toISOString());
   }
 
@@ -168,7 +148,7 @@ export class AuditHistory {
    * Findings from comparing this audit with the previous one: the metadata says the dataset was updated but no
    * resource changed, or the reverse. Silent when either side is unknown.
    */
-  historyFindings(d: Dataset, observed: Observed[]): { findings: Finding[]; contentChanged: boolean | null } {
+  historyFindings(d: Dataset, observed: Observation[]): { findings: Finding[]; contentChanged: boolean | null } {
     const changed = observed.some((o) => o.verdict?.changedThisRun);
     const allKnown = observed.length > 0 && observed.every((o) => o.hash && o.verdict?.seenBefore);
     const contentChanged = changed ? true : allKnown ? false : null;

@@ -4,12 +4,18 @@
 // names) and the same ruleset (other rules score differently). A run whose resources were mostly refused as
 // private addresses (an on-premises portal audited without --allow-private-network) measured odbadge's guard,
 // not the portal: it is shown in `history` but compared with nothing.
-import type { Bilingual } from '../model.ts';
+import { finding } from '../messages/index.ts';
+import type { Bilingual, Finding } from '../model.ts';
 import type { RunInfo, Store } from './store.ts';
 
 /** The one rule: more than half of a run's resources refused as private addresses. */
 export function mostlyRefused(refused: number, resources: number): boolean {
   return refused > 0 && 2 * refused > resources;
+}
+
+/** The run-level warnings of a run (results.json `warnings`): its resources were mostly refused as private addresses. */
+export function runWarnings(refused: number, resources: number): Finding[] {
+  return mostlyRefused(refused, resources) ? [finding('mostly-refused-as-private', { refused, resources }, { refused, resources })] : [];
 }
 
 /** False for a run whose resources were mostly refused as private addresses (stats recorded by runAudit). */

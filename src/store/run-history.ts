@@ -1,32 +1,70 @@
 // Stored runs as AuditResults, for reports that compare with earlier audits (trends, 品質進步獎): the same shape
 // a results.json has, so a report cannot tell whether history came from files or from the store.
-import type { AuditResult } from '../model.ts';
+import type { AuditHeader, AuditResult, AuditResults } from '../model.ts';
 import { ODBADGE_VERSION } from '../version.ts';
 import type { Bilingual } from '../model.ts';
-import { comparableBasis, comparableRuns } from './comparable.ts';
+import { comparableBasis, comparableRuns, runWarnings } from './comparable.ts';
 import { StoreError } from './errors.ts';
 import type { Store } from './store.ts';
 
 export function storedAuditResult(store: Store, runId: number): AuditResult {
+  const h = storedHeader(store, runId);
+  const { datasets, agencies } = store.runResults(runId);
+  return { odbadge: h.odbadge, ruleset: h.ruleset, catalog: h.catalog, startedAt: h.startedAt, finishedAt: h.finishedAt, datasets, agencies, stats: h.stats, ...(h.run ? { run: h.run } : {}) };
+}
+
+/** A stored run's envelope (everything but its datasets), as its results.json has it. */
+export function storedHeader(store: Store, runId: number): AuditHeader {
   const run = store.getRun(runId);
   if (!run) throw new StoreError('usage', store.path, `no run ${runId} in ${store.path}`);
   const rs = (run.ruleset ?? {}) as { title?: Bilingual; source?: string };
-  const { datasets, agencies } = store.runResults(runId);
   const st = run.stats ?? {};
+  const warnings = runWarnings(Number(st.privateRefused ?? 0), st.resources ?? 0);
   return {
     odbadge: ODBADGE_VERSION,
     ruleset: { id: run.rulesetId, title: rs.title ?? { zh: run.rulesetId, en: run.rulesetId }, source: rs.source ?? '' },
     catalog: {
-      source: run.catalog, datasets: datasets.length, findings: run.catalogFindings, complete: run.status === 'complete' && run.catalogComplete !== false,
+      source: run.catalog, datasets: run.datasets, findings: run.catalogFindings, complete: run.status === 'complete' && run.catalogComplete !== false,
       ...(run.catalogError ? { error: run.catalogError } : {}),
     },
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? run.startedAt,
-    datasets,
-    agencies,
-    stats: { resources: st.resources ?? 0, distinctUrls: st.distinctUrls ?? 0, bytes: run.bytes, requests: st.requests ?? 0, retries: st.retries ?? 0 },
+    agencies: store.agencyScores(runId, 'recorded'),
+    // As the audit reported them (wireBytes and reusedResources: recorded by runs with a store, i.e. all of them).
+    stats: {
+      resources: st.resources ?? 0, distinctUrls: st.distinctUrls ?? 0, bytes: run.bytes, requests: st.requests ?? 0, retries: st.retries ?? 0,
+      ...(st.wireBytes !== undefined ? { wireBytes: run.wireBytes } : {}), ...(st.reusedResources !== undefined ? { reusedResources: st.reusedResources } : {}),
+    },
     run: { id: run.id, resumed: run.resumes > 0, status: run.status === 'complete' ? 'complete' : 'interrupted', ...(run.previousRunId !== undefined ? { previousRunId: run.previousRunId } : {}) },
+    ...(warnings.length ? { warnings } : {}),
   };
+}
+
+/**
+ * A stored run's results streamed from the store: `header` (default: as stored), the datasets read one at a time.
+ * `below`: only datasets at catalogue positions below it (what one session of a resumed run saw).
+ */
+export function storedResults(store: Store, runId: number, o: { header?: AuditHeader; below?: number } = {}): AuditResults {
+  const header = o.header ?? storedHeader(store, runId);
+  let rowids: Float64Array | undefined;
+  const count = o.below === undefined ? header.catalog.datasets : (rowids ??= store.runResultRowids(runId, o.below)).length;
+  return {
+    header,
+    count,
+    async *datasets() {
+      yield* store.iterateRunResults(runId, o.below);
+    },
+    async dataset(n: number) {
+      rowids ??= store.runResultRowids(runId, o.below);
+      if (!(n >= 0 && n < rowids.length)) throw new RangeError(`no dataset ${n} in run ${runId}`);
+      return store.runResultAt(rowids[n]);
+    },
+  };
+}
+
+/** Earlier runs for a trend: their envelopes only (agency scores), never their datasets. */
+export function storedHeaders(store: Store, runIds: number[]): AuditResult[] {
+  return runIds.map((id) => ({ ...storedHeader(store, id), datasets: [] }));
 }
 
 /**
@@ -38,6 +76,7 @@ export function storeHistory(store: Store, o: { comparableTo?: number } = {}): {
   if (o.comparableTo !== undefined && !run) throw new StoreError('usage', store.path, `no run ${o.comparableTo} in ${store.path}`);
   return {
     ...(run ? { basis: comparableBasis(run) } : {}),
-    runs: async () => (run ? comparableRuns(store, run) : store.completeRuns()).map((r) => storedAuditResult(store, r.id)),
+    // Trends and the 品質進步獎 baseline read agency scores only: a portal's earlier runs are not loaded whole.
+    runs: async () => storedHeaders(store, (run ? comparableRuns(store, run) : store.completeRuns()).map((r) => r.id)),
   };
 }

@@ -504,8 +504,37 @@ export class Store {
     }));
   }
 
-  agencyScores(runId: number): AgencyScore[] {
-    return this.#guard(() => this.#all('SELECT detail FROM run_agencies WHERE run_id = ? ORDER BY agency', runId).map((r) => parse<AgencyScore>(r.detail)!));
+  /**
+   * A run's dataset results one at a time, in catalogue order, optionally only those at catalogue positions below
+   * `below`: a whole portal's results do not fit in memory, so outputs are written from here.
+   */
+  *iterateRunResults(runId: number, below = Number.MAX_SAFE_INTEGER): Generator<DatasetResult> {
+    // A statement of its own: another iteration, or a lookup by rowid, may run between two rows.
+    const stmt = this.#guard(() => this.#db.prepare('SELECT result FROM run_datasets WHERE run_id = ? AND idx < ? ORDER BY idx, dataset_id'));
+    const rows = this.#guard(() => stmt.iterate(runId, below)) as Iterator<Row>;
+    for (;;) {
+      const r = this.#guard(() => rows.next());
+      if (r.done) return;
+      yield parse<DatasetResult>(r.value.result)!;
+    }
+  }
+
+  /** The row ids of a run's results in catalogue order (see iterateRunResults), for runResultAt. */
+  runResultRowids(runId: number, below = Number.MAX_SAFE_INTEGER): Float64Array {
+    return this.#guard(() => Float64Array.from(this.#all('SELECT rowid AS r FROM run_datasets WHERE run_id = ? AND idx < ? ORDER BY idx, dataset_id', runId, below), (r) => num(r.r)!));
+  }
+
+  runResultAt(rowid: number): DatasetResult {
+    return this.#guard(() => {
+      const r = this.#get('SELECT result FROM run_datasets WHERE rowid = ?', rowid);
+      if (!r) throw new StoreError('usage', this.path, `no stored result with rowid ${rowid}`);
+      return parse<DatasetResult>(r.result)!;
+    });
+  }
+
+  /** A run's agency scores by name, or as the audit recorded them (`recorded`: best first, as it reported them). */
+  agencyScores(runId: number, order: 'name' | 'recorded' = 'name'): AgencyScore[] {
+    return this.#guard(() => this.#all(`SELECT detail FROM run_agencies WHERE run_id = ? ORDER BY ${order === 'name' ? 'agency' : 'rowid'}`, runId).map((r) => parse<AgencyScore>(r.detail)!));
   }
 
   /** Per-run resource observations (how many were reused from history, bytes…). */

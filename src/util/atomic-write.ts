@@ -10,8 +10,9 @@ import { basename, dirname, join } from 'node:path';
 export class OutputError extends Error {
   override name = 'OutputError';
   readonly path: string;
-  constructor(path: string, cause: unknown) {
-    super(`cannot write ${path}: ${reason(cause)}`, { cause });
+  /** `then`: what the user can do about it, appended to the message. */
+  constructor(path: string, cause: unknown, then?: string) {
+    super(`cannot write ${path}: ${reason(cause)}${then ? `; ${then}` : ''}`, { cause });
     this.path = path;
   }
 }
@@ -67,4 +68,76 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     rmSync(tmp, { force: true });
     throw new OutputError(path, e);
   }
+}
+
+/** A file written piece by piece, atomically: nothing is at `path` until commit() renames it into place. */
+export interface AtomicFile {
+  readonly path: string;
+  /** Appends text (buffered; resolves once the buffer has room again). */
+  write(text: string): Promise<void>;
+  /** Flushes, fsyncs and renames into place. */
+  commit(): Promise<void>;
+  /** Throws the temporary file away (after a failure elsewhere); never throws. */
+  abort(): Promise<void>;
+}
+
+/** Writes larger than this go to the file at once; smaller ones are gathered (thousands of rows, few syscalls). */
+const FLUSH_BYTES = 256 * 1024;
+
+/**
+ * Opens `path` for writing by streaming, with writeFileAtomic's guarantees: a temporary file in the same directory
+ * (created new, so nothing planted there is followed), fsync, rename. Throws OutputError.
+ */
+export async function openAtomic(path: string): Promise<AtomicFile> {
+  const tmp = tempName(path);
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    fh = await open(tmp, 'wx', 0o644);
+  } catch (e) {
+    throw new OutputError(path, e);
+  }
+  let pending: string[] = [];
+  let size = 0;
+  let done = false;
+  const flush = async () => {
+    if (!pending.length) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    await fh.write(text);
+  };
+  const fail = async (e: unknown): Promise<never> => {
+    done = true;
+    await fh.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e instanceof OutputError ? e : new OutputError(path, e);
+  };
+  return {
+    path,
+    async write(text) {
+      if (done) throw new OutputError(path, new Error('written after commit or abort'));
+      pending.push(text);
+      size += text.length;
+      if (size >= FLUSH_BYTES) await flush().catch(fail);
+    },
+    async commit() {
+      if (done) throw new OutputError(path, new Error('committed twice, or after abort'));
+      try {
+        await flush();
+        await fh.sync();
+        await fh.close();
+        done = true;
+        await rename(tmp, path);
+      } catch (e) {
+        await fail(e);
+      }
+    },
+    async abort() {
+      if (done) return;
+      done = true;
+      await fh.close().catch(() => undefined);
+      await rm(tmp, { force: true }).catch(() => undefined);
+    },
+  };
 }

@@ -31,7 +31,17 @@ export function csvCell(v: unknown, defuse = true): string {
 }
 
 export function toCsv(rows: readonly (readonly unknown[])[], o: CsvOptions = {}): string {
-  const eol = o.eol ?? '\r\n';
+  // No rows is still one (empty) line, as it always was.
+  return csvStart(o) + (rows.length ? rows.map((r) => csvRow(r, o)).join('') : o.eol ?? '\r\n');
+}
+
+/** What a CSV file starts with (the byte-order mark, by default): rows follow, each from csvRow. */
+export function csvStart(o: CsvOptions = {}): string {
+  return o.bom ?? true ? '\ufeff' : '';
+}
+
+/** One row with its line ending: toCsv is csvStart() followed by every row's csvRow, so a large file can be streamed. */
+export function csvRow(row: readonly unknown[], o: CsvOptions = {}): string {
   const defuse = o.defuse ?? true;
-  return (o.bom ?? true ? '\ufeff' : '') + rows.map((r) => r.map((c) => csvCell(c, defuse)).join(',')).join(eol) + eol;
+  return row.map((c) => csvCell(c, defuse)).join(',') + (o.eol ?? '\r\n');
 }

@@ -29,3 +29,12 @@ export function validateWith(name: SchemaName, data: unknown): ErrorObject[] {
   const v = schemaValidator(name);
   return v(data) ? [] : [...(v.errors ?? [])];
 }
+
+/** The validator of one definition inside schemas/<name>.schema.json, e.g. ('results', '#/definitions/dataset'). */
+export function schemaPartValidator(name: SchemaName, pointer: string): ValidateFunction {
+  const whole = schemaValidator(name);
+  const id = (whole.schema as { $id?: string }).$id;
+  const v = ajv!.getSchema(`${id}${pointer}`);
+  if (!v) throw new Error(`no ${pointer} in schemas/${name}.schema.json`);
+  return v;
+}

@@ -126,6 +126,7 @@ describe('ci takes every audit option and is recorded in history', () => {
         { id: 'a2', title: '壞連結', agency: '甲機關', badge: 'none', kind: 'fail', counted: true },
         { id: 'c1', title: '忙碌的伺服器', agency: '丙機關', badge: 'none', kind: 'unsure', counted: false },
       ],
+      failingCount: 2,
       failingAgencies: [],
     });
   });

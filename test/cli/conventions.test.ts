@@ -29,7 +29,7 @@ describe('usage errors: one line pointing at the command\'s help, exit 2, in eve
   });
 
   it('a missing required option: report, awards, prune, ci, audit (was commander\'s error and the whole help)', async () => {
-    usageError(await odbadge(['report', '--out', dir]), 'odbadge: report needs --results; see odbadge report --help');
+    usageError(await odbadge(['report', '--out', dir]), 'odbadge: report needs --results <file> or --run <id>; see odbadge report --help');
     usageError(await odbadge(['awards']), 'odbadge: awards needs --results; see odbadge awards --help');
     usageError(await odbadge(['prune']), 'odbadge: prune needs --keep; see odbadge prune --help');
     usageError(await odbadge(['ci']), 'odbadge: ci needs --catalog (or --resume); see odbadge ci --help');

@@ -1,7 +1,7 @@
 // The audit's progress display: a bar on a terminal, plain periodic lines in logs, nothing with --quiet.
 import { describe, expect, it } from 'vitest';
 import type { AuditProgress } from '../../src/model.ts';
-import { formatDuration, startProgress } from '../../src/cli/progress.ts';
+import { formatBytes, formatDuration, startProgress } from '../../src/cli/progress.ts';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];
@@ -92,5 +92,20 @@ describe('startProgress', () => {
     expect(formatDuration(59.2)).toBe('1m00s');
     expect(formatDuration(125)).toBe('2m05s');
     expect(formatDuration(3 * 3600 + 7 * 60)).toBe('3h07m');
+  });
+});
+
+describe('progress at portal scale', () => {
+  it('shows the bytes downloaded and the memory held when the audit reports them', () => {
+    let t = 0;
+    const s = fakeStream(false);
+    const r = startProgress({ quiet: false, stream: s.stream, intervalMs: 5_000, now: () => t, rss: () => 312 * 1048576 });
+    t = 5_000;
+    r.update(p({ datasetsDone: 1200, datasetsSeen: 53_000, resourcesDone: 3_400, failures: 17, catalogDone: true, bytes: 41_234_567 }));
+    expect(s.writes).toEqual(['datasets 1200/53000 · resources 3400 (680.0/s) · 41.2 MB · failures 17 · ETA 3m36s · RSS 312 MB\n']);
+  });
+
+  it('formats byte counts', () => {
+    expect([999, 1000, 12_345, 45_600_000, 1_234_000_000].map(formatBytes)).toEqual(['999 B', '1.0 kB', '12.3 kB', '45.6 MB', '1.2 GB']);
   });
 });

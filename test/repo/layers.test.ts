@@ -13,7 +13,7 @@ const src = path.join(root, 'src');
 export const LAYERS: Record<string, number> = {
   'model.ts': 0, 'paths.ts': 0, 'version.ts': 0, util: 0, messages: 0,
   catalog: 1, fetch: 2, inspect: 3, rules: 4, score: 5, store: 6, report: 7, plan: 7,
-  'audit.ts': 8, cli: 9, demo: 9,
+  'audit.ts': 8, pipeline: 8, cli: 9, demo: 9,
 };
 
 function files(dir: string): string[] {

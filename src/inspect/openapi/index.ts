@@ -7,7 +7,7 @@
 // and swagger-parser only to resolve local refs. External refs are never fetched: resolution is configured
 // local-only, so validating a document makes no network or file access.
 
-import SwaggerParser from '@apidevtools/swagger-parser';
+import type SwaggerParser from '@apidevtools/swagger-parser';
 import { parseOpenApiText, type DocFormat } from './parse.ts';
 import { resolveLimits, type InspectLimits } from '../limits.ts';
 import { checkRefs } from './refs.ts';
@@ -146,7 +146,9 @@ async function runSwaggerParser(
     validate: { schema: version !== '3.1', spec: true },
   };
   try {
-    await SwaggerParser.validate(api as never, options as SwaggerParser.Options);
+    // Loaded on first use (~17 MB): most audits and inspections never see an OpenAPI document.
+    const { default: parser } = await import('@apidevtools/swagger-parser');
+    await parser.validate(api as never, options as SwaggerParser.Options);
     return [];
   } catch (err) {
     const details = (err as { details?: unknown }).details;

@@ -1,5 +1,7 @@
 // The dashboard's script, inlined into index.html. Plain ES2020, no framework, no network. Catalogue text only
-// ever reaches the page through textContent / setAttribute, never through innerHTML.
+// ever reaches the page through textContent / setAttribute, never through innerHTML. A portal's page (DATA.split)
+// gets its rows from rows.js (odbadgeRows… odbadgeRowsDone) and each chunk's evidence panels from d<k>.js
+// (odbadgeDetail), loaded by <script src> when a panel of that chunk is first opened.
 export const CLIENT_JS = String.raw`
 (function () {
   'use strict';
@@ -8,13 +10,19 @@ export const CLIENT_JS = String.raw`
     zh: { shown: '顯示第 {a}–{b} 筆，共 {n} 筆符合（總計 {t} 筆）', none: '沒有符合條件的資料集', all: '全部', open: '查看證據',
       verdicts: { pass: '通過', fail: '未通過', 'not-evaluated': '未檢測', unsure: '不確定' }, badge: { none: '無標章' },
       official: '平臺標章', ours: '本工具標章', indicator: '指標', verdict: '結果', evidence: '證據', hint: '改善建議',
-      resources: '資料資源', findings: '目錄問題', whitelisted: '白名單（不給標章）', page: '第 {p} / {q} 頁', formats: '格式', agency: '機關', nothing: '（無）' },
+      resources: '資料資源', findings: '目錄問題', whitelisted: '白名單（不給標章）', page: '第 {p} / {q} 頁', formats: '格式', agency: '機關', nothing: '（無）',
+      loading: '資料集載入中…', noDetail: '無法載入此資料集的證據（資料檔遺失）。' },
     en: { shown: 'Showing {a}–{b} of {n} matching datasets ({t} in total)', none: 'No dataset matches', all: 'All', open: 'Show evidence',
       verdicts: { pass: 'pass', fail: 'fail', 'not-evaluated': 'not evaluated', unsure: 'unsure' }, badge: { none: 'no badge' },
       official: 'Official badge', ours: 'Our badge', indicator: 'Indicator', verdict: 'Verdict', evidence: 'Evidence', hint: 'How to fix',
-      resources: 'Resources', findings: 'Catalogue problems', whitelisted: 'Whitelisted (no badge)', page: 'page {p} of {q}', formats: 'Formats', agency: 'Agency', nothing: '(none)' }
+      resources: 'Resources', findings: 'Catalogue problems', whitelisted: 'Whitelisted (no badge)', page: 'page {p} of {q}', formats: 'Formats', agency: 'Agency', nothing: '(none)',
+      loading: 'Loading the datasets…', noDetail: 'The evidence of this dataset could not be loaded (a data file is missing).' }
   };
   var PAGE = 50;
+  var SPLIT = DATA.split || null;
+  var ready = !SPLIT;
+  var detailLoaded = {};
+  var detailWaiting = {};
   var lang = 'zh';
   var page = 0;
   var filtered = DATA.datasets;
@@ -46,11 +54,16 @@ export const CLIENT_JS = String.raw`
     sel.value = keep;
   }
   function uniq(list) { var s = {}; list.forEach(function (x) { s[x] = 1; }); return Object.keys(s).sort(); }
+  function allFormats() { var out = []; DATA.datasets.forEach(function (d) { for (var i = 0; i < d.f.length; i++) out.push(d.f[i]); }); return out; }
   function fillFilters() {
     fillSelect($('f-agency'), uniq(DATA.datasets.map(function (d) { return d.a; })));
     fillSelect($('f-badge'), DATA.tiers.map(function (t) { return t.id; }).concat(['none']), tierName);
     fillSelect($('f-indicator'), DATA.indicators.map(function (t) { return t.id; }), indName);
-    fillSelect($('f-format'), uniq([].concat.apply([], DATA.datasets.map(function (d) { return d.f; }))));
+    fillSelect($('f-format'), uniq(allFormats()));
+  }
+  // Each row's place (its evidence chunk in a split page) and search text, computed once, not per keystroke.
+  function indexRows(from) {
+    for (var i = from; i < DATA.datasets.length; i++) { var d = DATA.datasets[i]; d.k = i; d.q = (d.t + ' ' + d.id + ' ' + d.a).toLowerCase(); }
   }
 
   function applyFilters() {
@@ -61,7 +74,7 @@ export const CLIENT_JS = String.raw`
       if (b && d.b !== b) return false;
       if (x && d.x.indexOf(x) < 0) return false;
       if (f && d.f.indexOf(f) < 0) return false;
-      if (q && (d.t + ' ' + d.id + ' ' + d.a).toLowerCase().indexOf(q) < 0) return false;
+      if (q && d.q.indexOf(q) < 0) return false;
       return true;
     });
     page = 0;
@@ -69,6 +82,7 @@ export const CLIENT_JS = String.raw`
   }
 
   function render() {
+    if (!ready) { $('ds-status').textContent = STR[lang].loading; return; }
     var body = $('ds-body');
     while (body.firstChild) body.removeChild(body.firstChild);
     var pages = Math.max(1, Math.ceil(filtered.length / PAGE));
@@ -106,6 +120,7 @@ export const CLIENT_JS = String.raw`
     meta.appendChild(el('dt', null, S.ours)); var dd = el('dd'); dd.appendChild(chip(d.b)); if (d.w) dd.appendChild(el('span', null, ' ' + S.whitelisted)); meta.appendChild(dd);
     meta.appendChild(el('dt', null, S.official)); var dd2 = el('dd'); if (d.o !== null) dd2.appendChild(chip(d.o)); else dd2.textContent = '—'; meta.appendChild(dd2);
     box.appendChild(meta);
+    if (!d.i) { box.appendChild(el('p', null, S.noDetail)); return; }
     var t = el('table', { 'class': 'ind' });
     var cap = el('caption', null, S.evidence); t.appendChild(cap);
     var hr = el('tr'); [S.indicator, S.verdict, S.evidence].forEach(function (h) { hr.appendChild(el('th', { scope: 'col' }, h)); });
@@ -146,9 +161,31 @@ export const CLIENT_JS = String.raw`
     }
   }
 
+  // A split page's evidence: the chunk's file is loaded once; the panel opens when it has arrived (or failed).
+  window.odbadgeDetail = function (k, list) {
+    for (var i = 0; i < list.length; i++) {
+      var d = DATA.datasets[k * SPLIT.chunk + i];
+      if (d) { d.i = list[i].i; d.r = list[i].r; d.n = list[i].n; }
+    }
+  };
+  function withDetail(d, then) {
+    if (!SPLIT || d.i) return then();
+    var k = Math.floor(d.k / SPLIT.chunk);
+    if (detailLoaded[k]) return then();
+    if (detailWaiting[k]) { detailWaiting[k].push(then); return; }
+    detailWaiting[k] = [then];
+    var s = document.createElement('script');
+    var done = function () { detailLoaded[k] = true; var w = detailWaiting[k]; detailWaiting[k] = null; w.forEach(function (f) { f(); }); };
+    s.onload = done;
+    s.onerror = done;
+    s.src = SPLIT.base + 'd' + k + '.js';
+    document.body.appendChild(s);
+  }
+
   function openPanel(id, from) {
     var d = find(id);
     if (!d) return;
+    if (SPLIT && !d.i && !detailLoaded[Math.floor(d.k / SPLIT.chunk)]) { withDetail(d, function () { openPanel(id, from); }); return; }
     current = d;
     opener = from || null;
     fillPanel(d);
@@ -211,6 +248,7 @@ export const CLIENT_JS = String.raw`
   var saved = null;
   try { saved = localStorage.getItem('odbadge-lang'); } catch (e) { /* ignore */ }
   document.documentElement.classList.add('js');
+  indexRows(0);
   setLang(asked ? asked[1] : saved === 'en' ? 'en' : 'zh');
   applyFilters();
   window.addEventListener('hashchange', function () {
@@ -218,6 +256,10 @@ export const CLIENT_JS = String.raw`
     if (h) setLang(h[1]);
   });
   var m = /^#ds=(.+)$/.exec(location.hash);
-  if (m) openPanel(decodeURIComponent(m[1]));
+  function openAsked() { if (m) openPanel(decodeURIComponent(m[1])); }
+  // A split page: rows.js (after this script) hands over the rows in batches, then says it is done.
+  window.odbadgeRows = function (list) { var from = DATA.datasets.length; for (var i = 0; i < list.length; i++) DATA.datasets.push(list[i]); indexRows(from); };
+  window.odbadgeRowsDone = function () { ready = true; fillFilters(); applyFilters(); openAsked(); };
+  if (ready) openAsked();
 })();
 `;

@@ -1,24 +1,28 @@
-// The HTML dashboard: one self-contained static file, <out>/index.html (inline CSS, script and data; no network).
-// Server-rendered: leaderboard by group, charts, trend, fix-first, agreement. Script-rendered from embedded JSON:
-// the filterable dataset table and the per-dataset evidence panel (so 50,000 datasets do not mean 50,000 rows of DOM).
+// The HTML dashboard, <out>/index.html (inline CSS and script; no network). Server-rendered: leaderboard by group,
+// charts, trend, fix-first, agreement. Script-rendered: the filterable dataset table and the per-dataset evidence
+// panel (so 50,000 datasets do not mean 50,000 rows of DOM). Up to EMBED_MAX datasets the data is embedded and the
+// page is one self-contained file; a portal's page would be too large to open quickly (≈ 60 MB at 53,000 datasets),
+// so beyond that the rows go to index-data/<run>/rows.js and each chunk's evidence panels to d<k>.js beside it,
+// loaded with <script src> (a page opened from file:// may not fetch()) and allowed by the CSP as 'self'.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { AuditResult } from '../../model.ts';
+import { readdir, rm } from 'node:fs/promises';
+import type { AuditHeader, AuditResult } from '../../model.ts';
 import { RULES } from '../../rules/index.ts';
 import { goldAward } from '../../score/awards.ts';
 import { awardConfig, type UsageRecord } from '../../score/awards.ts';
 import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../../score/groups.ts';
 import { loadRuleset, type Ruleset } from '../../score/ruleset.ts';
-import { agreement } from '../agreement.ts';
-import { fixFirst } from '../fix-first.ts';
+import { agreement, type Agreement } from '../agreement.ts';
+import { fixFirst, type AgencyFixes } from '../fix-first.ts';
 import { evidenceBoth } from '../reader-lang.ts';
 import { CLIENT_JS } from './client.ts';
-import { dashData } from './data.ts';
+import { dashData, dashDataset, dashMeta, indicatorOrder, splitDashDataset, type DashData } from './data.ts';
 import { bi, esc, scriptJson } from './escape.ts';
 import { emptyHistory, historyFrom, type RunHistory } from './history.ts';
 import { CSS } from './style.ts';
 import { badgeChart, colourOf, trendChart } from './svg.ts';
-import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { openAtomic, writeFileAtomic, type AtomicFile } from '../../util/atomic-write.ts';
 
 // Only our own script may run, even if escaping were ever to fail somewhere: CSP allows exactly its hash.
 const SCRIPT_HASH = `sha256-${createHash('sha256').update(CLIENT_JS).digest('base64')}`;
@@ -62,7 +66,33 @@ export function runLabels(starts: string[]): string[] {
   });
 }
 
+/** What the page shows above the dataset table: the envelope and aggregates of the whole run. */
+export interface DashboardModel {
+  results: AuditHeader;
+  /** Datasets in the run. */
+  total: number;
+  /** Datasets per badge. */
+  counts: Record<string, number>;
+  agree: Agreement;
+  /** Per agency, ranked; each `fixes` holds at least the first fixesPerAgency with their steps (count: all). */
+  fixes: AgencyFixes[];
+  previous: AuditResult[];
+}
+
+/** The whole page with its data embedded: one self-contained file (what writeDashboard writes up to EMBED_MAX). */
 export function dashboardHtml(results: AuditResult, previous: AuditResult[], opts: DashboardOptions = {}): string {
+  const rs = opts.ruleset ?? loadRuleset();
+  const counts: Record<string, number> = {};
+  for (const d of results.datasets) counts[d.badge] = (counts[d.badge] ?? 0) + 1;
+  const model: DashboardModel = {
+    results, total: results.datasets.length, counts, agree: agreement(results, rs), fixes: fixFirst(results, rs, { usage: opts.usage }), previous,
+  };
+  return `${pageHead(model, { ...opts, ruleset: rs }, false)}<script type="application/json" id="odbadge-data">${scriptJson(dashData(results, rs))}</script>\n${pageFoot()}`;
+}
+
+/** The page up to the data: every section, the dialog and the footer. `split`: the CSP admits the data files. */
+function pageHead(m: DashboardModel, opts: DashboardOptions, split: boolean): string {
+  const results = m.results;
   const rs = opts.ruleset ?? loadRuleset();
   const groups = opts.groups ?? DEFAULT_GROUP_CONFIG;
   const tiersDown = [...rs.tiers].reverse();
@@ -71,11 +101,11 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
     return t ? bi(t.name.zh, t.name.en) : id === 'none' ? bi('無標章', 'no badge') : esc(id);
   };
   const chip = (id: string) => `<span class="chip b-${/^[a-z-]+$/.test(id) ? id : 'other'}">${tierBi(id)}</span>`;
-  const total = results.datasets.length;
-  const counts: Record<string, number> = {};
-  for (const d of results.datasets) counts[d.badge] = (counts[d.badge] ?? 0) + 1;
-  const agree = agreement(results, rs);
-  const fixes = fixFirst(results, rs, { usage: opts.usage });
+  const total = m.total;
+  const counts = m.counts;
+  const agree = m.agree;
+  const fixes = m.fixes;
+  const previous = m.previous;
   const standings = goldAward(results.agencies, awardConfig({ groups }));
   const byAgency = new Map(results.agencies.map((a) => [a.agency, a]));
   const P: string[] = [];
@@ -122,12 +152,12 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
 
   // ---- charts: badge distribution and trend
   const bars = [...tiersDown.map((t) => ({ id: t.id, zh: t.name.zh, en: t.name.en, count: counts[t.id] ?? 0 })), { id: 'none', zh: '無標章', en: 'No badge', count: counts.none ?? 0 }];
-  const runs = [...previous, results];
+  const runs: AuditHeader[] = [...previous, results];
   const labels = runLabels(runs.map((r) => r.startedAt));
-  const mean = (r: AuditResult) => (r.agencies.length ? r.agencies.reduce((s, a) => s + a.score, 0) / r.agencies.length : null);
+  const mean = (r: AuditHeader) => (r.agencies.length ? r.agencies.reduce((s, a) => s + a.score, 0) / r.agencies.length : null);
   const series = [{ name: '平均 Mean', points: runs.map(mean) }, ...results.agencies.slice(0, 7).map((a) => ({ name: a.agency, points: runs.map((r) => r.agencies.find((x) => x.agency === a.agency)?.score ?? null) }))];
   // Which runs the trend plots, and why those: a reader must be able to tell the points apart from other portals'.
-  const runName = (r: AuditResult, k: number) => `${r.run ? `#${r.run.id} ` : ''}${labels[k]}`;
+  const runName = (r: AuditHeader, k: number) => `${r.run ? `#${r.run.id} ` : ''}${labels[k]}`;
   const used = runs.map((r, k) => (r === results ? null : runName(r, k))).filter((x): x is string => x !== null);
   const current = runName(results, runs.length - 1);
   const trendBasis = `<p class="muted" id="trend-basis">${bi(`趨勢所用的稽核：${[...used, `本次 ${current}`].join('、')}。${opts.trendBasis?.zh ?? ''}`, `Runs in this trend: ${[...used, `this run ${current}`].join(', ')}. ${opts.trendBasis?.en ?? ''}`)}</p>`;
@@ -144,15 +174,16 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
   const ff: string[] = [`<section aria-labelledby="h-fix"><h2 id="h-fix">${bi('優先改善項目', 'What to fix first')}</h2><p class="muted">${bi('依「修好一個資料集可為機關增加的分數」排序，有使用量時依瀏覽及下載量加權。', 'Ranked by the score points the agency gains per dataset fixed, weighted by views and downloads where known.')}</p>`];
   let firstOpen = true;
   for (const a of fixes) {
-    if (!a.fixes.length) continue;
-    ff.push(`<details${firstOpen ? ' open' : ''}><summary>${esc(a.agency)} — ${a.score.toFixed(2)} → ${a.potential.toFixed(2)} <span class="muted">(${a.fixes.length} ${bi('項', 'fixes')})</span></summary>`
+    const count = a.count ?? a.fixes.length;
+    if (!count) continue;
+    ff.push(`<details${firstOpen ? ' open' : ''}><summary>${esc(a.agency)} — ${a.score.toFixed(2)} → ${a.potential.toFixed(2)} <span class="muted">(${count} ${bi('項', 'fixes')})</span></summary>`
       + `<table><thead><tr><th scope="col" class="num">#</th><th scope="col">${bi('資料集', 'Dataset')}</th><th scope="col">${bi('標章', 'Badge')}</th><th scope="col" class="num">${bi('加分', 'Points')}</th><th scope="col">${bi('要改善的指標', 'Fix')}</th></tr></thead><tbody>`);
     firstOpen = false;
     a.fixes.slice(0, per).forEach((f, k) => {
       ff.push(`<tr><td class="num">${k + 1}</td><th scope="row"><button type="button" class="link" data-open="${esc(f.datasetId)}">${esc(f.title)}</button></th><td style="white-space:nowrap">${chip(f.from)} → ${chip(f.to)}${f.mayGoFurther ? '+' : ''}</td><td class="num">+${f.points.toFixed(2)}</td>`
         + `<td>${f.fixes.map((s) => `${indicatorBi(s.indicator)}（${verdictBi(s.verdict)}）`).join('、')}${f.fixes[0]?.hint ? `<div class="hint">${bi(f.fixes[0].hint.zh, f.fixes[0].hint.en)}</div>` : ''}</td></tr>`);
     });
-    ff.push(`</tbody></table>${a.fixes.length > per ? `<p class="muted">${bi(`另有 ${a.fixes.length - per} 項，見 fix-first.csv。`, `${a.fixes.length - per} more in fix-first.csv.`)}</p>` : ''}</details>`);
+    ff.push(`</tbody></table>${count > per ? `<p class="muted">${bi(`另有 ${count - per} 項，見 fix-first.csv。`, `${count - per} more in fix-first.csv.`)}</p>` : ''}</details>`);
   }
   if (ff.length === 1) ff.push(`<p>${bi('沒有需要改善的資料集。', 'Nothing to fix.')}</p>`);
   ff.push('</section>');
@@ -166,15 +197,16 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
     ag.push(`<table style="max-width:560px"><caption>${bi('列：平臺標章；欄：本工具標章', 'Rows: official badge; columns: ours')}</caption><thead><tr><td></td>${agree.labels.map((l) => `<th scope="col" class="num">${tierBi(l)}</th>`).join('')}</tr></thead><tbody>`
       + agree.labels.map((o) => `<tr><th scope="row">${tierBi(o)}</th>${agree.labels.map((x) => `<td class="num"${o === x ? ' style="font-weight:700"' : ''}>${agree.matrix[o]?.[x] ?? 0}</td>`).join('')}</tr>`).join('') + '</tbody></table>');
     const shown = opts.disagreementsShown ?? 200;
-    if (agree.disagreements.length) {
-      ag.push(`<details><summary>${bi(`不一致的資料集（${agree.disagreements.length}）`, `Disagreements (${agree.disagreements.length})`)}</summary><table><thead><tr><th scope="col">${bi('資料集', 'Dataset')}</th><th scope="col">${bi('機關', 'Agency')}</th><th scope="col">${bi('平臺', 'Official')}</th><th scope="col">${bi('本工具', 'Ours')}</th><th scope="col">${bi('我們的證據', 'Our evidence')}</th></tr></thead><tbody>`);
+    const disagreeing = agree.compared - agree.agree;
+    if (disagreeing) {
+      ag.push(`<details><summary>${bi(`不一致的資料集（${disagreeing}）`, `Disagreements (${disagreeing})`)}</summary><table><thead><tr><th scope="col">${bi('資料集', 'Dataset')}</th><th scope="col">${bi('機關', 'Agency')}</th><th scope="col">${bi('平臺', 'Official')}</th><th scope="col">${bi('本工具', 'Ours')}</th><th scope="col">${bi('我們的證據', 'Our evidence')}</th></tr></thead><tbody>`);
       for (const d of agree.disagreements.slice(0, shown)) {
         ag.push(`<tr><th scope="row"><button type="button" class="link" data-open="${esc(d.id)}">${esc(d.title)}</button></th><td>${esc(d.agency)}</td><td>${chip(d.official)}</td><td>${chip(d.ours)}</td><td>${d.evidence.slice(0, 3).map((e) => {
           const m = evidenceBoth(e);
           return `<div><strong>${indicatorBi(e.indicator)}</strong> ${verdictBi(e.verdict)}: ${bi(m.zh.slice(0, 240), m.en.slice(0, 240))}</div>`;
         }).join('')}</td></tr>`);
       }
-      ag.push(`</tbody></table>${agree.disagreements.length > shown ? `<p class="muted">… +${agree.disagreements.length - shown}</p>` : ''}</details>`);
+      ag.push(`</tbody></table>${disagreeing > shown ? `<p class="muted">… +${disagreeing - shown}</p>` : ''}</details>`);
     }
   }
   ag.push('</section>');
@@ -204,7 +236,7 @@ export function dashboardHtml(results: AuditResult, previous: AuditResult[], opt
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '${SCRIPT_HASH}'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '${SCRIPT_HASH}'${split ? " 'self'" : ''}; img-src data:">
 <title>${esc(title)}</title>
 <style>${CSS}</style>
 </head>
@@ -217,11 +249,12 @@ ${P.join('\n')}
 </main>
 ${dialog}
 <footer class="muted" style="text-align:center;padding:12px">odbadge ${esc(results.odbadge)} · ${bi('規則集', 'ruleset')} ${esc(results.ruleset.id)}</footer>
-<script type="application/json" id="odbadge-data">${scriptJson(dashData(results, rs))}</script>
-<script>${CLIENT_JS}</script>
-</body>
-</html>
 `;
+}
+
+/** After the data block: our script (and, for a split page, the data files' scripts before it is closed). */
+function pageFoot(extra = ''): string {
+  return `<script>${CLIENT_JS}</script>\n${extra}</body>\n</html>\n`;
 }
 
 /** Writes <outDir>/index.html and returns its path. `history`: earlier runs (a RunHistory or the runs themselves). */
@@ -231,4 +264,125 @@ export async function writeDashboard(results: AuditResult, history: RunHistory |
   const file = join(outDir, 'index.html');
   await writeFileAtomic(file, dashboardHtml(results, previous, { ...(h.basis ? { trendBasis: h.basis } : {}), ...opts }));
   return file;
+}
+
+/** Up to this many datasets the page embeds its data (one self-contained file); beyond, the data goes beside it. */
+export const EMBED_MAX = 5_000;
+/** Datasets per evidence file of a split page: one panel opened loads one file of ~1 MB. */
+export const DETAIL_CHUNK = 500;
+/** The data directory of a split page: index-data/<run>/ (a fresh name per writing, the older ones removed after). */
+const DATA_DIR = 'index-data';
+
+/**
+ * The dashboard written as its datasets stream by (see writeAuditOutputs): `add` each dataset in order, then
+ * `finish` with the aggregates once they are all known. A small run's data is kept for the one embedded page; a
+ * portal's rows and panels are written to the data files as they come, so neither is ever held whole.
+ */
+export class DashboardWriter {
+  readonly #out: string;
+  readonly #rs: Ruleset;
+  readonly #ids: string[];
+  readonly #split: boolean;
+  readonly #token: string;
+  readonly #embedded: string[] = [];
+  #rows: AtomicFile | undefined;
+  #detail: AtomicFile | undefined;
+  #details: string[] = [];
+  #chunk = -1;
+  #n = 0;
+  #rowBatch: string[] = [];
+  readonly #files: AtomicFile[] = [];
+
+  constructor(out: string, rs: Ruleset, total: number, o: { embedMax?: number; token?: string } = {}) {
+    this.#out = out;
+    this.#rs = rs;
+    this.#ids = indicatorOrder(rs);
+    this.#split = total > (o.embedMax ?? EMBED_MAX);
+    this.#token = o.token ?? `${Date.now().toString(36)}-${process.pid.toString(36)}`;
+  }
+
+  get #base(): string {
+    return `${DATA_DIR}/${this.#token}/`;
+  }
+
+  async add(d: AuditResult['datasets'][number]): Promise<void> {
+    const x = dashDataset(d, this.#ids);
+    if (!this.#split) {
+      this.#embedded.push(scriptJson(x));
+      return;
+    }
+    const { row, detail } = splitDashDataset(x);
+    const k = Math.floor(this.#n++ / DETAIL_CHUNK);
+    if (k !== this.#chunk) await this.#nextChunk(k);
+    this.#details.push(scriptJson(detail));
+    this.#rowBatch.push(scriptJson(row));
+    if (this.#rowBatch.length >= DETAIL_CHUNK) await this.#flushRows();
+  }
+
+  async #open(name: string): Promise<AtomicFile> {
+    const f = await openAtomic(join(this.#out, this.#base, name));
+    this.#files.push(f);
+    return f;
+  }
+
+  async #flushRows(): Promise<void> {
+    if (!this.#rowBatch.length) return;
+    this.#rows ??= await this.#open('rows.js');
+    await this.#rows.write(`odbadgeRows([${this.#rowBatch.join(',')}]);\n`);
+    this.#rowBatch = [];
+  }
+
+  async #nextChunk(k: number): Promise<void> {
+    await this.#endChunk();
+    this.#chunk = k;
+    this.#detail = await this.#open(`d${k}.js`);
+  }
+
+  async #endChunk(): Promise<void> {
+    if (!this.#detail) return;
+    await this.#detail.write(`odbadgeDetail(${this.#chunk},[${this.#details.join(',')}]);\n`);
+    await this.#detail.commit();
+    this.#detail = undefined;
+    this.#details = [];
+  }
+
+  /** Writes index.html (and closes the data files); returns its path. */
+  async finish(m: DashboardModel, opts: DashboardOptions): Promise<string> {
+    const file = join(this.#out, 'index.html');
+    const meta: DashData = { ...dashMeta(this.#rs), datasets: [] };
+    try {
+      if (!this.#split) {
+        // The same text as scriptJson(dashData(…)): the envelope up to its empty dataset list, then the datasets.
+        const data = `${scriptJson(meta).slice(0, -'[]}'.length)}[${this.#embedded.join(',')}]}`;
+        await writeFileAtomic(file, `${pageHead(m, { ...opts, ruleset: this.#rs }, false)}<script type="application/json" id="odbadge-data">${data}</script>\n${pageFoot()}`);
+        return file;
+      }
+      await this.#endChunk();
+      await this.#flushRows();
+      this.#rows ??= await this.#open('rows.js');
+      await this.#rows.write('odbadgeRowsDone();\n');
+      await this.#rows.commit();
+      const split: DashData = { ...meta, split: { base: this.#base, chunk: DETAIL_CHUNK, total: this.#n } };
+      await writeFileAtomic(file, `${pageHead(m, { ...opts, ruleset: this.#rs }, true)}<script type="application/json" id="odbadge-data">${scriptJson(split)}</script>\n${pageFoot(`<script src="${esc(this.#base)}rows.js"></script>\n`)}`);
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+    // The page now names this run's data: older data directories can go (a reader of an old page loses its panels).
+    const dir = join(this.#out, DATA_DIR);
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (name !== this.#token) await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
+    }
+    return file;
+  }
+
+  /** Throws away the data files not yet committed. */
+  async abort(): Promise<void> {
+    for (const f of this.#files) await f.abort();
+  }
+}
+
+/** A stream's previous runs for the trend, only those that started before it. */
+export async function previousRuns(h: RunHistory, current: AuditHeader): Promise<AuditResult[]> {
+  return (await h.runs()).filter((r) => r.startedAt < current.startedAt);
 }

@@ -35,6 +35,11 @@ export interface DashData {
   tiers: { id: string; zh: string; en: string }[];
   indicators: { id: string; zh: string; en: string }[];
   datasets: DashDataset[];
+  /**
+   * A portal's dashboard: the rows come from `<base>rows.js` and each chunk of `chunk` datasets' panels from
+   * `<base>d<k>.js`, loaded by <script src> (a page opened from file:// may not fetch()); `datasets` is empty.
+   */
+  split?: { base: string; chunk: number; total: number };
 }
 
 export function indicatorOrder(rs: Ruleset): string[] {
@@ -48,27 +53,45 @@ export function datasetFormats(d: DatasetResult): string[] {
   return [...new Set(d.resources.map((r) => r.facts?.format ?? (r.fetch.kind === 'ok' ? 'unknown' : 'unreachable')))];
 }
 
-export function dashData(results: AuditResult, rs: Ruleset): DashData {
-  const ids = indicatorOrder(rs);
+/** The dashboard's model of one dataset: its table row and the evidence panel's content. */
+export function dashDataset(d: DatasetResult, ids: string[]): DashDataset {
+  return {
+    id: d.id, t: d.title, a: d.agency, b: d.badge, o: d.officialBadge ?? null, w: d.whitelisted,
+    f: datasetFormats(d),
+    x: ids.filter((id) => d.indicators[id] && (d.indicators[id].verdict === 'fail' || d.indicators[id].verdict === 'unsure')),
+    i: ids.filter((id) => d.indicators[id]).map((id) => {
+      const r = d.indicators[id];
+      return { id, v: r.verdict, e: clip(evidenceIn(r, 'en')), ...(r.message ? { z: clip(r.message.zh) } : {}), ...(r.hint ? { hz: r.hint.zh, he: r.hint.en } : {}) };
+    }),
+    r: d.resources.slice(0, 20).map((r) => ({
+      u: clip(r.url, 300),
+      s: r.fetch.status ? `HTTP ${r.fetch.status}` : r.fetch.kind,
+      f: r.facts?.format ?? '',
+      bad: Object.entries(r.indicators).filter(([, v]) => v.verdict === 'fail' || v.verdict === 'unsure')
+        .map(([id, v]) => [id, v.verdict, clip(evidenceIn(v, 'en'), 400), clip(evidenceIn(v, 'zh'), 400)] as [string, string, string, string]),
+    })),
+    n: d.findings.slice(0, 10).map((x) => [clip(`${x.code}: ${findingIn(x, 'zh')}`, 300), clip(`${x.code}: ${findingIn(x, 'en')}`, 300)] as [string, string]),
+  };
+}
+
+/** A dataset's table row apart from its panel (a portal's dashboard loads the panels on demand). */
+export function splitDashDataset(x: DashDataset): { row: DashRow; detail: DashDetail } {
+  const { i, r, n, ...row } = x;
+  return { row, detail: { i, r, n } };
+}
+
+export type DashRow = Omit<DashDataset, 'i' | 'r' | 'n'>;
+export type DashDetail = Pick<DashDataset, 'i' | 'r' | 'n'>;
+
+/** The labels the dashboard's script needs (tiers top down, indicators in gating order). */
+export function dashMeta(rs: Ruleset): Omit<DashData, 'datasets'> {
   return {
     tiers: [...rs.tiers].reverse().map((t) => ({ id: t.id, zh: t.name.zh, en: t.name.en })),
-    indicators: ids.map((id) => ({ id, zh: RULES.get(id)?.title.zh ?? id, en: RULES.get(id)?.title.en ?? id })),
-    datasets: results.datasets.map((d) => ({
-      id: d.id, t: d.title, a: d.agency, b: d.badge, o: d.officialBadge ?? null, w: d.whitelisted,
-      f: datasetFormats(d),
-      x: ids.filter((id) => d.indicators[id] && (d.indicators[id].verdict === 'fail' || d.indicators[id].verdict === 'unsure')),
-      i: ids.filter((id) => d.indicators[id]).map((id) => {
-        const r = d.indicators[id];
-        return { id, v: r.verdict, e: clip(evidenceIn(r, 'en')), ...(r.message ? { z: clip(r.message.zh) } : {}), ...(r.hint ? { hz: r.hint.zh, he: r.hint.en } : {}) };
-      }),
-      r: d.resources.slice(0, 20).map((r) => ({
-        u: clip(r.url, 300),
-        s: r.fetch.status ? `HTTP ${r.fetch.status}` : r.fetch.kind,
-        f: r.facts?.format ?? '',
-        bad: Object.entries(r.indicators).filter(([, v]) => v.verdict === 'fail' || v.verdict === 'unsure')
-          .map(([id, v]) => [id, v.verdict, clip(evidenceIn(v, 'en'), 400), clip(evidenceIn(v, 'zh'), 400)] as [string, string, string, string]),
-      })),
-      n: d.findings.slice(0, 10).map((x) => [clip(`${x.code}: ${findingIn(x, 'zh')}`, 300), clip(`${x.code}: ${findingIn(x, 'en')}`, 300)] as [string, string]),
-    })),
+    indicators: indicatorOrder(rs).map((id) => ({ id, zh: RULES.get(id)?.title.zh ?? id, en: RULES.get(id)?.title.en ?? id })),
   };
+}
+
+export function dashData(results: AuditResult, rs: Ruleset): DashData {
+  const ids = indicatorOrder(rs);
+  return { ...dashMeta(rs), datasets: results.datasets.map((d) => dashDataset(d, ids)) };
 }

@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditResult } from '../../model.ts';
 import type { Bilingual } from '../../model.ts';
+import { readResultsHeader, ResultsFileError } from '../results-file.ts';
 
 export interface RunHistory {
   /** Earlier runs, oldest first. Must not include the run being reported. */
@@ -62,9 +63,14 @@ export async function historyFromPaths(paths: string[], exclude?: AuditResult): 
       }
     }
   }
+  // A trend reads the earlier runs' envelopes (agency scores) only: their datasets are skipped, not read, so a
+  // portal's earlier results.json files cost their scan, not their size in memory.
+  const header = (f: string) => readResultsHeader(f).catch((e: unknown) => {
+    throw e instanceof ResultsFileError ? new HistoryFileError(e.message) : e;
+  });
   const runs = [
-    ...(await Promise.all(files.map(readResultsFile))),
-    ...(await Promise.all(found.map((f) => readResultsFile(f).catch(() => undefined)))).filter((r): r is AuditResult => !!r),
+    ...(await Promise.all(files.map(header))),
+    ...(await Promise.all(found.map((f) => header(f).catch(() => undefined)))).filter((r): r is AuditResult => !!r),
   ];
   return {
     ...historyFrom(runs.filter((r) => !exclude || r.startedAt !== exclude.startedAt || r.catalog?.source !== exclude.catalog.source)),
