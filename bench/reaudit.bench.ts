@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { runAudit } from '../src/audit.ts';
-import { EXPORT_COLUMNS } from '../src/demo/server.ts';
+import { toExportCsv, type ExportRow } from '../src/catalog/datagovtw-export.ts';
 import { Store } from '../src/store/store.ts';
-import { toCsv } from '../src/util/csv.ts';
 
 const SERVER = `
 const { createServer } = require('node:http');
@@ -44,23 +43,26 @@ server.listen(0, '127.0.0.1', () => { base = 'http://127.0.0.1:' + server.addres
 parentPort.on('message', (m) => { if (m === 'close') { server.closeAllConnections(); server.close(() => process.exit(0)); } });
 `;
 
-/** The portal's export, written by the product's one CSV writer; the worker fills in its address for {{BASE}}. */
-function exportTemplate(resources: number, columns: readonly string[]): string {
+/** The portal's export, written by the one export writer; the worker fills in its address for {{BASE}}. */
+function exportTemplate(resources: number): string {
   const perDataset = 2;
-  const rows: string[][] = [[...columns]];
+  const rows: ExportRow[] = [];
   for (let d = 0; d < resources / perDataset; d++) {
     const urls = Array.from({ length: perDataset }, (_, k) => `{{BASE}}/r/${d * perDataset + k}.csv`);
-    rows.push([`bench${d}`, `資料集${d}`, '原始資料', '其他', '', 'CSV;CSV', urls.join(';'), 'UTF-8;UTF-8', '單筆', '說明', '村名、人口、面積',
-      `機關${d % 40}`, '不定期', '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000',
-      '2024-01-01 00:00:00.000000', '', '']);
+    rows.push({
+      id: `bench${d}`, title: `資料集${d}`, providerAttribute: '原始資料', category: '其他', formats: ['CSV', 'CSV'], urls,
+      encodings: ['UTF-8', 'UTF-8'], uploadMethod: '單筆', description: '說明', fields: '村名、人口、面積', agency: `機關${d % 40}`,
+      frequency: '不定期', license: '政府資料開放授權條款-第1版', charge: '免費', contactName: '王小明', contactPhone: '02-12345678',
+      publishedAt: '2020-01-01 00:00:00.000000', metadataUpdatedAt: '2024-01-01 00:00:00.000000',
+    });
   }
-  return toCsv(rows, { defuse: false });
+  return toExportCsv(rows);
 }
 
 export default async function reauditBench(): Promise<Record<string, { ratio: number; peakRssMB?: number; [k: string]: unknown }>> {
   const resources = Number(process.env.ODBADGE_BENCH_REAUDIT_RESOURCES ?? 10_000);
   const latencyMs = Number(process.env.ODBADGE_BENCH_REAUDIT_LATENCY_MS ?? 10);
-  const worker = new Worker(SERVER, { eval: true, workerData: { resources, latencyMs, exportTemplate: exportTemplate(resources, EXPORT_COLUMNS) } });
+  const worker = new Worker(SERVER, { eval: true, workerData: { resources, latencyMs, exportTemplate: exportTemplate(resources) } });
   const base = await new Promise<string>((r, j) => {
     worker.once('message', r);
     worker.once('error', j);

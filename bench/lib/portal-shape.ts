@@ -7,14 +7,13 @@
 // of the portal needs to be held: the simulator rebuilds a dataset per request, the results generator per row.
 // Bodies, landing and error pages, scenarios and their truth come from the demo portal (src/demo) — one
 // implementation of what a resource looks like.
-import { toCsv } from '../../src/util/csv.ts';
+import { exportCsvRow, exportCsvStart } from '../../src/catalog/datagovtw-export.ts';
 import {
   columnsForTitle, landingPage, loginPage, noDataBody, notFoundPage, renderResource,
 } from '../../src/demo/content.ts';
 import { taiwanIso, taiwanTimeText, type DemoColumn, type DemoDataset, type DemoFormat, type DemoPortal, type DemoResource } from '../../src/demo/portal.ts';
 import { createRng, type Rng } from '../../src/demo/random.ts';
 import { minBadge, SCENARIOS, type ScenarioId } from '../../src/demo/scenarios.ts';
-import { EXPORT_COLUMNS } from '../../src/demo/server.ts';
 import { LOCAL_GOVERNMENTS } from '../../src/score/groups.ts';
 
 export interface ShapeOptions {
@@ -319,23 +318,25 @@ export class PortalShape {
 
   /** The 22-column bulk export as data.gov.tw serves it (UTF-8 with BOM), resources on `origins[host]`. */
   exportCsv(origins: string[]): Buffer {
-    const parts: Buffer[] = [Buffer.from(toCsv([[...EXPORT_COLUMNS]], { defuse: false }))];
-    const rows: string[][] = [];
-    const flush = () => {
-      parts.push(Buffer.from(toCsv(rows, { bom: false, defuse: false })));
-      rows.length = 0;
-    };
+    const parts: Buffer[] = [Buffer.from(exportCsvStart())];
+    let rows = '';
     for (let i = 0; i < this.opts.datasets; i++) {
       const d = this.dataset(i);
-      const join = (f: (r: SimResource) => string) => d.resources.map(f).join(';');
-      rows.push([
-        d.id, d.title, d.providerAttribute, d.category, d.officialBadgeText, join((r) => r.format), join((r) => origins[r.host] + r.path),
-        join((r) => r.declaredEncoding), d.uploadMethod, d.description, d.resources[0].declaredFields, d.agency, d.frequency, d.license,
-        '', d.cost, d.contactName, d.contactPhone, `${d.publishedAt} 00:00:00.000000`, d.metadataUpdatedAtText, '', join((r) => String(r.recordCount)),
-      ]);
-      if (rows.length === 1000) flush();
+      const each = (f: (r: SimResource) => string) => d.resources.map(f);
+      rows += exportCsvRow({
+        id: d.id, title: d.title, providerAttribute: d.providerAttribute, category: d.category, quality: d.officialBadgeText,
+        formats: each((r) => r.format), urls: each((r) => origins[r.host] + r.path), encodings: each((r) => r.declaredEncoding),
+        uploadMethod: d.uploadMethod, description: d.description, fields: d.resources[0].declaredFields, agency: d.agency,
+        frequency: d.frequency, license: d.license, charge: d.cost, contactName: d.contactName, contactPhone: d.contactPhone,
+        publishedAt: `${d.publishedAt} 00:00:00.000000`, metadataUpdatedAt: d.metadataUpdatedAtText, amount: each((r) => String(r.recordCount)),
+      });
+      // 1,000 rows to a Buffer at a time: the 53,000-row export is never one giant string.
+      if ((i + 1) % 1000 === 0) {
+        parts.push(Buffer.from(rows));
+        rows = '';
+      }
     }
-    flush();
+    parts.push(Buffer.from(rows));
     return Buffer.concat(parts);
   }
 

@@ -13,9 +13,9 @@
 // the end of the response).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toCsv } from '../../src/util/csv.ts';
+import { toExportCsv } from '../../src/catalog/datagovtw-export.ts';
 import { createRng } from '../../src/demo/random.ts';
-import { EXPORT_COLUMNS, EXPORT_PATH } from '../../src/demo/server.ts';
+import { EXPORT_PATH } from '../../src/demo/server.ts';
 import { hostAddress, PortalShape, type Reply } from './portal-shape.ts';
 
 const SHAPE = process.env.SIM_SHAPE ?? 'uniform';
@@ -62,10 +62,12 @@ function uniformShape(): Shape {
     datasets: resources,
     resources,
     urls,
-    exportCsv: (origins) => Buffer.from(toCsv([[...EXPORT_COLUMNS], ...urls(origins).map((u, i) => [
-      `B${i}`, `模擬資料集 ${i}`, '原始資料', '求職及就業', '', 'CSV', u, 'UTF-8', '單筆', '說明', '村名、人口', `機關${i % 50}`,
-      '不定期', '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000', taipeiYesterday, '', '',
-    ])], { defuse: false })),
+    exportCsv: (origins) => Buffer.from(toExportCsv(urls(origins).map((u, i) => ({
+      id: `B${i}`, title: `模擬資料集 ${i}`, providerAttribute: '原始資料', category: '求職及就業', formats: 'CSV', urls: u,
+      encodings: 'UTF-8', uploadMethod: '單筆', description: '說明', fields: '村名、人口', agency: `機關${i % 50}`, frequency: '不定期',
+      license: '政府資料開放授權條款-第1版', charge: '免費', contactName: '王小明', contactPhone: '02-12345678',
+      publishedAt: '2020-01-01 00:00:00.000000', metadataUpdatedAt: taipeiYesterday,
+    })))),
     latency: () => LATENCY,
     reply: (host, url) => {
       const m = /^\/r\/(\d+)\.csv$/.exec(url);

@@ -5,7 +5,11 @@ import { parseOfficialBadge } from './datagovtw-badge.ts';
 import { parseTaiwanTime } from './datagovtw-time.ts';
 import { redactText, redactUrl, scrubText, urlSecrets } from '../util/redact.ts';
 
-/** Our name for each column we use → header spellings seen in exports. */
+/**
+ * Our name for each column → header spellings seen in exports. Listed in the live export's order, its spelling first:
+ * the export writer (datagovtw-export.ts) takes both from here, so what the demo and test portals serve is what this
+ * reads.
+ */
 export const EXPORT_COLUMNS = {
   id: ['資料集識別碼'],
   title: ['資料集名稱'],

@@ -3,20 +3,13 @@
 // Nothing listens beyond 127.x.x.x.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { toCsv } from '../util/csv.ts';
+import { toExportCsv } from '../catalog/datagovtw-export.ts';
 import {
   agencyHomePage, landingPage, loginPage, noDataBody, notFoundPage, oasDocument, renderResource, serviceUnavailablePage,
 } from './content.ts';
 import type { DemoAgency, DemoDataset, DemoPortal, DemoResource } from './portal.ts';
 
 export const EXPORT_PATH = '/api/front/dataset/export';
-
-/** The 22 columns of data.gov.tw's bulk export, in order (資資料集上架方式 sic: the live header has the typo). */
-export const EXPORT_COLUMNS = [
-  '資料集識別碼', '資料集名稱', '資料提供屬性', '服務分類', '品質檢測', '檔案格式', '資料下載網址', '編碼格式',
-  '資資料集上架方式', '資料集描述', '主要欄位說明', '提供機關', '更新頻率', '授權方式', '相關網址', '計費方式',
-  '提供機關聯絡人姓名', '提供機關聯絡人電話', '上架日期', '詮釋資料更新時間', '備註', '資料量',
-] as const;
 
 export interface DemoServerOptions {
   /** How long a time-out scenario holds the socket before destroying it. */
@@ -154,21 +147,19 @@ export async function startDemoServer(portal: DemoPortal, opts: DemoServerOption
   const portalBase = `http://127.0.0.1:${portalAddr.port}`;
 
   function exportCsv(): Buffer {
-    const rows: string[][] = [[...EXPORT_COLUMNS]];
-    for (const d of portal.datasets) {
-      const join = (f: (r: DemoResource) => string) => d.resources.map(f).join(';');
-      rows.push([
-        d.id, d.title, d.providerAttribute, d.category, d.officialBadgeText,
-        join((r) => r.format), join((r) => urlOf(r, d)), join((r) => r.declaredEncoding),
+    return Buffer.from(toExportCsv(portal.datasets.map((d) => {
+      const each = (f: (r: DemoResource) => string) => d.resources.map(f);
+      return {
+        id: d.id, title: d.title, providerAttribute: d.providerAttribute, category: d.category, quality: d.officialBadgeText,
+        formats: each((r) => r.format), urls: each((r) => urlOf(r, d)), encodings: each((r) => r.declaredEncoding),
+        uploadMethod: d.uploadMethod, description: d.description,
         // one 主要欄位說明 per dataset when the resources agree (they do here), `;`-joined otherwise
-        d.uploadMethod, d.description, [...new Set(d.resources.map((r) => r.declaredFields))].join(';'), d.agency, d.frequency, d.license,
-        hosts[agencyOf.get(d.agency)!.hostIndex] + '/', d.cost, d.contactName, d.contactPhone,
-        d.publishedAt, d.metadataUpdatedAtText, '', join((r) => String(r.recordCount)),
-      ]);
-    }
-    // The export as data.gov.tw serves it: cells as given (toCsv's defuse is for reports), the BOM prepended below.
-    const text = toCsv(rows, { bom: false, defuse: false });
-    return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+        fields: [...new Set(each((r) => r.declaredFields))], agency: d.agency, frequency: d.frequency, license: d.license,
+        relatedUrl: hosts[agencyOf.get(d.agency)!.hostIndex] + '/', charge: d.cost, contactName: d.contactName,
+        contactPhone: d.contactPhone, publishedAt: d.publishedAt, metadataUpdatedAt: d.metadataUpdatedAtText,
+        amount: each((r) => String(r.recordCount)),
+      };
+    })));
   }
   let exportCache: Buffer | undefined;
 

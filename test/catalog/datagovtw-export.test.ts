@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/model.ts';
 import { readDataGovTwExport } from '../../src/catalog/datagovtw.ts';
+import { EXPORT_HEADER, exportCsvRow, exportCsvStart, toExportCsv } from '../../src/catalog/datagovtw-export.ts';
 import { loopbackCatalogHttp } from '../fetch/helpers.ts';
 
 /** The catalogue reads through the audit's guarded fetcher (loopback allowed for these servers). */
@@ -18,6 +19,7 @@ afterAll(() => client.close());
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURE = path.resolve(here, '../../fixtures/catalog/datagovtw-export.csv');
 
+/** The live export's header, as data.gov.tw spells it (資資料集上架方式 sic). */
 const HEADER = [
   '資料集識別碼', '資料集名稱', '資料提供屬性', '服務分類', '品質檢測', '檔案格式', '資料下載網址', '編碼格式',
   '資資料集上架方式', '資料集描述', '主要欄位說明', '提供機關', '更新頻率', '授權方式', '相關網址', '計費方式',
@@ -269,5 +271,54 @@ describe('readDataGovTwExport on other exports', () => {
       })(),
     ).rejects.toThrow();
     expect(count).toBe(10);
+  });
+});
+
+describe('the export writer (what the demo portal, the test portals and the benchmarks serve)', () => {
+  it('writes the live header after a BOM, with CRLF', () => {
+    expect(EXPORT_HEADER).toEqual(HEADER);
+    expect(exportCsvStart()).toBe(`\uFEFF${HEADER.join(',')}\r\n`);
+    expect(toExportCsv([])).toBe(exportCsvStart());
+  });
+
+  it('writes cells as a portal serves them: quoted when needed, lists ;-joined, nothing defused, left-out columns empty', () => {
+    expect(exportCsvRow({ id: '7', title: 'a,"b"', formats: ['CSV', 'JSON'], description: '=1+1' })).toBe(
+      '7,"a,""b""",,,,CSV;JSON,,,,=1+1,,,,,,,,,,,,\r\n',
+    );
+  });
+
+  it('writes an export the adapter reads back to the same datasets', async () => {
+    const file = path.join(tmp, 'written.csv');
+    writeFileSync(file, toExportCsv([
+      {
+        id: 'A1', title: '空氣品質, "AQI"\n第二行', providerAttribute: '原始資料', category: '生活安全及品質', quality: '金標章',
+        formats: ['CSV', 'JSON'], urls: ['https://a.example.gov.tw/aqi.csv', 'https://a.example.gov.tw/get.do;jsessionid=X1?id=2'],
+        encodings: ['UTF-8', 'UTF-8'], uploadMethod: '介接', description: '=SUM(1,2) 原樣', fields: '測站、AQI', agency: '環境部',
+        frequency: '每1時', license: '政府資料開放授權條款-第1版', relatedUrl: 'https://a.example.gov.tw/', charge: '免費',
+        contactName: '王小明', contactPhone: '02-12345678', publishedAt: '2015-12-29 00:00:00.000000',
+        metadataUpdatedAt: '2026-03-10 14:05:00.000000', amount: ['10', '20'],
+      },
+      { id: 'B2', title: '只有網址', urls: 'https://b.example.gov.tw/x.csv' },
+    ]));
+    expect(await collect(file)).toEqual([
+      {
+        id: 'A1', title: '空氣品質, "AQI"\n第二行', agency: '環境部', source: 'data.gov.tw', timeZone: 'Asia/Taipei',
+        declared: {
+          frequency: '每1時', fields: '測站、AQI', formats: ['CSV', 'JSON'], encoding: 'UTF-8', license: '政府資料開放授權條款-第1版',
+          description: '=SUM(1,2) 原樣', providerAttribute: '原始資料', category: '生活安全及品質', uploadMethod: '介接',
+        },
+        officialBadge: 'gold', officialBadgeRaw: '金標章', whitelisted: false, findings: [],
+        resources: [
+          { id: 'A1#0', url: 'https://a.example.gov.tw/aqi.csv', declared: { format: 'CSV', encoding: 'UTF-8', fields: '測站、AQI' } },
+          { id: 'A1#1', url: 'https://a.example.gov.tw/get.do;jsessionid=X1?id=2', declared: { format: 'JSON', encoding: 'UTF-8', fields: '測站、AQI' } },
+        ],
+        publishedAt: '2015-12-29T00:00:00+08:00', metadataUpdatedAt: '2026-03-10T14:05:00+08:00',
+      },
+      {
+        id: 'B2', title: '只有網址', agency: '', source: 'data.gov.tw', timeZone: 'Asia/Taipei', declared: {},
+        officialBadge: null, whitelisted: false, findings: [],
+        resources: [{ id: 'B2#0', url: 'https://b.example.gov.tw/x.csv', declared: {} }],
+      },
+    ]);
   });
 });

@@ -6,7 +6,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoPortal, type DemoDataset, type DemoResource } from '../../src/demo/portal.ts';
-import { EXPORT_COLUMNS, startDemoServer, type DemoServer } from '../../src/demo/server.ts';
+import { EXPORT_HEADER } from '../../src/catalog/datagovtw-export.ts';
+import { startDemoServer, type DemoServer } from '../../src/demo/server.ts';
 import type { ScenarioId } from '../../src/demo/scenarios.ts';
 
 const portal = buildDemoPortal();
@@ -56,7 +57,7 @@ describe('catalogue server', () => {
     expect(res.header('content-type')).toMatch(/^text\/html/);
     expect([...res.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(res.body, { bom: true }) as string[][];
-    expect(rows[0]).toEqual([...EXPORT_COLUMNS]);
+    expect(rows[0]).toEqual(EXPORT_HEADER); // its literal spelling: test/catalog/datagovtw-export.test.ts
     expect(rows[0][8]).toBe('資資料集上架方式');
     expect(rows).toHaveLength(563);
     for (const [i, d] of portal.datasets.entries()) {

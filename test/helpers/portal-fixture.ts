@@ -2,13 +2,7 @@
 // with the live header's typo), the API v2 per-dataset endpoint, and any resource routes a test defines.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toCsv } from '../../src/util/csv.ts';
-
-export const EXPORT_COLUMNS = [
-  '資料集識別碼', '資料集名稱', '資料提供屬性', '服務分類', '品質檢測', '檔案格式', '資料下載網址', '編碼格式',
-  '資資料集上架方式', '資料集描述', '主要欄位說明', '提供機關', '更新頻率', '授權方式', '相關網址', '計費方式',
-  '提供機關聯絡人姓名', '提供機關聯絡人電話', '上架日期', '詮釋資料更新時間', '備註', '資料量',
-];
+import { toExportCsv } from '../../src/catalog/datagovtw-export.ts';
 
 export interface FixtureResource {
   path: string;
@@ -40,16 +34,15 @@ export function taiwanTimeDaysAgo(days: number, now = new Date()): string {
 export async function startFixturePortal(datasets: FixtureDataset[], routes: Record<string, Handler>) {
   let base = '';
   const hits = new Map<string, number>();
-  const exportCsv = () => {
-    const rows = datasets.map((d) => [
-      d.id, d.title, '原始資料', '求職及就業', d.officialBadge ?? '', d.resources.map((r) => r.format).join(';'),
-      d.resources.map((r) => base + r.path).join(';'), d.resources.map((r) => r.encoding ?? 'UTF-8').join(';'),
-      '單筆', `${d.title}的說明`, d.fields ?? '', d.agency ?? '測試機關', d.frequency ?? '不定期', '政府資料開放授權條款-第1版',
-      '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000', d.metadataUpdated ?? taiwanTimeDaysAgo(1), '', '',
-    ]);
-    // Served as the portal would: cells as given (defusing is for odbadge's own reports).
-    return toCsv([EXPORT_COLUMNS, ...rows], { defuse: false });
-  };
+  // Served as the portal would: cells as given (defusing is for odbadge's own reports).
+  const exportCsv = () => toExportCsv(datasets.map((d) => ({
+    id: d.id, title: d.title, providerAttribute: '原始資料', category: '求職及就業', quality: d.officialBadge ?? '',
+    formats: d.resources.map((r) => r.format), urls: d.resources.map((r) => base + r.path),
+    encodings: d.resources.map((r) => r.encoding ?? 'UTF-8'), uploadMethod: '單筆', description: `${d.title}的說明`,
+    fields: d.fields ?? '', agency: d.agency ?? '測試機關', frequency: d.frequency ?? '不定期', license: '政府資料開放授權條款-第1版',
+    charge: '免費', contactName: '王小明', contactPhone: '02-12345678', publishedAt: '2020-01-01 00:00:00.000000',
+    metadataUpdatedAt: d.metadataUpdated ?? taiwanTimeDaysAgo(1),
+  })));
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', base);
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);

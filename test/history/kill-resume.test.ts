@@ -8,10 +8,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportCsvRow, exportCsvStart } from '../../src/catalog/datagovtw-export.ts';
 import { Store } from '../../src/store/store.ts';
-import { csvCell } from '../../src/util/csv.ts';
 import { CLI, odbadge } from '../helpers/cli.ts';
-import { EXPORT_COLUMNS } from '../helpers/portal-fixture.ts';
 
 const CHILD = resolve(__dirname, 'audit-child.ts');
 const N = 24;
@@ -31,12 +30,12 @@ function body(i: number): { status: number; type: string; text: string } {
 
 let base = '';
 function exportRow(i: number): string {
-  const fmt = i % 6 === 2 ? 'JSON' : 'CSV';
-  return [
-    `ds${i}`, `資料集${i}`, '原始資料', '求職及就業', '', fmt, `${base}/r/${i}`, 'UTF-8', '單筆', '說明', '村名、人口',
-    `機關${i % 3}`, '不定期', '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678',
-    '2020-01-01 00:00:00.000000', '2024-01-01 00:00:00.000000', '', '',
-  ].map((c) => csvCell(c, false)).join(',');
+  return exportCsvRow({
+    id: `ds${i}`, title: `資料集${i}`, providerAttribute: '原始資料', category: '求職及就業', formats: i % 6 === 2 ? 'JSON' : 'CSV',
+    urls: `${base}/r/${i}`, encodings: 'UTF-8', uploadMethod: '單筆', description: '說明', fields: '村名、人口', agency: `機關${i % 3}`,
+    frequency: '不定期', license: '政府資料開放授權條款-第1版', charge: '免費', contactName: '王小明', contactPhone: '02-12345678',
+    publishedAt: '2020-01-01 00:00:00.000000', metadataUpdatedAt: '2024-01-01 00:00:00.000000',
+  });
 }
 
 function hold(res: ServerResponse, finish: () => void) {
@@ -50,10 +49,10 @@ const server: Server = createServer((req, res) => {
   if (url.pathname === '/export.csv') {
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
     const rows = Array.from({ length: N }, (_, i) => exportRow(i));
-    const head = '\ufeff' + [EXPORT_COLUMNS.join(','), ...rows.slice(0, stalls.exportAfterRow ?? N)].join('\r\n') + '\r\n';
+    const head = exportCsvStart() + rows.slice(0, stalls.exportAfterRow ?? N).join('');
     if (stalls.exportAfterRow === undefined) return res.end(head);
     res.write(head);
-    return hold(res, () => res.end(rows.slice(stalls.exportAfterRow).join('\r\n') + '\r\n'));
+    return hold(res, () => res.end(rows.slice(stalls.exportAfterRow).join('')));
   }
   const m = /^\/r\/(\d+)$/.exec(url.pathname);
   if (m) {

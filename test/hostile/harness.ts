@@ -8,8 +8,8 @@ import { runAudit, type AuditOptions } from '../../src/audit.ts';
 import type { AuditResult } from '../../src/model.ts';
 import type { FetchOptions } from '../../src/fetch/index.ts';
 import type { DatasetResult, Verdict } from '../../src/model.ts';
-import { toCsv } from '../../src/util/csv.ts';
-import { EXPORT_COLUMNS, taiwanTimeDaysAgo } from '../helpers/portal-fixture.ts';
+import { toExportCsv } from '../../src/catalog/datagovtw-export.ts';
+import { taiwanTimeDaysAgo } from '../helpers/portal-fixture.ts';
 
 export const CSV = '村名,人口\r\n大安里,1200\r\n中正里,980\r\n';
 export const FIELDS = '村名、人口';
@@ -123,12 +123,12 @@ export interface HostileDataset {
 }
 
 function exportCsv(datasets: HostileDataset[]): string {
-  const rows = datasets.map((d) => [
-    d.id, d.title ?? d.id, '原始資料', '求職及就業', '', d.urls.map(() => d.format ?? 'CSV').join(';'), d.urls.join(';'),
-    d.urls.map(() => 'UTF-8').join(';'), '單筆', `${d.title ?? d.id}的說明`, d.fields ?? FIELDS, '測試機關', '不定期',
-    '政府資料開放授權條款-第1版', '', '免費', '王小明', '02-12345678', '2020-01-01 00:00:00.000000', taiwanTimeDaysAgo(1), '', '',
-  ]);
-  return toCsv([EXPORT_COLUMNS, ...rows], { defuse: false });
+  return toExportCsv(datasets.map((d) => ({
+    id: d.id, title: d.title ?? d.id, providerAttribute: '原始資料', category: '求職及就業', formats: d.urls.map(() => d.format ?? 'CSV'),
+    urls: d.urls, encodings: d.urls.map(() => 'UTF-8'), uploadMethod: '單筆', description: `${d.title ?? d.id}的說明`,
+    fields: d.fields ?? FIELDS, agency: '測試機關', frequency: '不定期', license: '政府資料開放授權條款-第1版', charge: '免費',
+    contactName: '王小明', contactPhone: '02-12345678', publishedAt: '2020-01-01 00:00:00.000000', metadataUpdatedAt: taiwanTimeDaysAgo(1),
+  })));
 }
 
 /**

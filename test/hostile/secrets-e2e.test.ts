@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toCsv } from '../../src/util/csv.ts';
+import { toExportCsv } from '../../src/catalog/datagovtw-export.ts';
 import { CLI, odbadge, type CliRun } from '../helpers/cli.ts';
-import { EXPORT_COLUMNS, taiwanTimeDaysAgo } from '../helpers/portal-fixture.ts';
+import { taiwanTimeDaysAgo } from '../helpers/portal-fixture.ts';
 
 interface FixtureResource { url: string; format: string; oasUrl?: string; exportOnly?: boolean }
 interface FixtureDataset { id: string; title: string; agency: string; resources: FixtureResource[] }
@@ -42,11 +42,13 @@ const runs: { what: string; r: CliRun }[] = [];
 const render = (s: string) => s.replaceAll('{base}', base).replaceAll('{host}', host);
 
 function exportCsv(): string {
-  return toCsv([EXPORT_COLUMNS, ...FIXTURE.datasets.map((d) => [
-    d.id, d.title, '原始資料', '求職及就業', '', d.resources.map((r) => r.format).join(';'), d.resources.map((r) => render(r.url)).join(';'),
-    d.resources.map(() => 'UTF-8').join(';'), '單筆', '說明', '村名、人口', d.agency, '不定期', '政府資料開放授權條款-第1版', '', '免費', '王小明',
-    '02-12345678', '2020-01-01 00:00:00.000000', taiwanTimeDaysAgo(1), '', '',
-  ])], { defuse: false }); // served as a portal serves it: the hostile cells as they are
+  // served as a portal serves it: the hostile cells as they are
+  return toExportCsv(FIXTURE.datasets.map((d) => ({
+    id: d.id, title: d.title, providerAttribute: '原始資料', category: '求職及就業', formats: d.resources.map((r) => r.format),
+    urls: d.resources.map((r) => render(r.url)), encodings: d.resources.map(() => 'UTF-8'), uploadMethod: '單筆', description: '說明',
+    fields: '村名、人口', agency: d.agency, frequency: '不定期', license: '政府資料開放授權條款-第1版', charge: '免費', contactName: '王小明',
+    contactPhone: '02-12345678', publishedAt: '2020-01-01 00:00:00.000000', metadataUpdatedAt: taiwanTimeDaysAgo(1),
+  })));
 }
 
 function route(req: IncomingMessage, res: ServerResponse): void {
