@@ -16,7 +16,7 @@ import { loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
 import { AuditHistory, catalogKeyOf } from './store/audit-history.ts';
 import { runWarnings } from './store/comparable.ts';
 import { StoreError } from './store/errors.ts';
-import type { Store } from './store/store.ts';
+import type { HistoryStore } from './store/history-store.ts';
 import { hasSecrets, redactDeep, redactUrl, urlSecrets } from './util/redact.ts';
 import { ODBADGE_VERSION } from './version.ts';
 import { createInspector, defaultWorkers, type Inspector } from './pipeline/inspect-pool.ts';
@@ -47,7 +47,7 @@ export interface AuditOptions {
    * History store: the run is recorded there dataset by dataset (so a killed audit can resume), resources are
    * requested conditionally and unchanged ones reuse their stored facts. Without it, nothing is recorded.
    */
-  store?: Store;
+  store?: HistoryStore;
   /** Continue this interrupted run of `store` (same catalogue and agency filter; its stored ruleset is used). */
   resumeRunId?: number;
   /** Conditional requests and reuse of stored facts when a store is given (default true). */
@@ -133,7 +133,7 @@ export async function startAudit(opts: AuditOptions, o: { sink?: 'memory' } = {}
   const catalogShown = redactUrl(opts.catalog);
   const masked = [hasSecrets(opts.catalog) ? 'catalog' : '', opts.enrichApiBase && hasSecrets(opts.enrichApiBase) ? 'enrichApiBase' : ''].filter(Boolean);
   const history = opts.store
-    ? AuditHistory.start(opts.store, {
+    ? await AuditHistory.start(opts.store, {
       rulesetId: rs.id, ruleset: rs, catalog: catalogShown,
       catalogKey: catalogKeyOf(catalogShown, opts.agency, opts.catalogKind),
       options: {
@@ -155,7 +155,7 @@ export async function startAudit(opts: AuditOptions, o: { sink?: 'memory' } = {}
     throw e;
   } finally {
     // Released however the session ends, so a run it did not finish is resumable at once.
-    history?.end();
+    await history?.end();
   }
 }
 
@@ -213,17 +213,17 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     const result = redactDeep(evaluateDataset({ dataset: d, resources, oas }, rs, now()), [...runSecrets, ...datasetSecrets(d)]);
     let contentChanged: boolean | null = null;
     if (history) {
-      const h = history.historyFindings(d, observed);
+      const h = await history.historyFindings(d, observed);
       result.findings.push(...h.findings);
       contentChanged = h.contentChanged;
     }
-    finisher.finish({ idx, dataset: d, result, contentChanged, resources: d.resources.map((r, i) => ({ url: r.url, ...observed[i] })) });
+    await finisher.finish({ idx, dataset: d, result, contentChanged, resources: d.resources.map((r, i) => ({ url: r.url, ...observed[i] })) });
   };
 
   /** A dataset odbadge could not audit, recorded with its internal-error finding (already among its findings). */
-  const finishFailed = (idx: number, d: Dataset, message: string) => {
+  const finishFailed = async (idx: number, d: Dataset, message: string) => {
     const r = redactDeep(failedDatasetResult(d, rs, now(), message), [...runSecrets, ...datasetSecrets(d)]);
-    finisher.finish({ idx, dataset: d, result: r, contentChanged: null, resources: [] });
+    await finisher.finish({ idx, dataset: d, result: r, contentChanged: null, resources: [] });
   };
 
   let fatal: unknown;
@@ -239,7 +239,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
         for (const r of d.resources) poisoned.set(r.url, d.id);
       }
       // Finished by an earlier session of this run: never fetched, judged or written twice.
-      finisher.finish({ idx: at, dataset: d, result: stored, stored: true });
+      await finisher.finish({ idx: at, dataset: d, result: stored, stored: true });
       report();
       return;
     }
@@ -249,20 +249,20 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
       const finding = shared ? sharesPoisonFinding(shared.url, poisoned.get(shared.url)!) : processDiedFinding(died);
       if (!shared) for (const r of d.resources) poisoned.set(r.url, d.id);
       d.findings.push(finding);
-      finishFailed(at, d, finding.message);
+      await finishFailed(at, d, finding.message);
       report();
       return;
     }
     // In flight at a death: audited alone, so that if it is the culprit, the next death is charged to it only.
     const alone = died > 0;
     if (alone) await window.empty();
-    history?.startAttempt(at, d.id);
+    await history?.startAttempt(at, d.id);
     await window.run(Math.max(1, d.resources.length), () => processDataset(at, d)
       .catch((e: unknown) => {
         if (e instanceof StoreError) throw e;
         // A bug or an unexpected input in one dataset must not cost the audit the others' results.
         d.findings.push(finding('internal-error', { variant: 'exception', error: String((e as Error)?.stack ?? e) }));
-        finishFailed(at, d, (e as Error)?.message ?? String(e));
+        return finishFailed(at, d, (e as Error)?.message ?? String(e));
       })
       .then(report)
       .catch((e: unknown) => {
@@ -323,14 +323,14 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   // A run whose resources were mostly refused measured the guard, not the portal: a warning in the results, and no
   // baseline (the count is recorded with the run; see store/comparable.ts).
   const warnings = runWarnings(finisher.privateRefused, resourceCount);
-  if (history && discard) history.store.discardRun(history.run.id);
+  if (history && discard) await history.store.discardRun(history.run.id);
   else if (history) {
     // A catalogue that changed between the sessions of a resumed run: results of datasets it no longer lists go.
-    if (complete && history.resumed) history.dropUnseen();
+    if (complete && history.resumed) await history.dropUnseen();
     // Recorded with the run only: a run whose resources were mostly refused is no baseline (see store/comparable.ts).
     // The run is complete once every dataset is recorded; its outputs are written after, and can be written again
     // from the store (`odbadge report --run <id>`) if that fails.
-    history.store.finishRun(history.run.id, {
+    await history.store.finishRun(history.run.id, {
       status: complete ? 'complete' : 'interrupted', finishedAt, catalogComplete: complete, catalogError,
       catalogFindings, stats: { ...runStats, privateRefused: finisher.privateRefused }, bytes, wireBytes, agencies,
     });
@@ -347,7 +347,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     ...(history && !discard ? { run: { id: history.run.id, resumed: history.resumed, status: complete ? 'complete' as const : 'interrupted' as const, ...(history.run.previousRunId !== undefined ? { previousRunId: history.run.previousRunId } : {}) } } : {}),
   };
   // A discarded run's rows are gone: there is nothing to read back (and nothing was audited).
-  return { results: discard ? finisher.results(header, 0) : finisher.results(header, seen), ruleset: rs, privateRefused: finisher.privateRefused };
+  return { results: await finisher.results(header, discard ? 0 : seen), ruleset: rs, privateRefused: finisher.privateRefused };
 }
 
 export type { Finding };

@@ -12,7 +12,7 @@ import { loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
 import { catalogKeyOf } from '../store/audit-history.ts';
 import { hasSecrets, redactUrl } from '../util/redact.ts';
 import { StoreError } from '../store/errors.ts';
-import type { RunInfo, Store } from '../store/store.ts';
+import type { HistoryStore, RunInfo } from '../store/history-store.ts';
 import { emptyHistory } from '../report/html/history.ts';
 import { storeHistory } from '../store/run-history.ts';
 import { loadUsage, regenerateHint } from './report-command.ts';
@@ -78,18 +78,18 @@ interface ResumePlan {
  * never started) means start it, so a scheduled `audit --resume --catalog X --out D` always makes progress.
  * `needOut`: the command writes to --out (audit); `ci` writes there only when given one.
  */
-function planResume(store: Store, o: AuditCommandOptions, ctx: CliContext, needOut: boolean): ResumePlan | undefined {
+async function planResume(store: HistoryStore, o: AuditCommandOptions, ctx: CliContext, needOut: boolean): Promise<ResumePlan | undefined> {
   let run: RunInfo | undefined;
   if (typeof o.resume === 'string') {
     const id = Number(o.resume);
     if (!Number.isInteger(id) || id < 1) throw new StoreError('usage', store.path, `--resume expects a run id (see odbadge history), got "${o.resume}"`);
-    run = store.getRun(id);
+    run = await store.getRun(id);
     if (!run) throw new StoreError('usage', store.path, `no run ${id} in ${store.path} (see odbadge history)`);
   } else {
     const key = o.catalog ? catalogKeyOf(redactUrl(o.catalog), o.agency, undefined) : undefined;
-    run = store.resumable(key);
+    run = await store.resumable(key);
     if (!run) {
-      const live = store.listRuns().reverse().find((r) => r.status === 'running' && (key === undefined || r.catalogKey === key));
+      const live = (await store.listRuns()).reverse().find((r) => r.status === 'running' && (key === undefined || r.catalogKey === key));
       if (live) throw new StoreError('usage', store.path, `run ${live.id} of ${live.catalog} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
     }
     if (!run && o.catalog && (o.out || !needOut)) {
@@ -130,7 +130,7 @@ export interface CliAudit {
   /** The results as a stream: read back from the store (or a spill file) while the outputs are written. */
   results: AuditResults;
   ruleset: Ruleset;
-  store?: Store;
+  store?: HistoryStore;
   /** The output directory: --out, or the one the resumed run recorded. */
   out?: string;
   /** Stopped by Ctrl-C / SIGTERM: partial results. */
@@ -149,7 +149,7 @@ export async function writeCliOutputs(a: CliAudit, o: Omit<OutputOptions, 'rules
   const run = a.results.header.run;
   // The dashboard's trend reads the earlier runs this one is comparable with (complete, same catalogue and
   // ruleset: store/comparable.ts) from the history store.
-  const history = a.store && run ? storeHistory(a.store, { comparableTo: run.id }) : emptyHistory;
+  const history = a.store && run ? await storeHistory(a.store, { comparableTo: run.id }) : emptyHistory;
   try {
     return await writeAuditOutputs(a.results, { ruleset: a.ruleset, history, ...o });
   } catch (e) {
@@ -183,25 +183,25 @@ export async function runCliAudit(o: AuditCommandOptions, ctx: CliContext, setup
   } catch (e) {
     return ctx.usage((e as Error).message);
   }
-  const opened = openStoreForCli(ctx, o.db, o.store !== false);
+  const opened = await openStoreForCli(ctx, o.db, o.store !== false);
   if ('code' in opened) return opened.code;
   const store = opened.store;
   try {
     let plan: ResumePlan | undefined;
     try {
-      plan = store && o.resume ? planResume(store, o, ctx, setup.needOut) : undefined;
+      plan = store && o.resume ? await planResume(store, o, ctx, setup.needOut) : undefined;
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
       return ctx.fail(e.kind === 'usage' ? EXIT.usage : EXIT.input, e.message);
     }
     return await auditWith(o, ctx, setup, store, plan, limits, then);
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
 async function auditWith(
-  o: AuditCommandOptions, ctx: CliContext, setup: CliAuditSetup, store: Store | undefined, plan: ResumePlan | undefined,
+  o: AuditCommandOptions, ctx: CliContext, setup: CliAuditSetup, store: HistoryStore | undefined, plan: ResumePlan | undefined,
   limits: Partial<InspectLimits>, then: (a: CliAudit) => Promise<number>,
 ): Promise<number> {
   const rs = plan ? parseRuleset(plan.run.ruleset, `ruleset stored with run ${plan.run.id}`) : loadRuleset(o.ruleset);
