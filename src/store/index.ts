@@ -1,7 +1,7 @@
 // The history store's public surface.
 export { SqliteStore } from './store.ts';
 export type { HistoryStore, RunInfo, RunStatus, UrlState } from './history-store.ts';
-export { openStore } from './open-store.ts';
+export { openStore, isPostgresUrl } from './open-store.ts';
 export { StoreError, type StoreErrorKind } from './errors.ts';
 export { defaultDbPath } from './paths.ts';
 export { improvementFromStore, type StoredImprovement } from './improvement.ts';
