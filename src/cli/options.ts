@@ -109,8 +109,8 @@ export function formatOptions(text: string, opts: { json?: boolean; markdown?: b
 }
 
 export const DB_OPTION: OptionDef = {
-  flags: '--db <file>', kind: 'value', description: 'the history store',
-  defaultText: '$ODBADGE_HOME/odbadge.db, else $XDG_DATA_HOME/odbadge/odbadge.db, else ~/.local/share/odbadge/odbadge.db',
+  flags: '--db <file>', kind: 'value', description: 'the history store: an SQLite file, or a PostgreSQL URL (postgres://…)',
+  defaultText: '$ODBADGE_DB, else $ODBADGE_HOME/odbadge.db, else $XDG_DATA_HOME/odbadge/odbadge.db, else ~/.local/share/odbadge/odbadge.db',
 };
 
 export const RULESET_OPTION: OptionDef = { flags: '--ruleset <file>', kind: 'value', description: 'ruleset JSON', defaultText: 'rules/tw-ndc-2017.json' };
