@@ -14,16 +14,16 @@
 // Env: BENCH_PORTAL_DATASETS, BENCH_PORTAL_HOSTS, BENCH_PORTAL_LATENCY_MS, BENCH_PORTAL_CONCURRENCY,
 // BENCH_PORTAL_WORKERS (--workers; default: the CLI's, one per core), BENCH_PORTAL_FROM_SOURCE=1,
 // BENCH_PORTAL_SKIP_BROWSER=1, BENCH_PORTAL_KEEP=1 (keep the output directory and print where it is).
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { DEFAULT_FETCH_OPTIONS } from '../src/fetch/options.ts';
+import { builtCli } from './lib/built-cli.ts';
 import { here, procRssMB, spawnNode, startChild } from './lib/child.ts';
 import { haveChromium } from './lib/chromium.ts';
 import { timeDashboard, type DashboardTiming } from './lib/dashboard-timing.ts';
@@ -52,19 +52,6 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const MB = (bytes: number) => round(bytes / 1048576);
 const SEED = 53_000;
 const MARKS = [0.25, 0.5, 0.75, 1] as const;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** The CLI as the installed package has it: dist/ built by tsc, with rules/, schemas/ and seeds/ beside it. */
-async function builtCli(): Promise<string> {
-  const pkg = join(ROOT, 'bench/tmp/pkg');
-  await rm(join(pkg, 'dist'), { recursive: true, force: true });
-  await mkdir(pkg, { recursive: true });
-  for (const d of ['rules', 'schemas', 'seeds', 'package.json']) {
-    if (!existsSync(join(pkg, d))) await symlink(join(ROOT, d), join(pkg, d));
-  }
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], { stdio: 'inherit' });
-  return join(pkg, 'dist/cli/main.js');
-}
 
 /** Bytes of a file, or of a directory's files. */
 async function bytesOf(path: string): Promise<number> {

@@ -10,8 +10,6 @@ import type { InspectLimits } from './inspect/limits.ts';
 import { finding } from './messages/index.ts';
 import type { AuditHeader, AuditProgress, AuditResult, AuditResults, Dataset, DatasetResult, Finding } from './model.ts';
 import { collect } from './report/results-stream.ts';
-import type { ResourceEvidence } from './rules/rule.ts';
-import { evaluateDataset, failedDatasetResult } from './score/evaluate.ts';
 import { loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
 import { AuditHistory, catalogKeyOf } from './store/audit-history.ts';
 import { runWarnings } from './store/comparable.ts';
@@ -23,6 +21,7 @@ import { createInspector, defaultWorkers, type Inspector } from './pipeline/insp
 import { Observer } from './pipeline/observer.ts';
 import { auditWindow, InFlightWindow } from './pipeline/window.ts';
 import { Finisher, type ResultSink } from './pipeline/finisher.ts';
+import { auditDataset, failedDataset, type DatasetAuditContext } from './pipeline/dataset-audit.ts';
 import { ResultSpool } from './pipeline/result-spool.ts';
 
 export { auditWindow } from './pipeline/window.ts';
@@ -100,16 +99,6 @@ function sharesPoisonFinding(url: string, datasetId: string): Finding {
   return finding('internal-error', { variant: 'shares-poison', url: redactUrl(url), dataset: datasetId, deaths: POISON_AFTER_DEATHS }, { sharesResourceWith: datasetId });
 }
 
-
-/** The secrets of a dataset's URLs (resources and API documents), to scrub from everything recorded about it. */
-function datasetSecrets(d: Dataset): string[] {
-  const out: string[] = [];
-  for (const r of d.resources) {
-    out.push(...urlSecrets(r.url));
-    if (r.declared.oasUrl) out.push(...urlSecrets(r.declared.oasUrl));
-  }
-  return out;
-}
 
 /** Audits a catalogue and returns every result in memory: for library callers and tests (a portal: startAudit). */
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
@@ -200,30 +189,15 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     opts.onProgress?.({ ...progress });
   };
 
+  const unit: DatasetAuditContext = { ruleset: rs, now, runSecrets, observer, ...(enrich ? { enrich } : {}), ...(history ? { history } : {}) };
   const processDataset = async (idx: number, d: Dataset): Promise<void> => {
-    if (enrich) d = await enrich(d);
-    const observed = await Promise.all(d.resources.map((r) => observer.observe(r.url, r.declared.format)));
-    const resources: ResourceEvidence[] = d.resources.map((r, i) => ({
-      resource: r, fetch: observed[i].fetch, facts: observed[i].facts,
-      ...(observed[i].verdict?.changedAt ? { contentChangedAt: observed[i].verdict!.changedAt } : {}),
-    }));
-    const oasUrls = [...new Set(d.resources.map((r) => r.declared.oasUrl).filter((u): u is string => !!u))];
-    const oas = await Promise.all(oasUrls.map((u) => observer.checkOas(u)));
-    // Evidence and findings quote URLs, server messages and catalogue text: recorded and reported only redacted.
-    const result = redactDeep(evaluateDataset({ dataset: d, resources, oas }, rs, now()), [...runSecrets, ...datasetSecrets(d)]);
-    let contentChanged: boolean | null = null;
-    if (history) {
-      const h = await history.historyFindings(d, observed);
-      result.findings.push(...h.findings);
-      contentChanged = h.contentChanged;
-    }
-    await finisher.finish({ idx, dataset: d, result, contentChanged, resources: d.resources.map((r, i) => ({ url: r.url, ...observed[i] })) });
+    const a = await auditDataset(unit, d);
+    await finisher.finish({ idx, dataset: a.dataset, result: a.result, contentChanged: a.contentChanged, resources: a.resources });
   };
 
   /** A dataset odbadge could not audit, recorded with its internal-error finding (already among its findings). */
   const finishFailed = async (idx: number, d: Dataset, message: string) => {
-    const r = redactDeep(failedDatasetResult(d, rs, now(), message), [...runSecrets, ...datasetSecrets(d)]);
-    await finisher.finish({ idx, dataset: d, result: r, contentChanged: null, resources: [] });
+    await finisher.finish({ idx, dataset: d, result: failedDataset(unit, d, message), contentChanged: null, resources: [] });
   };
 
   let fatal: unknown;

@@ -1,15 +1,2 @@
-// Debian's headless Chromium driven by playwright-core, with the flags this closed-network machine needs. The same
-// launch as test/helpers/chromium.ts (bench/ does not import from test/).
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
-export const haveChromium = existsSync(CHROMIUM);
-
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
+// Headless Chromium for the benchmarks: the one launcher is scripts/local-chromium.ts (the tests use it too).
+export * from '../../scripts/local-chromium.ts';

@@ -19,6 +19,7 @@ import type { FetchOptions } from './options.ts';
 export type { FetchOptions } from './options.ts';
 export { DEFAULT_FETCH_OPTIONS } from './options.ts';
 import { redactUrl, scrubText, urlSecrets } from '../util/redact.ts';
+import type { HostGate } from './host-gate.ts';
 import { HostScheduler } from './scheduler.ts';
 import { SpillArea, follow, type SpillFile } from './spill.ts';
 
@@ -134,10 +135,13 @@ export class Fetcher {
     h.released = true;
     this.#budget.release(h.bytes);
   });
+  /** Limits shared with other processes (a distributed audit), asked after the local scheduler. */
+  readonly #gate: HostGate | undefined;
   #closed = false;
 
-  constructor(opts?: Partial<FetchOptions>) {
+  constructor(opts?: Partial<FetchOptions>, shared: { hostGate?: HostGate } = {}) {
     const o = resolveOptions(opts);
+    this.#gate = shared.hostGate;
     this.options = Object.freeze(o);
     this.#exempt = addressExemption(o.allowAddresses);
     const ca = o.ca === undefined ? undefined : [...rootCertificates, ...(Array.isArray(o.ca) ? o.ca : [o.ca])];
@@ -188,6 +192,24 @@ export class Fetcher {
     return {
       ...this.#stats, byKind: { ...this.#stats.byKind }, catalog: { ...this.#stats.catalog },
       bodyBytesInMemory: this.#budget.used, peakBodyBytesInMemory: this.#stats.peakBodyBytesInMemory,
+    };
+  }
+
+  /**
+   * The shared gate's slot on top of the local one: released together. If the gate refuses (aborted, closed), the
+   * local slot goes back at once.
+   */
+  async #sharedSlot(host: string, local: () => void, signal?: AbortSignal): Promise<() => void> {
+    let shared: () => void;
+    try {
+      shared = await this.#gate!.acquire(host, signal);
+    } catch (e) {
+      local();
+      throw e;
+    }
+    return () => {
+      shared();
+      local();
     };
   }
 
@@ -282,8 +304,10 @@ export class Fetcher {
         let release: () => void;
         try {
           release = await this.#scheduler.acquire(host, o.signal);
-        } catch {
-          return finish({ kind: 'network', transient: !this.#closed, message: this.#closed ? 'fetcher is closed' : 'aborted by caller' });
+          if (this.#gate && !catalog) release = await this.#sharedSlot(host, release, o.signal);
+        } catch (e) {
+          const why = this.#closed ? 'fetcher is closed' : o.signal?.aborted ? 'aborted by caller' : (e as Error)?.message ?? String(e);
+          return finish({ kind: 'network', transient: !this.#closed, message: why });
         }
         // Decided when the slot is granted, so a breaker that opened while this request queued applies to it.
         shortDeadline = !catalog && this.#breaker.isOpen(host);
@@ -306,7 +330,9 @@ export class Fetcher {
               // The host asked us to slow down: pause the whole host (not just this request) and shrink its share,
               // on the last attempt too (other resources of the host are waiting). The retry waits in the host's
               // queue, so it holds no global slot meanwhile.
-              this.#scheduler.penalize(host, Math.min(retryAfter() ?? backoff, this.options.maxRetryAfterMs));
+              const pause = Math.min(retryAfter() ?? backoff, this.options.maxRetryAfterMs);
+              this.#scheduler.penalize(host, pause);
+              if (!catalog) this.#gate?.pause(host, pause);
               paused = true;
             }
           }

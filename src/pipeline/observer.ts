@@ -156,6 +156,11 @@ function fingerprint(s: string): number {
 export interface ObserverOptions extends Omit<ObserveContext, 'ambiguous'> {
   /** How many recent URLs (in flight or done) the dedupe remembers. */
   recent: number;
+  /**
+   * Other processes observe this run too (a distributed audit): the store is asked what the run already recorded
+   * before every URL this session has not observed, so a URL listed by datasets on two workers is fetched once.
+   */
+  shared?: boolean;
 }
 
 export interface ObserverStats {
@@ -217,7 +222,7 @@ export class Observer {
     const ambiguous = this.#ambiguous(url);
     // Further back than the dedupe remembers, the store's state of this run stands in; without a store, a URL listed
     // again far apart is fetched again.
-    const again = seenThisSession && !ambiguous ? await this.#ctx.store?.recordedThisRun(url, declaredFormat) : undefined;
+    const again = (seenThisSession || this.#ctx.shared) && !ambiguous ? await this.#ctx.store?.recordedThisRun(url, declaredFormat) : undefined;
     if (again) return again;
     const o = await observeResource({ ...this.#ctx, ambiguous }, url, declaredFormat);
     this.stats.resourcesDone++;

@@ -88,16 +88,24 @@ describe('results.json as a stream', () => {
     r.datasets[0].title = 'line\u2028separator, \u2029 paragraph, CSI \u009b, "quote" and }]{[ brackets';
     r.datasets[1].findings.push({ code: 'internal-error', message: 'a\nb\r\nc' });
     const p = resultsJsonPieces(headerOf(r));
-    expect(p.head + r.datasets.map((d, n) => p.dataset(d, n)).join('') + p.tail(r.datasets.length)).toBe(resultsJson(r));
+    const text = p.head + r.datasets.map((d, n) => p.dataset(d, n)).join('') + p.tail(r.datasets.length);
+    expect(text).toBe(resultsJson(r));
+    // The same data, every character back as it was (the C1 control escaped in the file, raw once parsed)…
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(r)));
+    expect(text).not.toContain('\u009b');
+    expect(text).toContain('CSI \\u009b');
+    // …the envelope indented, and each of the 133 datasets on one line of its own.
+    expect(text.startsWith('{\n  "odbadge": ')).toBe(true);
+    expect(text.split('\n').filter((l) => l.startsWith('    {"id":')).length).toBe(133);
     const empty = { ...r, datasets: [] };
     const q = resultsJsonPieces(headerOf(empty));
-    expect(q.head + q.tail(0)).toBe(resultsJson(empty));
+    expect(JSON.parse(q.head + q.tail(0))).toEqual(JSON.parse(JSON.stringify(empty)));
   });
 
   it('is read back one dataset at a time, in any JSON layout', async () => {
     const r = await fixture();
     r.datasets[2].title = 'braces } ] { [ and "escaped \\" quotes" in a string';
-    for (const [name, text] of [['pretty.json', resultsJson(r)], ['compact.json', JSON.stringify({ datasets: r.datasets, ...headerOf(r) })]] as const) {
+    for (const [name, text] of [['odbadge.json', resultsJson(r)], ['pretty.json', JSON.stringify(r, null, 2)], ['compact.json', JSON.stringify({ datasets: r.datasets, ...headerOf(r) })]] as const) {
       await writeFile(out(name), text);
       const f = await openResultsFile(out(name));
       try {
