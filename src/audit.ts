@@ -23,6 +23,9 @@ import { auditWindow, InFlightWindow } from './pipeline/window.ts';
 import { Finisher, type ResultSink } from './pipeline/finisher.ts';
 import { auditDataset, failedDataset, type DatasetAuditContext } from './pipeline/dataset-audit.ts';
 import { ResultSpool } from './pipeline/result-spool.ts';
+import { Coordinator } from './pipeline/distributed/coordinator.ts';
+import type { DatasetQueue } from './pipeline/distributed/queue.ts';
+import { observationStats, type ObservationStats } from './pipeline/distributed/observation-stats.ts';
 
 export { auditWindow } from './pipeline/window.ts';
 export { refusedAsPrivate } from './pipeline/finisher.ts';
@@ -61,6 +64,12 @@ export interface AuditOptions {
   onDataset?: (result: DatasetResult, progress: AuditProgress) => void;
   /** Inspection limits over ODBADGE_LIMITS and the defaults (`--limit`). */
   limits?: Partial<InspectLimits>;
+  /**
+   * A distributed audit (needs a PostgreSQL store): each dataset not yet recorded becomes a job on this queue, for
+   * workers anywhere (`odbadge worker`) to audit; the audit waits until every one is recorded, then scores and closes
+   * the run as a local one does. This process audits none itself unless the caller also runs a DistributedWorker.
+   */
+  distributed?: { queue: DatasetQueue };
 }
 
 /** An audit whose results are handed on as a stream; `dispose` once the outputs are written (a spill file goes). */
@@ -165,7 +174,16 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   const enrich = catalogEnricher(opts.catalog, { kind: opts.catalogKind, apiBase: opts.enrichApiBase, http: catalogHttp, signal: opts.signal });
   const sizes = auditWindow(opts.fetch?.concurrency ?? 32);
   const window = new InFlightWindow(sizes);
-  const inspector: Inspector = createInspector(opts.workers ?? defaultWorkers());
+  // A coordinator inspects nothing (its workers do): no threads for it.
+  const inspector: Inspector = createInspector(opts.distributed ? 0 : opts.workers ?? defaultWorkers());
+  if (opts.distributed && history?.store.kind !== 'postgres') throw new StoreError('usage', history?.store.path ?? '', 'a distributed audit needs a PostgreSQL history store (--db postgres://…)');
+  const coordinator = opts.distributed && history ? new Coordinator({
+    queue: opts.distributed.queue, store: history.store, runId: history.run.id,
+    secrets: {
+      secrets: runSecrets, ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.enrichApiBase ? { enrich: { catalog: opts.catalog, apiBase: opts.enrichApiBase, ...(opts.catalogKind ? { kind: opts.catalogKind } : {}) } } : {}),
+    },
+  }) : undefined;
   const observer = new Observer({ fetcher, inspector, store: history, runSecrets, recent: Math.max(1024, sizes.maxResources * 4), ...(opts.limits ? { limits: opts.limits } : {}) });
   const finisher = new Finisher(sink);
   if (opts.onDataset) {
@@ -207,6 +225,11 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
 
   /** Admits one dataset into the window (or records it at once); resolves when there is room for the next. */
   const admit = async (at: number, d: Dataset): Promise<void> => {
+    if (coordinator) {
+      // Recorded by an earlier session (or its workers): not enqueued again. All results are read back at the end.
+      if (!history?.storedResult(at, d.id)) await coordinator.add(at, d);
+      return;
+    }
     const stored = history?.storedResult(at, d.id);
     if (stored) {
       if (stored.findings.some((f) => f.code === 'internal-error' && f.detail?.processDied !== undefined)) {
@@ -246,6 +269,24 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
       }), alone);
   };
 
+  /** Distributed: every dataset enqueued, wait for the workers, then take the results in as stored ones. */
+  let distributedDone = true;
+  const awaitWorkers = async (c: Coordinator) => {
+    await c.flush();
+    const done = await c.waitFor(seen, {
+      signal: opts.signal,
+      onProgress: (n) => {
+        progress.datasetsDone = n;
+        opts.onProgress?.({ ...progress });
+      },
+    });
+    distributedDone = done >= seen;
+    let i = 0;
+    for await (const r of history!.store.iterateRunResults(history!.run.id, seen)) await finisher.finish({ idx: i++, result: r, stored: true });
+    observed = await observationStats(history!.store, history!.run.id);
+  };
+  let observed: ObservationStats | undefined;
+
   let seen = 0;
   try {
     try {
@@ -272,6 +313,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     }
     try {
       await window.drain();
+      if (coordinator && !fatal) await awaitWorkers(coordinator);
     } finally {
       await fetcher.close();
       await inspector.close();
@@ -282,15 +324,18 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   if (fatal) throw fatal;
 
   const stats = fetcher.stats;
-  const complete = !catalogError && !opts.signal?.aborted;
+  const complete = !catalogError && !opts.signal?.aborted && distributedDone;
   await opts.onPhase?.('scoring');
   const agencies = finisher.agencies(rs, seen);
   const bytes = (history?.baseBytes.bytes ?? 0) + stats.bytes;
   const wireBytes = (history?.baseBytes.wireBytes ?? 0) + stats.wireBytes;
-  const runStats = {
-    resources: resourceCount, distinctUrls: observer.distinctUrls, bytes, requests: stats.requests, retries: stats.retries,
-    ...(history ? { wireBytes, reusedResources: observer.stats.reused } : {}),
-  };
+  // Distributed: what the workers observed, from the store (their fetchers' counters are theirs).
+  const runStats = observed
+    ? { resources: resourceCount, distinctUrls: observed.distinctUrls, bytes: observed.bytes, requests: observed.requests, retries: observed.retries, wireBytes: observed.bytes, reusedResources: observed.reused }
+    : {
+      resources: resourceCount, distinctUrls: observer.distinctUrls, bytes, requests: stats.requests, retries: stats.retries,
+      ...(history ? { wireBytes, reusedResources: observer.stats.reused } : {}),
+    };
   const finishedAt = new Date().toISOString();
   // A catalogue that could not be read at all leaves nothing to resume or compare with: only the error to report.
   const discard = !!history && !history.resumed && !!catalogError && finisher.datasets === 0 && !opts.signal?.aborted;
@@ -306,7 +351,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     // from the store (`odbadge report --run <id>`) if that fails.
     await history.store.finishRun(history.run.id, {
       status: complete ? 'complete' : 'interrupted', finishedAt, catalogComplete: complete, catalogError,
-      catalogFindings, stats: { ...runStats, privateRefused: finisher.privateRefused }, bytes, wireBytes, agencies,
+      catalogFindings, stats: { ...runStats, privateRefused: finisher.privateRefused }, bytes: runStats.bytes, wireBytes: runStats.wireBytes ?? wireBytes, agencies,
     });
   }
   const header: AuditHeader = {

@@ -16,7 +16,9 @@ import type { HistoryStore, RunInfo } from '../store/history-store.ts';
 import { emptyHistory } from '../report/html/history.ts';
 import { storeHistory } from '../store/run-history.ts';
 import { loadUsage, regenerateHint } from './report-command.ts';
-import { openStoreForCli, resumeHint } from './store-cli.ts';
+import { openStoreForCli, resumeHint, storeSpec } from './store-cli.ts';
+import { DatasetQueue } from '../pipeline/distributed/queue.ts';
+import { DistributedWorker } from '../pipeline/distributed/worker.ts';
 import type { CommandSpec } from './command.ts';
 import { CliContext, errorCodeOf } from './context.ts';
 import { EXIT } from './exit-codes.ts';
@@ -58,6 +60,8 @@ export interface AuditCliOptions {
   workers?: number;
   /** --jsonl: also results.jsonl, one dataset per line. */
   jsonl?: boolean;
+  /** --distributed: datasets audited by workers through the PostgreSQL queue. */
+  distributed?: boolean;
 }
 
 /** What `odbadge audit` accepts: --catalog and --out may be left out with --resume (the run recorded them). */
@@ -70,6 +74,8 @@ interface ResumePlan {
   agency?: string;
   enrich?: string;
   fetch: Record<string, unknown>;
+  /** The run was started with --distributed: its resume is too. */
+  distributed: boolean;
 }
 
 /**
@@ -98,7 +104,7 @@ async function planResume(store: HistoryStore, o: AuditCommandOptions, ctx: CliC
     }
     if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactUrl(o.catalog)}` : ''} to resume in ${store.path}${o.catalog ? '; give --out as well to start one' : ''} (see odbadge history)`);
   }
-  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown>; redacted?: string[] };
+  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown>; redacted?: string[]; distributed?: boolean };
   const out = o.out ?? ro.out;
   if (!ro.catalog) throw new StoreError('usage', store.path, `run ${run.id} did not record its catalogue; it cannot be resumed`);
   if (!out && needOut) throw new StoreError('usage', store.path, `run ${run.id} did not record an output directory; give --out`);
@@ -106,7 +112,7 @@ async function planResume(store: HistoryStore, o: AuditCommandOptions, ctx: CliC
   if (ro.redacted?.includes('catalog') && !o.catalog) throw new StoreError('usage', store.path, `run ${run.id}'s catalogue URL held credentials, which are not stored; give it again: odbadge audit --resume ${run.id} --catalog <url>`);
   if (ro.redacted?.includes('enrichApiBase') && typeof o.enrich !== 'string') throw new StoreError('usage', store.path, `run ${run.id}'s --enrich URL held credentials, which are not stored; give it again: odbadge audit --resume ${run.id} --enrich <url>`);
   const enrich = ro.redacted?.includes('enrichApiBase') ? enrichBase(o.enrich, o.catalog ?? ro.catalog) : ro.enrichApiBase;
-  return { run, catalog: ro.redacted?.includes('catalog') ? o.catalog! : ro.catalog, out, agency: ro.agency, enrich, fetch: ro.fetch ?? {} };
+  return { run, catalog: ro.redacted?.includes('catalog') ? o.catalog! : ro.catalog, out, agency: ro.agency, enrich, fetch: ro.fetch ?? {}, distributed: !!ro.distributed };
 }
 
 /** The API v2 base for enrichment: given explicitly, or the origin of a data.gov.tw-style export URL. */
@@ -223,7 +229,13 @@ async function auditWith(
   const progress = startProgress({ quiet: !setup.progress || ctx.quiet || ctx.verbose, rss: () => process.memoryUsage.rss() });
   leanHeap();
   let run: AuditRun | undefined;
+  const distributed = !!(o.distributed || plan?.distributed);
+  let dist: { queue: DatasetQueue; worker?: DistributedWorker } | undefined;
   try {
+    if (distributed) {
+      if (store?.kind !== 'postgres') return ctx.usage('--distributed needs a PostgreSQL history store: --db postgres://… (or ODBADGE_DB)');
+      dist = await startDistributed(ctx, storeSpec(o.db), store, o.workers);
+    }
     const started = performance.now();
     run = await startAudit({
       catalog,
@@ -233,11 +245,12 @@ async function auditWith(
       signal: controller.signal,
       onProgress: progress.update,
       ...(ctx.verbose ? { onDataset: (r, p) => ctx.detail(datasetLines(r, p)) } : {}),
-      ...(store ? { store, runOptions: { ...(out ? { out } : {}) }, incremental: o.incremental !== false } : {}),
+      ...(store ? { store, runOptions: { ...(out ? { out } : {}), ...(distributed ? { distributed: true } : {}) }, incremental: o.incremental !== false } : {}),
       ...(plan ? { resumeRunId: plan.run.id } : {}),
       fetch: { ...plan?.fetch, ...fetchOptionsFrom(o) },
       ...(Object.keys(limits).length ? { limits } : {}),
       ...(o.workers !== undefined ? { workers: o.workers } : {}),
+      ...(dist ? { distributed: { queue: dist.queue } } : {}),
       ...setup.overrides,
     });
     const auditMs = performance.now() - started;
@@ -262,8 +275,28 @@ async function auditWith(
   } finally {
     progress.done();
     await run?.dispose();
+    if (dist) {
+      await dist.worker?.stop();
+      await dist.queue.close({ graceful: true });
+    }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * A distributed audit's queue, and unless `--workers 0` a worker in this process (8 datasets at once, `--workers`
+ * inspection threads) so a coordinator alone still audits.
+ */
+async function startDistributed(ctx: CliContext, db: string, store: HistoryStore, workers: number | undefined): Promise<{ queue: DatasetQueue; worker?: DistributedWorker }> {
+  const queue = await DatasetQueue.open(db, { onError: (e) => ctx.detail(`queue: ${e.message}\n`) });
+  if (workers === 0) return { queue };
+  try {
+    const worker = await DistributedWorker.start({ store, queue, db, concurrency: 8, ...(workers !== undefined ? { inspectThreads: workers } : {}), onError: (e) => ctx.detail(`database: ${(e as Error).message}\n`) });
+    return { queue, worker };
+  } catch (e) {
+    await queue.close({ graceful: false });
+    throw e;
   }
 }
 

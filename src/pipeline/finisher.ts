@@ -70,7 +70,8 @@ class Tallies {
 
 export interface FinishedDataset {
   idx: number;
-  dataset: Dataset;
+  /** The dataset as the catalogue listed it (its metadata time is saved with the result); none for a stored one. */
+  dataset?: Dataset;
   result: DatasetResult;
   /** null: recorded as failed, or read back from the store (nothing to save). */
   contentChanged?: boolean | null;
@@ -103,7 +104,7 @@ export class Finisher {
     if (!f.stored) {
       if (s.kind === 'store') {
         await s.history.store.saveDataset({
-          runId: s.history.run.id, idx: f.idx, result: f.result, contentChanged: f.contentChanged ?? null, metadataUpdatedAt: f.dataset.metadataUpdatedAt,
+          runId: s.history.run.id, idx: f.idx, result: f.result, contentChanged: f.contentChanged ?? null, metadataUpdatedAt: f.dataset?.metadataUpdatedAt,
           resources: (f.resources ?? []).map((r) => ({ url: r.url, fetch: r.fetch, facts: r.facts, hash: r.hash, reused: r.reused })),
           bytes: this.bytes(),
         });

@@ -67,6 +67,27 @@ export class AuditHistory implements ObservationStore {
   }
 
   /**
+   * A worker's view of a run another process coordinates (a distributed audit): it observes URLs and records
+   * datasets of the run, but neither holds the run's lease nor reads what earlier sessions stored.
+   */
+  static attach(store: HistoryStore, run: RunInfo, incremental = true): AuditHistory {
+    return new AuditHistory(store, run, false, incremental, new Map(), new Map());
+  }
+
+  /** Whether the run already holds a result for this dataset (a retried job, or one enqueued twice). */
+  async hasResult(id: string): Promise<boolean> {
+    return (await this.store.datasetMetadata(this.run.id, id)).found;
+  }
+
+  /** Records a dataset audited by a distributed worker (a local audit records through its finisher). */
+  async save(idx: number, a: { dataset: Dataset; result: DatasetResult; contentChanged: boolean | null; resources: (Observation & { url: string })[] }): Promise<void> {
+    await this.store.saveDataset({
+      runId: this.run.id, idx, result: a.result, contentChanged: a.contentChanged, metadataUpdatedAt: a.dataset.metadataUpdatedAt,
+      resources: a.resources.map((r) => ({ url: r.url, fetch: r.fetch, facts: r.facts, hash: r.hash, reused: r.reused })),
+    });
+  }
+
+  /**
    * Renews the run's lease every HEARTBEAT_MS until end(). `onLost` is called once if the lease turns out to be
    * someone else's (a takeover of a run believed dead). A renewal that fails (the store busy or unwritable) is
    * tried again at the next beat: the lock, not the heartbeat, keeps the run ours, and the dataset writes report
