@@ -16,7 +16,8 @@ export default defineConfig({
     maxWorkers: 2,
     // …and never go through the machine's proxy: every test server is on 127.0.0.1, and the proxy tests start their
     // own (an empty value wins over the upper-case name, as undici and odbadge read them).
-    env: { ODBADGE_HOME, http_proxy: '', https_proxy: '', no_proxy: '', HTTP_PROXY: '', HTTPS_PROXY: '', NO_PROXY: '' },
+    // ODBADGE_DB is emptied for the same reason (a developer's may name a real PostgreSQL store).
+    env: { ODBADGE_HOME, ODBADGE_DB: '', http_proxy: '', https_proxy: '', no_proxy: '', HTTP_PROXY: '', HTTPS_PROXY: '', NO_PROXY: '' },
     // fast-check runs from a known seed (printed in every failure): see test/setup/fuzz-seed.ts.
     setupFiles: ['test/setup/fuzz-seed.ts'],
   },

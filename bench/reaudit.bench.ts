@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { runAudit } from '../src/audit.ts';
 import { toExportCsv, type ExportRow } from '../src/catalog/datagovtw-export.ts';
-import { Store } from '../src/store/store.ts';
+import { SqliteStore } from '../src/store/store.ts';
 
 const SERVER = `
 const { createServer } = require('node:http');
@@ -68,7 +68,7 @@ export default async function reauditBench(): Promise<Record<string, { ratio: nu
     worker.once('error', j);
   });
   const dir = await mkdtemp(join(tmpdir(), 'odbadge-reaudit-'));
-  const store = Store.open(join(dir, 'bench.db'));
+  const store = SqliteStore.open(join(dir, 'bench.db'));
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 200);
   try {
@@ -99,7 +99,7 @@ export default async function reauditBench(): Promise<Record<string, { ratio: nu
     };
   } finally {
     clearInterval(sampler);
-    store.close();
+    await store.close();
     worker.postMessage('close');
     await new Promise((r) => worker.once('exit', r));
     await rm(dir, { recursive: true, force: true });

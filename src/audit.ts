@@ -14,7 +14,7 @@ import { loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
 import { AuditHistory, catalogKeyOf } from './store/audit-history.ts';
 import { runWarnings } from './store/comparable.ts';
 import { StoreError } from './store/errors.ts';
-import type { Store } from './store/store.ts';
+import type { HistoryStore } from './store/history-store.ts';
 import { hasSecrets, redactDeep, redactUrl, urlSecrets } from './util/redact.ts';
 import { ODBADGE_VERSION } from './version.ts';
 import { createInspector, defaultWorkers, type Inspector } from './pipeline/inspect-pool.ts';
@@ -23,6 +23,9 @@ import { auditWindow, InFlightWindow } from './pipeline/window.ts';
 import { Finisher, type ResultSink } from './pipeline/finisher.ts';
 import { auditDataset, failedDataset, type DatasetAuditContext } from './pipeline/dataset-audit.ts';
 import { ResultSpool } from './pipeline/result-spool.ts';
+import { Coordinator } from './pipeline/distributed/coordinator.ts';
+import type { DatasetQueue } from './pipeline/distributed/queue.ts';
+import { observationStats, type ObservationStats } from './pipeline/distributed/observation-stats.ts';
 
 export { auditWindow } from './pipeline/window.ts';
 export { refusedAsPrivate } from './pipeline/finisher.ts';
@@ -46,7 +49,7 @@ export interface AuditOptions {
    * History store: the run is recorded there dataset by dataset (so a killed audit can resume), resources are
    * requested conditionally and unchanged ones reuse their stored facts. Without it, nothing is recorded.
    */
-  store?: Store;
+  store?: HistoryStore;
   /** Continue this interrupted run of `store` (same catalogue and agency filter; its stored ruleset is used). */
   resumeRunId?: number;
   /** Conditional requests and reuse of stored facts when a store is given (default true). */
@@ -61,6 +64,12 @@ export interface AuditOptions {
   onDataset?: (result: DatasetResult, progress: AuditProgress) => void;
   /** Inspection limits over ODBADGE_LIMITS and the defaults (`--limit`). */
   limits?: Partial<InspectLimits>;
+  /**
+   * A distributed audit (needs a PostgreSQL store): each dataset not yet recorded becomes a job on this queue, for
+   * workers anywhere (`odbadge worker`) to audit; the audit waits until every one is recorded, then scores and closes
+   * the run as a local one does. This process audits none itself unless the caller also runs a DistributedWorker.
+   */
+  distributed?: { queue: DatasetQueue };
 }
 
 /** An audit whose results are handed on as a stream; `dispose` once the outputs are written (a spill file goes). */
@@ -122,7 +131,7 @@ export async function startAudit(opts: AuditOptions, o: { sink?: 'memory' } = {}
   const catalogShown = redactUrl(opts.catalog);
   const masked = [hasSecrets(opts.catalog) ? 'catalog' : '', opts.enrichApiBase && hasSecrets(opts.enrichApiBase) ? 'enrichApiBase' : ''].filter(Boolean);
   const history = opts.store
-    ? AuditHistory.start(opts.store, {
+    ? await AuditHistory.start(opts.store, {
       rulesetId: rs.id, ruleset: rs, catalog: catalogShown,
       catalogKey: catalogKeyOf(catalogShown, opts.agency, opts.catalogKind),
       options: {
@@ -144,7 +153,7 @@ export async function startAudit(opts: AuditOptions, o: { sink?: 'memory' } = {}
     throw e;
   } finally {
     // Released however the session ends, so a run it did not finish is resumable at once.
-    history?.end();
+    await history?.end();
   }
 }
 
@@ -165,7 +174,16 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   const enrich = catalogEnricher(opts.catalog, { kind: opts.catalogKind, apiBase: opts.enrichApiBase, http: catalogHttp, signal: opts.signal });
   const sizes = auditWindow(opts.fetch?.concurrency ?? 32);
   const window = new InFlightWindow(sizes);
-  const inspector: Inspector = createInspector(opts.workers ?? defaultWorkers());
+  // A coordinator inspects nothing (its workers do): no threads for it.
+  const inspector: Inspector = createInspector(opts.distributed ? 0 : opts.workers ?? defaultWorkers());
+  if (opts.distributed && history?.store.kind !== 'postgres') throw new StoreError('usage', history?.store.path ?? '', 'a distributed audit needs a PostgreSQL history store (--db postgres://…)');
+  const coordinator = opts.distributed && history ? new Coordinator({
+    queue: opts.distributed.queue, store: history.store, runId: history.run.id,
+    secrets: {
+      secrets: runSecrets, ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.enrichApiBase ? { enrich: { catalog: opts.catalog, apiBase: opts.enrichApiBase, ...(opts.catalogKind ? { kind: opts.catalogKind } : {}) } } : {}),
+    },
+  }) : undefined;
   const observer = new Observer({ fetcher, inspector, store: history, runSecrets, recent: Math.max(1024, sizes.maxResources * 4), ...(opts.limits ? { limits: opts.limits } : {}) });
   const finisher = new Finisher(sink);
   if (opts.onDataset) {
@@ -192,12 +210,12 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   const unit: DatasetAuditContext = { ruleset: rs, now, runSecrets, observer, ...(enrich ? { enrich } : {}), ...(history ? { history } : {}) };
   const processDataset = async (idx: number, d: Dataset): Promise<void> => {
     const a = await auditDataset(unit, d);
-    finisher.finish({ idx, dataset: a.dataset, result: a.result, contentChanged: a.contentChanged, resources: a.resources });
+    await finisher.finish({ idx, dataset: a.dataset, result: a.result, contentChanged: a.contentChanged, resources: a.resources });
   };
 
   /** A dataset odbadge could not audit, recorded with its internal-error finding (already among its findings). */
-  const finishFailed = (idx: number, d: Dataset, message: string) => {
-    finisher.finish({ idx, dataset: d, result: failedDataset(unit, d, message), contentChanged: null, resources: [] });
+  const finishFailed = async (idx: number, d: Dataset, message: string) => {
+    await finisher.finish({ idx, dataset: d, result: failedDataset(unit, d, message), contentChanged: null, resources: [] });
   };
 
   let fatal: unknown;
@@ -207,13 +225,18 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
 
   /** Admits one dataset into the window (or records it at once); resolves when there is room for the next. */
   const admit = async (at: number, d: Dataset): Promise<void> => {
+    if (coordinator) {
+      // Recorded by an earlier session (or its workers): not enqueued again. All results are read back at the end.
+      if (!history?.storedResult(at, d.id)) await coordinator.add(at, d);
+      return;
+    }
     const stored = history?.storedResult(at, d.id);
     if (stored) {
       if (stored.findings.some((f) => f.code === 'internal-error' && f.detail?.processDied !== undefined)) {
         for (const r of d.resources) poisoned.set(r.url, d.id);
       }
       // Finished by an earlier session of this run: never fetched, judged or written twice.
-      finisher.finish({ idx: at, dataset: d, result: stored, stored: true });
+      await finisher.finish({ idx: at, dataset: d, result: stored, stored: true });
       report();
       return;
     }
@@ -223,20 +246,20 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
       const finding = shared ? sharesPoisonFinding(shared.url, poisoned.get(shared.url)!) : processDiedFinding(died);
       if (!shared) for (const r of d.resources) poisoned.set(r.url, d.id);
       d.findings.push(finding);
-      finishFailed(at, d, finding.message);
+      await finishFailed(at, d, finding.message);
       report();
       return;
     }
     // In flight at a death: audited alone, so that if it is the culprit, the next death is charged to it only.
     const alone = died > 0;
     if (alone) await window.empty();
-    history?.startAttempt(at, d.id);
+    await history?.startAttempt(at, d.id);
     await window.run(Math.max(1, d.resources.length), () => processDataset(at, d)
       .catch((e: unknown) => {
         if (e instanceof StoreError) throw e;
         // A bug or an unexpected input in one dataset must not cost the audit the others' results.
         d.findings.push(finding('internal-error', { variant: 'exception', error: String((e as Error)?.stack ?? e) }));
-        finishFailed(at, d, (e as Error)?.message ?? String(e));
+        return finishFailed(at, d, (e as Error)?.message ?? String(e));
       })
       .then(report)
       .catch((e: unknown) => {
@@ -245,6 +268,24 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
         fatal ??= e;
       }), alone);
   };
+
+  /** Distributed: every dataset enqueued, wait for the workers, then take the results in as stored ones. */
+  let distributedDone = true;
+  const awaitWorkers = async (c: Coordinator) => {
+    await c.flush();
+    const done = await c.waitFor(seen, {
+      signal: opts.signal,
+      onProgress: (n) => {
+        progress.datasetsDone = n;
+        opts.onProgress?.({ ...progress });
+      },
+    });
+    distributedDone = done >= seen;
+    let i = 0;
+    for await (const r of history!.store.iterateRunResults(history!.run.id, seen)) await finisher.finish({ idx: i++, result: r, stored: true });
+    observed = await observationStats(history!.store, history!.run.id);
+  };
+  let observed: ObservationStats | undefined;
 
   let seen = 0;
   try {
@@ -272,6 +313,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     }
     try {
       await window.drain();
+      if (coordinator && !fatal) await awaitWorkers(coordinator);
     } finally {
       await fetcher.close();
       await inspector.close();
@@ -282,31 +324,34 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   if (fatal) throw fatal;
 
   const stats = fetcher.stats;
-  const complete = !catalogError && !opts.signal?.aborted;
+  const complete = !catalogError && !opts.signal?.aborted && distributedDone;
   await opts.onPhase?.('scoring');
   const agencies = finisher.agencies(rs, seen);
   const bytes = (history?.baseBytes.bytes ?? 0) + stats.bytes;
   const wireBytes = (history?.baseBytes.wireBytes ?? 0) + stats.wireBytes;
-  const runStats = {
-    resources: resourceCount, distinctUrls: observer.distinctUrls, bytes, requests: stats.requests, retries: stats.retries,
-    ...(history ? { wireBytes, reusedResources: observer.stats.reused } : {}),
-  };
+  // Distributed: what the workers observed, from the store (their fetchers' counters are theirs).
+  const runStats = observed
+    ? { resources: resourceCount, distinctUrls: observed.distinctUrls, bytes: observed.bytes, requests: observed.requests, retries: observed.retries, wireBytes: observed.bytes, reusedResources: observed.reused }
+    : {
+      resources: resourceCount, distinctUrls: observer.distinctUrls, bytes, requests: stats.requests, retries: stats.retries,
+      ...(history ? { wireBytes, reusedResources: observer.stats.reused } : {}),
+    };
   const finishedAt = new Date().toISOString();
   // A catalogue that could not be read at all leaves nothing to resume or compare with: only the error to report.
   const discard = !!history && !history.resumed && !!catalogError && finisher.datasets === 0 && !opts.signal?.aborted;
   // A run whose resources were mostly refused measured the guard, not the portal: a warning in the results, and no
   // baseline (the count is recorded with the run; see store/comparable.ts).
   const warnings = runWarnings(finisher.privateRefused, resourceCount);
-  if (history && discard) history.store.discardRun(history.run.id);
+  if (history && discard) await history.store.discardRun(history.run.id);
   else if (history) {
     // A catalogue that changed between the sessions of a resumed run: results of datasets it no longer lists go.
-    if (complete && history.resumed) history.dropUnseen();
+    if (complete && history.resumed) await history.dropUnseen();
     // Recorded with the run only: a run whose resources were mostly refused is no baseline (see store/comparable.ts).
     // The run is complete once every dataset is recorded; its outputs are written after, and can be written again
     // from the store (`odbadge report --run <id>`) if that fails.
-    history.store.finishRun(history.run.id, {
+    await history.store.finishRun(history.run.id, {
       status: complete ? 'complete' : 'interrupted', finishedAt, catalogComplete: complete, catalogError,
-      catalogFindings, stats: { ...runStats, privateRefused: finisher.privateRefused }, bytes, wireBytes, agencies,
+      catalogFindings, stats: { ...runStats, privateRefused: finisher.privateRefused }, bytes: runStats.bytes, wireBytes: runStats.wireBytes ?? wireBytes, agencies,
     });
   }
   const header: AuditHeader = {
@@ -321,7 +366,7 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     ...(history && !discard ? { run: { id: history.run.id, resumed: history.resumed, status: complete ? 'complete' as const : 'interrupted' as const, ...(history.run.previousRunId !== undefined ? { previousRunId: history.run.previousRunId } : {}) } } : {}),
   };
   // A discarded run's rows are gone: there is nothing to read back (and nothing was audited).
-  return { results: discard ? finisher.results(header, 0) : finisher.results(header, seen), ruleset: rs, privateRefused: finisher.privateRefused };
+  return { results: await finisher.results(header, discard ? 0 : seen), ruleset: rs, privateRefused: finisher.privateRefused };
 }
 
 export type { Finding };

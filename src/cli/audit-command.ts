@@ -12,11 +12,13 @@ import { loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
 import { catalogKeyOf } from '../store/audit-history.ts';
 import { hasSecrets, redactUrl } from '../util/redact.ts';
 import { StoreError } from '../store/errors.ts';
-import type { RunInfo, Store } from '../store/store.ts';
+import type { HistoryStore, RunInfo } from '../store/history-store.ts';
 import { emptyHistory } from '../report/html/history.ts';
 import { storeHistory } from '../store/run-history.ts';
 import { loadUsage, regenerateHint } from './report-command.ts';
-import { openStoreForCli, resumeHint } from './store-cli.ts';
+import { openStoreForCli, resumeHint, storeSpec } from './store-cli.ts';
+import { DatasetQueue } from '../pipeline/distributed/queue.ts';
+import { DistributedWorker } from '../pipeline/distributed/worker.ts';
 import type { CommandSpec } from './command.ts';
 import { CliContext, errorCodeOf } from './context.ts';
 import { EXIT } from './exit-codes.ts';
@@ -58,6 +60,8 @@ export interface AuditCliOptions {
   workers?: number;
   /** --jsonl: also results.jsonl, one dataset per line. */
   jsonl?: boolean;
+  /** --distributed: datasets audited by workers through the PostgreSQL queue. */
+  distributed?: boolean;
 }
 
 /** What `odbadge audit` accepts: --catalog and --out may be left out with --resume (the run recorded them). */
@@ -70,6 +74,8 @@ interface ResumePlan {
   agency?: string;
   enrich?: string;
   fetch: Record<string, unknown>;
+  /** The run was started with --distributed: its resume is too. */
+  distributed: boolean;
 }
 
 /**
@@ -78,18 +84,18 @@ interface ResumePlan {
  * never started) means start it, so a scheduled `audit --resume --catalog X --out D` always makes progress.
  * `needOut`: the command writes to --out (audit); `ci` writes there only when given one.
  */
-function planResume(store: Store, o: AuditCommandOptions, ctx: CliContext, needOut: boolean): ResumePlan | undefined {
+async function planResume(store: HistoryStore, o: AuditCommandOptions, ctx: CliContext, needOut: boolean): Promise<ResumePlan | undefined> {
   let run: RunInfo | undefined;
   if (typeof o.resume === 'string') {
     const id = Number(o.resume);
     if (!Number.isInteger(id) || id < 1) throw new StoreError('usage', store.path, `--resume expects a run id (see odbadge history), got "${o.resume}"`);
-    run = store.getRun(id);
+    run = await store.getRun(id);
     if (!run) throw new StoreError('usage', store.path, `no run ${id} in ${store.path} (see odbadge history)`);
   } else {
     const key = o.catalog ? catalogKeyOf(redactUrl(o.catalog), o.agency, undefined) : undefined;
-    run = store.resumable(key);
+    run = await store.resumable(key);
     if (!run) {
-      const live = store.listRuns().reverse().find((r) => r.status === 'running' && (key === undefined || r.catalogKey === key));
+      const live = (await store.listRuns()).reverse().find((r) => r.status === 'running' && (key === undefined || r.catalogKey === key));
       if (live) throw new StoreError('usage', store.path, `run ${live.id} of ${live.catalog} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
     }
     if (!run && o.catalog && (o.out || !needOut)) {
@@ -98,7 +104,7 @@ function planResume(store: Store, o: AuditCommandOptions, ctx: CliContext, needO
     }
     if (!run) throw new StoreError('usage', store.path, `no interrupted audit${o.catalog ? ` of ${redactUrl(o.catalog)}` : ''} to resume in ${store.path}${o.catalog ? '; give --out as well to start one' : ''} (see odbadge history)`);
   }
-  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown>; redacted?: string[] };
+  const ro = run.options as { catalog?: string; out?: string; agency?: string; enrichApiBase?: string; fetch?: Record<string, unknown>; redacted?: string[]; distributed?: boolean };
   const out = o.out ?? ro.out;
   if (!ro.catalog) throw new StoreError('usage', store.path, `run ${run.id} did not record its catalogue; it cannot be resumed`);
   if (!out && needOut) throw new StoreError('usage', store.path, `run ${run.id} did not record an output directory; give --out`);
@@ -106,7 +112,7 @@ function planResume(store: Store, o: AuditCommandOptions, ctx: CliContext, needO
   if (ro.redacted?.includes('catalog') && !o.catalog) throw new StoreError('usage', store.path, `run ${run.id}'s catalogue URL held credentials, which are not stored; give it again: odbadge audit --resume ${run.id} --catalog <url>`);
   if (ro.redacted?.includes('enrichApiBase') && typeof o.enrich !== 'string') throw new StoreError('usage', store.path, `run ${run.id}'s --enrich URL held credentials, which are not stored; give it again: odbadge audit --resume ${run.id} --enrich <url>`);
   const enrich = ro.redacted?.includes('enrichApiBase') ? enrichBase(o.enrich, o.catalog ?? ro.catalog) : ro.enrichApiBase;
-  return { run, catalog: ro.redacted?.includes('catalog') ? o.catalog! : ro.catalog, out, agency: ro.agency, enrich, fetch: ro.fetch ?? {} };
+  return { run, catalog: ro.redacted?.includes('catalog') ? o.catalog! : ro.catalog, out, agency: ro.agency, enrich, fetch: ro.fetch ?? {}, distributed: !!ro.distributed };
 }
 
 /** The API v2 base for enrichment: given explicitly, or the origin of a data.gov.tw-style export URL. */
@@ -130,7 +136,7 @@ export interface CliAudit {
   /** The results as a stream: read back from the store (or a spill file) while the outputs are written. */
   results: AuditResults;
   ruleset: Ruleset;
-  store?: Store;
+  store?: HistoryStore;
   /** The output directory: --out, or the one the resumed run recorded. */
   out?: string;
   /** Stopped by Ctrl-C / SIGTERM: partial results. */
@@ -149,7 +155,7 @@ export async function writeCliOutputs(a: CliAudit, o: Omit<OutputOptions, 'rules
   const run = a.results.header.run;
   // The dashboard's trend reads the earlier runs this one is comparable with (complete, same catalogue and
   // ruleset: store/comparable.ts) from the history store.
-  const history = a.store && run ? storeHistory(a.store, { comparableTo: run.id }) : emptyHistory;
+  const history = a.store && run ? await storeHistory(a.store, { comparableTo: run.id }) : emptyHistory;
   try {
     return await writeAuditOutputs(a.results, { ruleset: a.ruleset, history, ...o });
   } catch (e) {
@@ -183,25 +189,25 @@ export async function runCliAudit(o: AuditCommandOptions, ctx: CliContext, setup
   } catch (e) {
     return ctx.usage((e as Error).message);
   }
-  const opened = openStoreForCli(ctx, o.db, o.store !== false);
+  const opened = await openStoreForCli(ctx, o.db, o.store !== false);
   if ('code' in opened) return opened.code;
   const store = opened.store;
   try {
     let plan: ResumePlan | undefined;
     try {
-      plan = store && o.resume ? planResume(store, o, ctx, setup.needOut) : undefined;
+      plan = store && o.resume ? await planResume(store, o, ctx, setup.needOut) : undefined;
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
       return ctx.fail(e.kind === 'usage' ? EXIT.usage : EXIT.input, e.message);
     }
     return await auditWith(o, ctx, setup, store, plan, limits, then);
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
 async function auditWith(
-  o: AuditCommandOptions, ctx: CliContext, setup: CliAuditSetup, store: Store | undefined, plan: ResumePlan | undefined,
+  o: AuditCommandOptions, ctx: CliContext, setup: CliAuditSetup, store: HistoryStore | undefined, plan: ResumePlan | undefined,
   limits: Partial<InspectLimits>, then: (a: CliAudit) => Promise<number>,
 ): Promise<number> {
   const rs = plan ? parseRuleset(plan.run.ruleset, `ruleset stored with run ${plan.run.id}`) : loadRuleset(o.ruleset);
@@ -223,7 +229,13 @@ async function auditWith(
   const progress = startProgress({ quiet: !setup.progress || ctx.quiet || ctx.verbose, rss: () => process.memoryUsage.rss() });
   leanHeap();
   let run: AuditRun | undefined;
+  const distributed = !!(o.distributed || plan?.distributed);
+  let dist: { queue: DatasetQueue; worker?: DistributedWorker } | undefined;
   try {
+    if (distributed) {
+      if (store?.kind !== 'postgres') return ctx.usage('--distributed needs a PostgreSQL history store: --db postgres://… (or ODBADGE_DB)');
+      dist = await startDistributed(ctx, storeSpec(o.db), store, o.workers);
+    }
     const started = performance.now();
     run = await startAudit({
       catalog,
@@ -233,11 +245,12 @@ async function auditWith(
       signal: controller.signal,
       onProgress: progress.update,
       ...(ctx.verbose ? { onDataset: (r, p) => ctx.detail(datasetLines(r, p)) } : {}),
-      ...(store ? { store, runOptions: { ...(out ? { out } : {}) }, incremental: o.incremental !== false } : {}),
+      ...(store ? { store, runOptions: { ...(out ? { out } : {}), ...(distributed ? { distributed: true } : {}) }, incremental: o.incremental !== false } : {}),
       ...(plan ? { resumeRunId: plan.run.id } : {}),
       fetch: { ...plan?.fetch, ...fetchOptionsFrom(o) },
       ...(Object.keys(limits).length ? { limits } : {}),
       ...(o.workers !== undefined ? { workers: o.workers } : {}),
+      ...(dist ? { distributed: { queue: dist.queue } } : {}),
       ...setup.overrides,
     });
     const auditMs = performance.now() - started;
@@ -262,8 +275,28 @@ async function auditWith(
   } finally {
     progress.done();
     await run?.dispose();
+    if (dist) {
+      await dist.worker?.stop();
+      await dist.queue.close({ graceful: true });
+    }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * A distributed audit's queue, and unless `--workers 0` a worker in this process (8 datasets at once, `--workers`
+ * inspection threads) so a coordinator alone still audits.
+ */
+async function startDistributed(ctx: CliContext, db: string, store: HistoryStore, workers: number | undefined): Promise<{ queue: DatasetQueue; worker?: DistributedWorker }> {
+  const queue = await DatasetQueue.open(db, { onError: (e) => ctx.detail(`queue: ${e.message}\n`) });
+  if (workers === 0) return { queue };
+  try {
+    const worker = await DistributedWorker.start({ store, queue, db, concurrency: 8, ...(workers !== undefined ? { inspectThreads: workers } : {}), onError: (e) => ctx.detail(`database: ${(e as Error).message}\n`) });
+    return { queue, worker };
+  } catch (e) {
+    await queue.close({ graceful: false });
+    throw e;
   }
 }
 

@@ -2,8 +2,8 @@
 // 人氣獎 from usage counts, and the 應用獎 public-vote scale. Prints Markdown (or JSON) and writes awards.json/.md.
 import { existsSync } from 'node:fs';
 import { baselineOf } from '../store/comparable.ts';
+import { openStore } from '../store/open-store.ts';
 import { defaultDbPath } from '../store/paths.ts';
-import { Store } from '../store/store.ts';
 import { storedAuditResult } from '../store/run-history.ts';
 import { dirname, join } from 'node:path';
 import type { AuditResult } from '../model.ts';
@@ -15,6 +15,7 @@ import { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { DB_OPTION, formatOptions, positiveInt, regex } from './options.ts';
 import { loadUsage } from './report-command.ts';
+import { chosenDb } from './store-cli.ts';
 import { jsonText } from '../util/json-text.ts';
 import { OutputError, writeFileAtomic } from '../util/atomic-write.ts';
 
@@ -33,17 +34,18 @@ interface AwardsCliOptions {
 }
 
 /** The stored run's baseline (the newest comparable run: see store/comparable.ts), when the results came from a stored run. */
-function previousFromStore(current: AuditResult, db: string | undefined): AuditResult | undefined {
+async function previousFromStore(current: AuditResult, db: string | undefined): Promise<AuditResult | undefined> {
   const runId = current.run?.id;
-  const path = db ?? defaultDbPath();
-  if (!runId || (!db && !existsSync(path))) return undefined;
-  const store = Store.open(path, { create: false });
+  const chosen = chosenDb(db);
+  const path = chosen ?? defaultDbPath();
+  if (!runId || (!chosen && !existsSync(path))) return undefined;
+  const store = await openStore(path, { create: false });
   try {
-    const run = store.getRun(runId);
-    const prev = run && baselineOf(store, run);
-    return prev ? storedAuditResult(store, prev.id) : undefined;
+    const run = await store.getRun(runId);
+    const prev = run && await baselineOf(store, run);
+    return prev ? await storedAuditResult(store, prev.id) : undefined;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -54,7 +56,7 @@ export async function awardsCommand(o: AwardsCliOptions, ctx = new CliContext('o
   let previousWinners: string[][] | undefined;
   try {
     current = await readResultsFile(o.results);
-    previous = o.previous ? await readResultsFile(o.previous) : previousFromStore(current, o.db);
+    previous = o.previous ? await readResultsFile(o.previous) : await previousFromStore(current, o.db);
     usage = loadUsage(o.usage);
     if (o.previousWinners) {
       const { readFile } = await import('node:fs/promises');
@@ -93,7 +95,7 @@ export const awardsSpec: CommandSpec = {
   options: [
     { flags: '--results <file>', kind: 'value', required: true, description: 'results.json of the run being judged' },
     { flags: '--previous <file>', kind: 'value', defaultText: 'the newest complete run of the same catalogue and ruleset in the history store', description: 'results.json of the previous assessment, for 品質進步獎' },
-    { ...DB_OPTION, description: 'the history store the previous run is read from' },
+    { ...DB_OPTION, description: 'the history store the previous run is read from (an SQLite file or a PostgreSQL URL)' },
     { flags: '--threshold <n>', kind: 'value', parse: positiveInt, numeric: true, defaultText: '100', description: '第一組 (group 1) from this many datasets (set yearly by NDC)' },
     ...formatOptions('Markdown', { json: true }),
     { flags: '--out <dir>', kind: 'value', defaultText: 'beside --results', description: 'where to write awards.json and awards.md' },

@@ -1,5 +1,5 @@
 // `odbadge history`: the runs in the history store, oldest first (table, or --json).
-import type { RunInfo } from '../store/store.ts';
+import type { RunInfo } from '../store/history-store.ts';
 import type { CommandSpec } from './command.ts';
 import { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
@@ -33,18 +33,18 @@ export function historyText(runs: RunInfo[]): string {
   return [fmt(head), ...rows.map(fmt)].join('\n') + '\n';
 }
 
-export function historyCommand(o: HistoryCliOptions, ctx = new CliContext('odbadge history', { format: o.json ? 'json' : 'text' })): number {
-  const opened = openExistingStore(ctx, o.db);
+export async function historyCommand(o: HistoryCliOptions, ctx = new CliContext('odbadge history', { format: o.json ? 'json' : 'text' })): Promise<number> {
+  const opened = await openExistingStore(ctx, o.db);
   if ('code' in opened) return opened.code;
   try {
-    return withStoreErrors(ctx, () => {
-      const runs = opened.store.listRuns();
+    return await withStoreErrors(ctx, async () => {
+      const runs = await opened.store.listRuns();
       if (ctx.json) ctx.result({ store: opened.store.path, runs: runs.map(runSummary) });
       else ctx.text(historyText(runs));
       return EXIT.ok;
     });
   } finally {
-    opened.store.close();
+    await opened.store.close();
   }
 }
 

@@ -17,10 +17,11 @@ import { planSpec } from './plan-command.ts';
 import { diffSpec } from './diff-command.ts';
 import { historySpec } from './history-command.ts';
 import { pruneSpec } from './prune-command.ts';
+import { workerSpec } from './worker-command.ts';
 import { longName } from './options.ts';
 
 // Each command lives in its own module and describes itself as a CommandSpec; adding a command is one line.
-export const COMMANDS: CommandSpec[] = [auditSpec, inspectSpec, reportSpec, awardsSpec, ciSpec, planSpec, historySpec, diffSpec, pruneSpec];
+export const COMMANDS: CommandSpec[] = [auditSpec, inspectSpec, reportSpec, awardsSpec, ciSpec, planSpec, historySpec, diffSpec, pruneSpec, workerSpec];
 
 /** Every command with its full name ('plan import'), parents first. */
 export function allCommands(specs: CommandSpec[] = COMMANDS, prefix = ''): { name: string; spec: CommandSpec }[] {

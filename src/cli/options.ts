@@ -109,8 +109,8 @@ export function formatOptions(text: string, opts: { json?: boolean; markdown?: b
 }
 
 export const DB_OPTION: OptionDef = {
-  flags: '--db <file>', kind: 'value', description: 'the history store',
-  defaultText: '$ODBADGE_HOME/odbadge.db, else $XDG_DATA_HOME/odbadge/odbadge.db, else ~/.local/share/odbadge/odbadge.db',
+  flags: '--db <file>', kind: 'value', description: 'the history store: an SQLite file, or a PostgreSQL URL (postgres://…)',
+  defaultText: '$ODBADGE_DB, else $ODBADGE_HOME/odbadge.db, else $XDG_DATA_HOME/odbadge/odbadge.db, else ~/.local/share/odbadge/odbadge.db',
 };
 
 export const RULESET_OPTION: OptionDef = { flags: '--ruleset <file>', kind: 'value', description: 'ruleset JSON', defaultText: 'rules/tw-ndc-2017.json' };
@@ -155,9 +155,10 @@ export const AUDIT_OPTIONS: OptionDef[] = [
   { flags: '--no-store', kind: 'negated', description: 'record nothing in the history store; download everything' },
   { flags: '--resume [runId]', kind: 'optional-value', description: 'continue an interrupted audit (the newest one, of --catalog when given); with --catalog and --out and nothing to resume, start it' },
   { flags: '--no-incremental', kind: 'negated', description: 'no conditional requests; download and inspect every resource again' },
-  { flags: '--workers <n>', kind: 'value', parse: nonNegativeInt, numeric: true, defaultText: 'one per core', description: 'inspection threads (0 = inspect on the main thread)' },
+  { flags: '--workers <n>', kind: 'value', parse: nonNegativeInt, numeric: true, defaultText: 'one per core', description: 'inspection threads (0 = inspect on the main thread); with --distributed, 0 = this process audits no dataset itself, only coordinates' },
+  { flags: '--distributed', kind: 'flag', description: 'audit across machines: datasets become jobs on the PostgreSQL queue of --db postgres://… for `odbadge worker` processes anywhere; this process audits some too unless --workers 0 (see Audits across machines)' },
   { flags: '--jsonl', kind: 'flag', description: 'also write results.jsonl beside results.json: one dataset per line, for tools that read a portal line by line' },
 ];
 
 /** The README's order of commands, and the heading each table sits under. */
-export const DOCUMENTED_COMMANDS = ['audit', 'ci', 'inspect', 'report', 'awards', 'plan', 'plan import', 'history', 'diff', 'prune'] as const;
+export const DOCUMENTED_COMMANDS = ['audit', 'ci', 'inspect', 'report', 'awards', 'plan', 'plan import', 'history', 'diff', 'prune', 'worker'] as const;

@@ -12,18 +12,18 @@ export interface PruneCliOptions {
   json?: boolean;
 }
 
-export function pruneCommand(o: PruneCliOptions, ctx = new CliContext('odbadge prune', { format: o.json ? 'json' : 'text' })): number {
-  const opened = openExistingStore(ctx, o.db);
+export async function pruneCommand(o: PruneCliOptions, ctx = new CliContext('odbadge prune', { format: o.json ? 'json' : 'text' })): Promise<number> {
+  const opened = await openExistingStore(ctx, o.db);
   if ('code' in opened) return opened.code;
   try {
-    return withStoreErrors(ctx, () => {
-      const r = opened.store.prune(o.keep);
+    return await withStoreErrors(ctx, async () => {
+      const r = await opened.store.prune(o.keep);
       if (ctx.json) ctx.result(r);
       else ctx.text(r.deletedRuns.length ? `Deleted ${r.deletedRuns.length} run(s) (${r.deletedRuns.join(', ')}) and ${r.urlsDropped} unused URL record(s).\n` : `Nothing to prune: at most ${o.keep} run(s) recorded.\n`);
       return EXIT.ok;
     });
   } finally {
-    opened.store.close();
+    await opened.store.close();
   }
 }
 

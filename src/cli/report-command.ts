@@ -14,7 +14,7 @@ import { DEFAULT_GROUP_CONFIG, type GroupConfig } from '../score/groups.ts';
 import { loadRuleset, parseRuleset, type Ruleset } from '../score/ruleset.ts';
 import { StoreError } from '../store/errors.ts';
 import { storedResults, storeHistory } from '../store/run-history.ts';
-import type { Store } from '../store/store.ts';
+import type { HistoryStore } from '../store/history-store.ts';
 import { packagePath } from '../paths.ts';
 import type { CommandSpec } from './command.ts';
 import { CliContext } from './context.ts';
@@ -75,7 +75,7 @@ interface ReportCliOptions {
 export async function reportCommand(o: ReportCliOptions, ctx = new CliContext('odbadge report')): Promise<number> {
   if (!o.results === !o.run) return ctx.usage(`report needs ${o.results ? 'either --results or --run, not both' : '--results <file> or --run <id>'}`);
   if (o.run !== undefined && o.previous?.length) return ctx.usage('--previous is for --results; with --run the trend comes from the history store');
-  let store: Store | undefined;
+  let store: HistoryStore | undefined;
   let file: ResultsFile | undefined;
   try {
     let results: AuditResults;
@@ -86,15 +86,15 @@ export async function reportCommand(o: ReportCliOptions, ctx = new CliContext('o
       if (o.run !== undefined) {
         const id = Number(o.run);
         if (!Number.isInteger(id) || id < 1) return ctx.usage(`--run expects a run id (see odbadge history), got "${o.run}"`);
-        const opened = openExistingStore(ctx, o.db);
+        const opened = await openExistingStore(ctx, o.db);
         if ('code' in opened) return opened.code;
         store = opened.store;
-        const run = store.getRun(id);
+        const run = await store.getRun(id);
         if (!run) throw new StoreError('usage', store.path, `no run ${id} in ${store.path} (see odbadge history)`);
         // The run's own ruleset, as the audit reported with it, unless another is asked for.
         rs = o.ruleset ? loadRuleset(o.ruleset) : parseRuleset(run.ruleset, `ruleset stored with run ${id}`);
-        results = storedResults(store, id);
-        history = storeHistory(store, { comparableTo: id });
+        results = await storedResults(store, id);
+        history = await storeHistory(store, { comparableTo: id });
       } else {
         rs = loadRuleset(o.ruleset);
         file = await openResultsFile(o.results!);
@@ -126,7 +126,7 @@ export async function reportCommand(o: ReportCliOptions, ctx = new CliContext('o
     return EXIT.ok;
   } finally {
     await file?.close();
-    store?.close();
+    await store?.close();
   }
 }
 
@@ -136,7 +136,7 @@ export const reportSpec: CommandSpec = {
   options: [
     { flags: '--results <file>', kind: 'value', description: 'results.json of an audit (any size: it is read as a stream)' },
     { flags: '--run <id>', kind: 'value', description: 'a run in the history store (see odbadge history): writes every output of that audit again, results.json included' },
-    { ...DB_OPTION, description: 'the history store, for --run' },
+    { ...DB_OPTION, description: 'the history store, for --run (an SQLite file or a PostgreSQL URL)' },
     { flags: '--out <dir>', kind: 'value', required: true, description: 'directory for index.html, agencies.csv, datasets.csv, fix-first.csv and report.md' },
     { flags: '--previous <files...>', kind: 'variadic', description: 'earlier results.json files (or directories of runs) for the score trend (with --results)' },
     { ...RULESET_OPTION, defaultText: 'rules/tw-ndc-2017.json; with --run, the run\'s own' },

@@ -70,7 +70,8 @@ class Tallies {
 
 export interface FinishedDataset {
   idx: number;
-  dataset: Dataset;
+  /** The dataset as the catalogue listed it (its metadata time is saved with the result); none for a stored one. */
+  dataset?: Dataset;
   result: DatasetResult;
   /** null: recorded as failed, or read back from the store (nothing to save). */
   contentChanged?: boolean | null;
@@ -97,13 +98,13 @@ export class Finisher {
     this.#sink = sink;
   }
 
-  /** Records a finished dataset. Throws a StoreError when the store cannot take it (the audit stops). */
-  finish(f: FinishedDataset): void {
+  /** Records a finished dataset. Rejects with a StoreError when the store cannot take it (the audit stops). */
+  async finish(f: FinishedDataset): Promise<void> {
     const s = this.#sink;
     if (!f.stored) {
       if (s.kind === 'store') {
-        s.history.store.saveDataset({
-          runId: s.history.run.id, idx: f.idx, result: f.result, contentChanged: f.contentChanged ?? null, metadataUpdatedAt: f.dataset.metadataUpdatedAt,
+        await s.history.store.saveDataset({
+          runId: s.history.run.id, idx: f.idx, result: f.result, contentChanged: f.contentChanged ?? null, metadataUpdatedAt: f.dataset?.metadataUpdatedAt,
           resources: (f.resources ?? []).map((r) => ({ url: r.url, fetch: r.fetch, facts: r.facts, hash: r.hash, reused: r.reused })),
           bytes: this.bytes(),
         });
@@ -122,9 +123,9 @@ export class Finisher {
   }
 
   /** The finished results, streamed from where they went. */
-  results(header: AuditHeader, below: number): AuditResults {
+  async results(header: AuditHeader, below: number): Promise<AuditResults> {
     const s = this.#sink;
-    if (s.kind === 'store') return storedResults(s.history.store, s.history.run.id, { header, below });
+    if (s.kind === 'store') return await storedResults(s.history.store, s.history.run.id, { header, below });
     if (s.kind === 'spool') return s.spool.results(header, below);
     const list = this.#memory.slice(0, below).filter(Boolean);
     return resultsOf(header, list);

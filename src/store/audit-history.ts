@@ -3,7 +3,7 @@
 // findings. runAudit stays ignorant of SQL; without a store none of this runs.
 import { finding } from '../messages/index.ts';
 import type { Dataset, DatasetResult, Finding } from '../model.ts';
-import { datasetKey, HEARTBEAT_MS, type RunInfo, type Store, type UrlState, type UrlVerdict } from './store.ts';
+import { datasetKey, HEARTBEAT_MS, type HistoryStore, type RunInfo, type UrlState, type UrlVerdict } from './history-store.ts';
 import { StoreError } from './errors.ts';
 import type { Observation, ObservationStore } from './observation-store.ts';
 
@@ -28,7 +28,7 @@ export function catalogKeyOf(catalog: string, agency: string | undefined, kind: 
 }
 
 export class AuditHistory implements ObservationStore {
-  readonly store: Store;
+  readonly store: HistoryStore;
   readonly run: RunInfo;
   readonly resumed: boolean;
   /** Results stored by earlier sessions of this run. */
@@ -40,29 +40,51 @@ export class AuditHistory implements ObservationStore {
   readonly #died: Map<string, number>;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
 
-  private constructor(store: Store, run: RunInfo, resumed: boolean, incremental: boolean) {
+  private constructor(store: HistoryStore, run: RunInfo, resumed: boolean, incremental: boolean, completed: Map<string, DatasetResult>, died: Map<string, number>) {
     this.store = store;
     this.run = run;
     this.resumed = resumed;
     this.incremental = incremental;
-    this.completed = resumed ? store.storedDatasets(run.id) : new Map();
-    this.#died = resumed ? store.unfinishedAttempts(run.id) : new Map();
+    this.completed = completed;
+    this.#died = died;
     this.baseBytes = { bytes: run.bytes, wireBytes: run.wireBytes };
   }
 
-  static start(store: Store, s: RunStart, incremental = true): AuditHistory {
+  static async start(store: HistoryStore, s: RunStart, incremental = true): Promise<AuditHistory> {
     if (s.resumeRunId !== undefined) {
-      const existing = store.getRun(s.resumeRunId);
+      const existing = await store.getRun(s.resumeRunId);
       if (existing && existing.catalogKey !== s.catalogKey) {
         throw new StoreError('usage', store.path, `run ${s.resumeRunId} audited ${existing.catalog} with other options; resume it with the same catalogue and --agency`);
       }
-      return new AuditHistory(store, store.claimRun(s.resumeRunId), true, incremental);
+      const run = await store.claimRun(s.resumeRunId);
+      return new AuditHistory(store, run, true, incremental, await store.storedDatasets(run.id), await store.unfinishedAttempts(run.id));
     }
     const startedAt = new Date().toISOString();
     // Fixed at creation so a resumed run compares with the same earlier run as an uninterrupted one would.
-    const previous = store.listRuns().reverse().find((r) => r.status === 'complete' && r.catalogKey === s.catalogKey);
-    const run = store.createRun({ ...s, startedAt, ...(previous ? { previousRunId: previous.id } : {}) });
-    return new AuditHistory(store, run, false, incremental);
+    const previous = (await store.completeRuns({ catalogKey: s.catalogKey, last: 1 }))[0];
+    const run = await store.createRun({ ...s, startedAt, ...(previous ? { previousRunId: previous.id } : {}) });
+    return new AuditHistory(store, run, false, incremental, new Map(), new Map());
+  }
+
+  /**
+   * A worker's view of a run another process coordinates (a distributed audit): it observes URLs and records
+   * datasets of the run, but neither holds the run's lease nor reads what earlier sessions stored.
+   */
+  static attach(store: HistoryStore, run: RunInfo, incremental = true): AuditHistory {
+    return new AuditHistory(store, run, false, incremental, new Map(), new Map());
+  }
+
+  /** Whether the run already holds a result for this dataset (a retried job, or one enqueued twice). */
+  async hasResult(id: string): Promise<boolean> {
+    return (await this.store.datasetMetadata(this.run.id, id)).found;
+  }
+
+  /** Records a dataset audited by a distributed worker (a local audit records through its finisher). */
+  async save(idx: number, a: { dataset: Dataset; result: DatasetResult; contentChanged: boolean | null; resources: (Observation & { url: string })[] }): Promise<void> {
+    await this.store.saveDataset({
+      runId: this.run.id, idx, result: a.result, contentChanged: a.contentChanged, metadataUpdatedAt: a.dataset.metadataUpdatedAt,
+      resources: a.resources.map((r) => ({ url: r.url, fetch: r.fetch, facts: r.facts, hash: r.hash, reused: r.reused })),
+    });
   }
 
   /**
@@ -73,29 +95,32 @@ export class AuditHistory implements ObservationStore {
    */
   keepAlive(onLost: (e: StoreError) => void): void {
     if (this.#heartbeat) return;
+    let renewing = false;
     this.#heartbeat = setInterval(() => {
-      let held: boolean;
-      try {
-        held = this.store.renewLease(this.run.id);
-      } catch {
-        return;
-      }
-      if (!held) {
-        this.#stopHeartbeat();
-        onLost(new StoreError('usage', this.store.path, `run ${this.run.id} was taken over by another process; this session stops`));
-      }
+      // One renewal at a time: a slow store must not pile them up.
+      if (renewing) return;
+      renewing = true;
+      this.store.renewLease(this.run.id).then((held) => {
+        if (!held && this.#heartbeat) {
+          this.#stopHeartbeat();
+          onLost(new StoreError('usage', this.store.path, `run ${this.run.id} was taken over by another process; this session stops`));
+        }
+      }, () => {}).finally(() => {
+        renewing = false;
+      });
     }, HEARTBEAT_MS);
     this.#heartbeat.unref();
   }
 
   #stopHeartbeat(): void {
     clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
   }
 
   /** The session is over (finished, interrupted or failed): stop renewing and let go of the run. */
-  end(): void {
+  async end(): Promise<void> {
     this.#stopHeartbeat();
-    this.store.releaseRun(this.run.id);
+    await this.store.releaseRun(this.run.id);
   }
 
   /** How many earlier sessions died while this dataset was in flight (0: none, or it was never started). */
@@ -104,8 +129,8 @@ export class AuditHistory implements ObservationStore {
   }
 
   /** Records that this session starts the dataset, so a death during it is counted against it. */
-  startAttempt(idx: number, id: string): void {
-    this.store.startAttempt(this.run.id, idx, id);
+  async startAttempt(idx: number, id: string): Promise<void> {
+    await this.store.startAttempt(this.run.id, idx, id);
   }
 
   readonly #seen = new Set<string>();
@@ -116,7 +141,7 @@ export class AuditHistory implements ObservationStore {
   }
 
   /** After a complete catalogue read: forget stored results for datasets the catalogue no longer lists there. */
-  dropUnseen(): number {
+  dropUnseen(): Promise<number> {
     return this.store.retainDatasets(this.run.id, this.#seen);
   }
 
@@ -125,22 +150,22 @@ export class AuditHistory implements ObservationStore {
   }
 
   /** Stored state that may stand in for a fresh inspection of `url` declared as `declaredFormat`. */
-  prior(url: string, declaredFormat: string | undefined): UrlState | undefined {
+  async prior(url: string, declaredFormat: string | undefined): Promise<UrlState | undefined> {
     if (!this.incremental) return undefined;
-    const s = this.store.urlState(url);
+    const s = await this.store.urlState(url);
     if (!s?.hash || !s.facts || !s.fetch || s.fetch.kind !== 'ok' || s.declaredFormat !== (declaredFormat ?? '')) return undefined;
     return s;
   }
 
   /** What this run already recorded for `url`, when it holds a body's facts (so it can stand in for a new fetch). */
-  recordedThisRun(url: string, declaredFormat: string | undefined): Observation | undefined {
-    const s = this.store.urlState(url);
+  async recordedThisRun(url: string, declaredFormat: string | undefined): Promise<Observation | undefined> {
+    const s = await this.store.urlState(url);
     if (!s || s.seenRun !== this.run.id || !s.hash || !s.fetch || !s.facts || s.declaredFormat !== (declaredFormat ?? '')) return undefined;
     const verdict = { ...(s.changedAt ? { changedAt: s.changedAt } : {}), changedThisRun: s.changedRun === this.run.id, seenBefore: s.firstRun < this.run.id };
     return { fetch: s.fetch, facts: s.facts, hash: s.hash, reused: true, verdict };
   }
 
-  record(url: string, o: Observation, declaredFormat: string | undefined, headers: Record<string, string>): UrlVerdict {
+  record(url: string, o: Observation, declaredFormat: string | undefined, headers: Record<string, string>): Promise<UrlVerdict> {
     return this.store.observeUrl(this.run, { url, fetch: o.fetch, facts: o.facts, hash: o.hash, declaredFormat, headers }, new Date().toISOString());
   }
 
@@ -148,12 +173,12 @@ export class AuditHistory implements ObservationStore {
    * Findings from comparing this audit with the previous one: the metadata says the dataset was updated but no
    * resource changed, or the reverse. Silent when either side is unknown.
    */
-  historyFindings(d: Dataset, observed: Observation[]): { findings: Finding[]; contentChanged: boolean | null } {
+  async historyFindings(d: Dataset, observed: Observation[]): Promise<{ findings: Finding[]; contentChanged: boolean | null }> {
     const changed = observed.some((o) => o.verdict?.changedThisRun);
     const allKnown = observed.length > 0 && observed.every((o) => o.hash && o.verdict?.seenBefore);
     const contentChanged = changed ? true : allKnown ? false : null;
     if (this.run.previousRunId === undefined || contentChanged === null) return { findings: [], contentChanged };
-    const prev = this.store.datasetMetadata(this.run.previousRunId, d.id);
+    const prev = await this.store.datasetMetadata(this.run.previousRunId, d.id);
     if (!prev.found || !prev.metadataUpdatedAt || !d.metadataUpdatedAt) return { findings: [], contentChanged };
     const before = Date.parse(prev.metadataUpdatedAt);
     const now = Date.parse(d.metadataUpdatedAt);

@@ -6,7 +6,7 @@
 // not the portal: it is shown in `history` but compared with nothing.
 import { finding } from '../messages/index.ts';
 import type { Bilingual, Finding } from '../model.ts';
-import type { RunInfo, Store } from './store.ts';
+import type { HistoryStore, RunInfo } from './history-store.ts';
 
 /** The one rule: more than half of a run's resources refused as private addresses. */
 export function mostlyRefused(refused: number, resources: number): boolean {
@@ -24,13 +24,13 @@ export function measuredThePortal(run: RunInfo): boolean {
 }
 
 /** The complete runs before `run` it is compared with, oldest first. */
-export function comparableRuns(store: Store, run: RunInfo): RunInfo[] {
-  return store.completeRuns({ beforeId: run.id, catalogKey: run.catalogKey, rulesetId: run.rulesetId }).filter(measuredThePortal);
+export async function comparableRuns(store: HistoryStore, run: RunInfo): Promise<RunInfo[]> {
+  return (await store.completeRuns({ beforeId: run.id, catalogKey: run.catalogKey, rulesetId: run.rulesetId })).filter(measuredThePortal);
 }
 
 /** The run `run` is compared with for 品質進步獎 and `diff`: the newest comparable one. */
-export function baselineOf(store: Store, run: RunInfo): RunInfo | undefined {
-  return comparableRuns(store, run).at(-1);
+export async function baselineOf(store: HistoryStore, run: RunInfo): Promise<RunInfo | undefined> {
+  return (await comparableRuns(store, run)).at(-1);
 }
 
 /** Says which runs comparableRuns chose, for the dashboard and `diff`. */

@@ -1,5 +1,6 @@
-// Store problems a person can act on. Every SQLite failure that reaches a command becomes a StoreError with the
-// file's path and what to do, never a stack trace.
+// Store problems a person can act on. Every SQLite or PostgreSQL failure that reaches a command becomes a
+// StoreError with the store's path (or redacted URL) and what to do, never a stack trace.
+import { redactText } from '../util/redact.ts';
 
 export type StoreErrorKind = 'not-sqlite' | 'corrupt' | 'foreign' | 'newer-schema' | 'missing' | 'io' | 'busy' | 'usage';
 
@@ -42,5 +43,38 @@ export function storeErrorFrom(e: unknown, path: string): unknown {
       return new StoreError('io', path, `cannot use the history store ${path}: ${err.errstr ?? err.message}`);
     default:
       return new StoreError('io', path, `history store ${path}: ${err.message ?? String(e)}`);
+  }
+}
+
+/** Errors of our own code (bugs) stay themselves; everything else `pg` throws is about the store. */
+const BUGS = [TypeError, RangeError, ReferenceError, SyntaxError];
+
+/**
+ * Maps an error from PostgreSQL (`pg`: a server error with its SQLSTATE, or a connection failure) to a StoreError
+ * naming the store by `where`, the URL with its credentials redacted. One line; never the password.
+ */
+export function pgStoreError(e: unknown, where: string): unknown {
+  if (e instanceof StoreError || BUGS.some((B) => e instanceof B)) return e;
+  const err = e as { code?: string; message?: string };
+  const code = typeof err?.code === 'string' ? err.code : '';
+  const msg = redactText(String(err?.message ?? e).split('\n')[0]);
+  if (/^E[A-Z]+$/.test(code) || /^08/.test(code) || code === '57P03' || /timeout|terminated|connect/i.test(msg) && !code) {
+    return new StoreError('io', where, `cannot connect to the history store ${where}: ${msg}`);
+  }
+  switch (code) {
+    case '3D000': // invalid_catalog_name: the database does not exist
+      return new StoreError('missing', where, `no history store at ${where}: ${msg} (create the database first: createdb, or CREATE DATABASE)`);
+    case '28P01': // invalid_password
+    case '28000': // invalid_authorization_specification
+      return new StoreError('io', where, `cannot log in to the history store ${where}: ${msg}`);
+    case '42501': // insufficient_privilege
+      return new StoreError('io', where, `cannot use the history store ${where}: ${msg}`);
+    case '40001': // serialization_failure
+    case '40P01': // deadlock_detected
+    case '55P03': // lock_not_available
+    case '53300': // too_many_connections
+      return new StoreError('busy', where, `the history store ${where} is busy (${msg}); try again`);
+    default:
+      return new StoreError('io', where, `history store ${where}: ${msg}${code ? ` (SQLSTATE ${code})` : ''}`);
   }
 }

@@ -4,7 +4,7 @@
 import { awardConfig, improvementAward, type ImprovementEntry } from '../score/awards.ts';
 import { baselineOf } from './comparable.ts';
 import { StoreError } from './errors.ts';
-import type { Store } from './store.ts';
+import type { HistoryStore } from './history-store.ts';
 
 export interface StoredImprovement {
   runId: number;
@@ -15,12 +15,12 @@ export interface StoredImprovement {
   newAgencies: string[];
 }
 
-export function improvementFromStore(store: Store, runId: number, groupPrizeWinners: ReadonlySet<string>, minGain = 5): StoredImprovement {
-  const run = store.getRun(runId);
+export async function improvementFromStore(store: HistoryStore, runId: number, groupPrizeWinners: ReadonlySet<string>, minGain = 5): Promise<StoredImprovement> {
+  const run = await store.getRun(runId);
   if (!run) throw new StoreError('usage', store.path, `no run ${runId} in ${store.path}`);
-  const prev = baselineOf(store, run);
-  const current = store.agencyScores(runId);
+  const prev = await baselineOf(store, run);
+  const current = await store.agencyScores(runId);
   if (!prev) return { runId, winners: [], excludedPrizeWinners: [], newAgencies: current.map((a) => a.agency) };
-  const r = improvementAward(current, store.agencyScores(prev.id), new Set(groupPrizeWinners), awardConfig({ improvementMinGain: minGain }));
+  const r = improvementAward(current, await store.agencyScores(prev.id), new Set(groupPrizeWinners), awardConfig({ improvementMinGain: minGain }));
   return { runId, previousRunId: prev.id, winners: r.winners, excludedPrizeWinners: r.excluded, newAgencies: r.newAgencies };
 }

@@ -1,5 +1,7 @@
 // The history store's public surface.
-export { Store, type RunInfo, type RunStatus, type UrlState } from './store.ts';
+export { SqliteStore } from './store.ts';
+export type { HistoryStore, RunInfo, RunStatus, UrlState } from './history-store.ts';
+export { openStore, isPostgresUrl } from './open-store.ts';
 export { StoreError, type StoreErrorKind } from './errors.ts';
 export { defaultDbPath } from './paths.ts';
 export { improvementFromStore, type StoredImprovement } from './improvement.ts';

@@ -5,17 +5,17 @@ import { ODBADGE_VERSION } from '../version.ts';
 import type { Bilingual } from '../model.ts';
 import { comparableBasis, comparableRuns, runWarnings } from './comparable.ts';
 import { StoreError } from './errors.ts';
-import type { Store } from './store.ts';
+import type { HistoryStore } from './history-store.ts';
 
-export function storedAuditResult(store: Store, runId: number): AuditResult {
-  const h = storedHeader(store, runId);
-  const { datasets, agencies } = store.runResults(runId);
+export async function storedAuditResult(store: HistoryStore, runId: number): Promise<AuditResult> {
+  const h = await storedHeader(store, runId);
+  const { datasets, agencies } = await store.runResults(runId);
   return { odbadge: h.odbadge, ruleset: h.ruleset, catalog: h.catalog, startedAt: h.startedAt, finishedAt: h.finishedAt, datasets, agencies, stats: h.stats, ...(h.run ? { run: h.run } : {}) };
 }
 
 /** A stored run's envelope (everything but its datasets), as its results.json has it. */
-export function storedHeader(store: Store, runId: number): AuditHeader {
-  const run = store.getRun(runId);
+export async function storedHeader(store: HistoryStore, runId: number): Promise<AuditHeader> {
+  const run = await store.getRun(runId);
   if (!run) throw new StoreError('usage', store.path, `no run ${runId} in ${store.path}`);
   const rs = (run.ruleset ?? {}) as { title?: Bilingual; source?: string };
   const st = run.stats ?? {};
@@ -29,7 +29,7 @@ export function storedHeader(store: Store, runId: number): AuditHeader {
     },
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? run.startedAt,
-    agencies: store.agencyScores(runId, 'recorded'),
+    agencies: await store.agencyScores(runId, 'recorded'),
     // As the audit reported them (wireBytes and reusedResources: recorded by runs with a store, i.e. all of them).
     stats: {
       resources: st.resources ?? 0, distinctUrls: st.distinctUrls ?? 0, bytes: run.bytes, requests: st.requests ?? 0, retries: st.retries ?? 0,
@@ -44,10 +44,10 @@ export function storedHeader(store: Store, runId: number): AuditHeader {
  * A stored run's results streamed from the store: `header` (default: as stored), the datasets read one at a time.
  * `below`: only datasets at catalogue positions below it (what one session of a resumed run saw).
  */
-export function storedResults(store: Store, runId: number, o: { header?: AuditHeader; below?: number } = {}): AuditResults {
-  const header = o.header ?? storedHeader(store, runId);
+export async function storedResults(store: HistoryStore, runId: number, o: { header?: AuditHeader; below?: number } = {}): Promise<AuditResults> {
+  const header = o.header ?? await storedHeader(store, runId);
   let rowids: Float64Array | undefined;
-  const count = o.below === undefined ? header.catalog.datasets : (rowids ??= store.runResultRowids(runId, o.below)).length;
+  const count = o.below === undefined ? header.catalog.datasets : (rowids ??= await store.runResultRowids(runId, o.below)).length;
   return {
     header,
     count,
@@ -55,7 +55,7 @@ export function storedResults(store: Store, runId: number, o: { header?: AuditHe
       yield* store.iterateRunResults(runId, o.below);
     },
     async dataset(n: number) {
-      rowids ??= store.runResultRowids(runId, o.below);
+      rowids ??= await store.runResultRowids(runId, o.below);
       if (!(n >= 0 && n < rowids.length)) throw new RangeError(`no dataset ${n} in run ${runId}`);
       return store.runResultAt(rowids[n]);
     },
@@ -63,20 +63,22 @@ export function storedResults(store: Store, runId: number, o: { header?: AuditHe
 }
 
 /** Earlier runs for a trend: their envelopes only (agency scores), never their datasets. */
-export function storedHeaders(store: Store, runIds: number[]): AuditResult[] {
-  return runIds.map((id) => ({ ...storedHeader(store, id), datasets: [] }));
+export async function storedHeaders(store: HistoryStore, runIds: number[]): Promise<AuditResult[]> {
+  const out: AuditResult[] = [];
+  for (const id of runIds) out.push({ ...(await storedHeader(store, id)), datasets: [] });
+  return out;
 }
 
 /**
  * A RunHistory from the store, oldest first: the runs run `comparableTo` is compared with (see comparable.ts),
  * saying so; without it, every complete run.
  */
-export function storeHistory(store: Store, o: { comparableTo?: number } = {}): { runs(): Promise<AuditResult[]>; basis?: Bilingual } {
-  const run = o.comparableTo === undefined ? undefined : store.getRun(o.comparableTo);
+export async function storeHistory(store: HistoryStore, o: { comparableTo?: number } = {}): Promise<{ runs(): Promise<AuditResult[]>; basis?: Bilingual }> {
+  const run = o.comparableTo === undefined ? undefined : await store.getRun(o.comparableTo);
   if (o.comparableTo !== undefined && !run) throw new StoreError('usage', store.path, `no run ${o.comparableTo} in ${store.path}`);
   return {
     ...(run ? { basis: comparableBasis(run) } : {}),
     // Trends and the 品質進步獎 baseline read agency scores only: a portal's earlier runs are not loaded whole.
-    runs: async () => storedHeaders(store, (run ? comparableRuns(store, run) : store.completeRuns()).map((r) => r.id)),
+    runs: async () => storedHeaders(store, (await (run ? comparableRuns(store, run) : store.completeRuns())).map((r) => r.id)),
   };
 }

@@ -4,7 +4,7 @@
 // locks (LockFileEx on Windows), which the kernel drops the instant the process ends however it ends (SIGKILL,
 // out of memory) — so a killed run is resumable at once, and a live one (even stopped
 // with SIGSTOP, or too busy to renew its heartbeat) is never taken over. The heartbeat in the store is the fallback
-// for when there is no lock file to ask (see Store: a run being created, or an older odbadge's run).
+// for when there is no lock file to ask (see SqliteStore: a run being created, or an older odbadge's run).
 import { existsSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 

@@ -1,135 +1,28 @@
-// The history store: one SQLite file (WAL, so `odbadge diff` and `history` read while an audit writes) holding
+// The history store in one SQLite file (WAL, so `odbadge diff` and `history` read while an audit writes) holding
 // runs, per-dataset results, per-indicator verdicts, per-resource observations, agency scores and the per-URL
-// state (HTTP validators, content hash, reusable facts) behind incremental re-audits.
+// state (HTTP validators, content hash, reusable facts) behind incremental re-audits. The HistoryStore interface
+// (history-store.ts) is async for the PostgreSQL engine's sake; here every method does its work synchronously
+// (node:sqlite), so a transaction never interleaves with another call.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { AgencyScore, DatasetResult, FetchOutcome, ResourceFacts } from '../model.ts';
+import type { AgencyScore, DatasetResult } from '../model.ts';
 import { StoreError, storeErrorFrom } from './errors.ts';
 import { probeRunLock, RunLock, runLockPath } from './run-lock.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import { redactDeep, redactText, redactUrl } from '../util/redact.ts';
 import { reason } from '../util/atomic-write.ts';
 import { escapeControls, stripControls } from '../util/control-chars.ts';
-import { jsonText } from '../util/json-text.ts';
+import {
+  datasetKey, type CompleteRunsFilter, type DatasetRecord, type FinishRun, type HistoryStore, type NewRun, type RunInfo, type RunStatus,
+  type StoredResource, type UrlObservation, type UrlState, type UrlVerdict,
+} from './history-store.ts';
+import { heartbeatFresh, json, num, parse, type Row, str, toResource, toRun, toUrlState, urlObservation } from './rows.ts';
 
-/**
- * A running session renews its run's heartbeat this often. The heartbeat decides liveness only when the run has no
- * lock file to ask (see run-lock.ts): a run being created, or one left `running` by an older odbadge.
- */
-export const HEARTBEAT_MS = 5_000;
-/** A heartbeat older than this (three missed renewals) is an expired lease. */
-export const LEASE_MS = 3 * HEARTBEAT_MS;
-
-export type RunStatus = 'running' | 'complete' | 'interrupted';
-
-export interface RunInfo {
-  id: number;
-  rulesetId: string;
-  /** The ruleset JSON the run judges by. */
-  ruleset: unknown;
-  catalog: string;
-  catalogKey: string;
-  options: Record<string, unknown>;
-  startedAt: string;
-  finishedAt?: string;
-  /** As recorded. A run killed outright (SIGKILL, power loss) stays `running` in the file… */
-  storedStatus: RunStatus;
-  /** …so this is what it really is: `running` only while a live session holds its lease (see run-lock.ts). */
-  status: RunStatus;
-  /** The process that last worked on the run: for people reading `history`, never used to decide liveness. */
-  pid?: number;
-  /** When the session holding the run last renewed its lease (ms since the epoch). */
-  heartbeatAt?: number;
-  previousRunId?: number;
-  catalogComplete?: boolean;
-  catalogError?: string;
-  catalogFindings: number;
-  resumes: number;
-  stats?: Record<string, number>;
-  /** Decoded body bytes downloaded over every session of the run. */
-  bytes: number;
-  wireBytes: number;
-  datasets: number;
-}
-
-export interface NewRun {
-  rulesetId: string;
-  ruleset: unknown;
-  catalog: string;
-  catalogKey: string;
-  options: Record<string, unknown>;
-  startedAt: string;
-  previousRunId?: number;
-}
-
-/** What the store remembers of a URL between audits. */
-export interface UrlState {
-  url: string;
-  etag?: string;
-  lastModified?: string;
-  hash?: string;
-  declaredFormat: string;
-  fetch?: FetchOutcome;
-  facts?: ResourceFacts;
-  firstRun: number;
-  seenRun: number;
-  changedAt?: string;
-  changedRun?: number;
-}
-
-export interface UrlObservation {
-  url: string;
-  fetch: FetchOutcome;
-  facts?: ResourceFacts;
-  /** sha256 of the decoded body; undefined when no body was received (failure, or nothing to compare). */
-  hash?: string;
-  declaredFormat?: string;
-  /** Response headers (a 304 may carry a fresh ETag). */
-  headers: Record<string, string>;
-}
-
-export interface UrlVerdict {
-  /** The audit time at which this URL's content was last seen to change. */
-  changedAt?: string;
-  /** The content hash changed in this run. */
-  changedThisRun: boolean;
-  /** A content hash from an earlier run exists to compare with. */
-  seenBefore: boolean;
-}
-
-export interface StoredResource {
-  url: string;
-  fetch: FetchOutcome;
-  facts?: ResourceFacts;
-  hash?: string;
-  reused: boolean;
-}
-
-export interface DatasetRecord {
-  runId: number;
-  idx: number;
-  result: DatasetResult;
-  metadataUpdatedAt?: string;
-  /** true: a resource's content changed in this run; false: none did (all known); null: cannot tell. */
-  contentChanged: boolean | null;
-  resources: StoredResource[];
-  /** Run-level byte counters to record in the same transaction (so a SIGKILL loses none of them). */
-  bytes?: { bytes: number; wireBytes: number };
-}
-
-export interface FinishRun {
-  status: Exclude<RunStatus, 'running'>;
-  finishedAt: string;
-  catalogComplete: boolean;
-  catalogError?: string;
-  catalogFindings: number;
-  stats: Record<string, number>;
-  bytes: number;
-  wireBytes: number;
-  agencies: AgencyScore[];
-}
+// Kept importable from here: the types moved to history-store.ts, shared by both engines.
+export { datasetKey, HEARTBEAT_MS, LEASE_MS } from './history-store.ts';
+export type { DatasetRecord, FinishRun, NewRun, RunInfo, RunStatus, StoredResource, UrlObservation, UrlState, UrlVerdict } from './history-store.ts';
 
 export interface OpenOptions {
   /** Create the file when it does not exist (default true). Readers (`diff`, `history`) pass false. */
@@ -138,14 +31,9 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-type Row = Record<string, unknown>;
 
-const json = (v: unknown): string => jsonText(v);
-const parse = <T>(v: unknown): T | undefined => (typeof v === 'string' ? (JSON.parse(v) as T) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined);
-
-export class Store {
+export class SqliteStore implements HistoryStore {
+  readonly kind = 'sqlite' as const;
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
@@ -158,7 +46,7 @@ export class Store {
   }
 
   /** Opens (or creates) a store; a file that is not an odbadge store gives a StoreError, never a crash. */
-  static open(path: string, o: OpenOptions = {}): Store {
+  static open(path: string, o: OpenOptions = {}): SqliteStore {
     const exists = existsSync(path);
     if (!exists && o.create === false) {
       throw new StoreError('missing', path, `no history store at ${path} (run an audit first, or choose one with --db)`);
@@ -168,7 +56,7 @@ export class Store {
     try {
       if (!exists) mkdirSync(dirname(path), { recursive: true });
       db = new DatabaseSync(path, { timeout: o.busyTimeoutMs ?? 10_000, enableForeignKeyConstraints: true });
-      const store = new Store(path, db);
+      const store = new SqliteStore(path, db);
       store.#prepareFile();
       return store;
     } catch (e) {
@@ -184,9 +72,9 @@ export class Store {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     // Dropping the locks makes a run this process did not finish resumable at once.
-    for (const id of [...this.#leases.keys()]) this.releaseRun(id);
+    for (const id of [...this.#leases.keys()]) this.#releaseRun(id);
     if (this.#db.isOpen) this.#db.close();
   }
 
@@ -216,7 +104,7 @@ export class Store {
         const v = num(this.#get('PRAGMA user_version')?.user_version) ?? 0;
         if (v >= SCHEMA_VERSION) return true;
         if (v === 0) this.#db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-        const m = MIGRATIONS[v];
+        const m = MIGRATIONS[v].sqlite;
         if (typeof m === 'string') this.#db.exec(m);
         else m(this.#db);
         this.#db.exec(`PRAGMA user_version = ${v + 1}`);
@@ -278,7 +166,7 @@ export class Store {
   // ------------------------------------------------------------------ runs
 
   /** Creates a run held by this process (its lock is taken before any other process can see the run). */
-  createRun(r: NewRun): RunInfo {
+  async createRun(r: NewRun): Promise<RunInfo> {
     return this.#guard(() => {
       const id = this.#tx(() => {
         const owner = randomUUID();
@@ -293,7 +181,7 @@ export class Store {
         this.#leases.set(lastInsertRowid, { lock, owner });
         return lastInsertRowid;
       });
-      return this.getRun(id)!;
+      return this.#getRun(id)!;
     });
   }
 
@@ -301,7 +189,7 @@ export class Store {
    * Takes over an interrupted run for this process; refuses a run that a live session holds. "Interrupted" includes
    * a run whose process was killed a moment ago: its lock went with the process (see run-lock.ts).
    */
-  claimRun(id: number): RunInfo {
+  async claimRun(id: number): Promise<RunInfo> {
     return this.#guard(() => {
       this.#tx(() => {
         const row = this.#get('SELECT status, heartbeat_at FROM runs WHERE id = ?', id);
@@ -322,19 +210,23 @@ export class Store {
         this.#leases.set(id, { lock, owner });
         this.#run("UPDATE runs SET status = 'running', pid = ?, resumes = resumes + 1, heartbeat_at = ?, lease_owner = ? WHERE id = ?", process.pid, Date.now(), owner, id);
       });
-      return this.getRun(id)!;
+      return this.#getRun(id)!;
     });
   }
 
   /** Renews this process's lease on a run; false when it holds none (released, or taken over). */
-  renewLease(id: number): boolean {
+  async renewLease(id: number): Promise<boolean> {
     const lease = this.#leases.get(id);
     if (!lease) return false;
     return this.#guard(() => this.#run('UPDATE runs SET heartbeat_at = ? WHERE id = ? AND lease_owner = ?', Date.now(), id, lease.owner).changes === 1);
   }
 
   /** Lets go of a run this process holds (after finishRun, or when giving up on it): it is resumable at once. */
-  releaseRun(id: number): void {
+  async releaseRun(id: number): Promise<void> {
+    this.#releaseRun(id);
+  }
+
+  #releaseRun(id: number): void {
     const lease = this.#leases.get(id);
     if (!lease) return;
     this.#leases.delete(id);
@@ -348,9 +240,9 @@ export class Store {
   }
 
   /** Deletes a run that recorded nothing worth keeping (its catalogue could not be read), and lets go of it. */
-  discardRun(id: number): void {
+  async discardRun(id: number): Promise<void> {
     this.#guard(() => this.#tx(() => this.#deleteRun(id)));
-    this.releaseRun(id);
+    this.#releaseRun(id);
   }
 
   #deleteRun(id: number): void {
@@ -371,7 +263,11 @@ export class Store {
     return heartbeatFresh(heartbeatAt) ? 'running' : 'interrupted';
   }
 
-  getRun(id: number): RunInfo | undefined {
+  async getRun(id: number): Promise<RunInfo | undefined> {
+    return this.#getRun(id);
+  }
+
+  #getRun(id: number): RunInfo | undefined {
     return this.#guard(() => {
       const row = this.#get(`SELECT r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n FROM runs r WHERE id = ?`, id);
       return row ? this.#toRun(row) : undefined;
@@ -379,26 +275,30 @@ export class Store {
   }
 
   /** Every run, oldest first. */
-  listRuns(): RunInfo[] {
+  async listRuns(): Promise<RunInfo[]> {
+    return this.#listRuns();
+  }
+
+  #listRuns(): RunInfo[] {
     return this.#guard(() =>
       this.#all(`SELECT r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n FROM runs r ORDER BY id`).map((r) => this.#toRun(r)));
   }
 
   /** The newest run that can be resumed (interrupted, or killed), optionally of one catalogue. */
-  resumable(catalogKey?: string): RunInfo | undefined {
-    return this.listRuns().reverse().find((r) => r.status === 'interrupted' && (catalogKey === undefined || r.catalogKey === catalogKey));
+  async resumable(catalogKey?: string): Promise<RunInfo | undefined> {
+    return this.#listRuns().reverse().find((r) => r.status === 'interrupted' && (catalogKey === undefined || r.catalogKey === catalogKey));
   }
 
   /** Complete runs matching the filter, oldest first; `last`: only the newest that many. */
-  completeRuns(by: { beforeId?: number; catalogKey?: string; rulesetId?: string; last?: number } = {}): RunInfo[] {
+  async completeRuns(by: CompleteRunsFilter = {}): Promise<RunInfo[]> {
     return this.#guard(() => this.#all(
       `SELECT id FROM runs WHERE status = 'complete' AND (?1 IS NULL OR id < ?1) AND (?2 IS NULL OR catalog_key = ?2)
        AND (?3 IS NULL OR ruleset_id = ?3) ORDER BY id DESC LIMIT ?4`,
       by.beforeId ?? null, by.catalogKey ?? null, by.rulesetId ?? null, by.last ?? -1,
-    ).map((r) => this.getRun(num(r.id)!)!).reverse());
+    ).map((r) => this.#getRun(num(r.id)!)!).reverse());
   }
 
-  finishRun(id: number, f: FinishRun): void {
+  async finishRun(id: number, f: FinishRun): Promise<void> {
     this.#guard(() =>
       this.#tx(() => {
         this.#run(
@@ -420,7 +320,7 @@ export class Store {
   // ------------------------------------------------------------------ datasets
 
   /** Results already stored for a run, keyed by `datasetKey(idx, id)`. */
-  storedDatasets(runId: number): Map<string, DatasetResult> {
+  async storedDatasets(runId: number): Promise<Map<string, DatasetResult>> {
     return this.#guard(() => new Map(
       this.#all('SELECT idx, dataset_id, result FROM run_datasets WHERE run_id = ?', runId)
         .map((r) => [datasetKey(num(r.idx)!, String(r.dataset_id)), parse<DatasetResult>(r.result)!]),
@@ -428,7 +328,7 @@ export class Store {
   }
 
   /** Writes one dataset's result, verdicts and resource observations in one transaction; a second write is ignored. */
-  saveDataset(rec: DatasetRecord): void {
+  async saveDataset(rec: DatasetRecord): Promise<void> {
     const d = rec.result;
     this.#guard(() =>
       this.#tx(() => {
@@ -458,7 +358,7 @@ export class Store {
    * when a session starts, so every count is of sessions that died (a session stopped with Ctrl-C finishes and
    * records what it started).
    */
-  unfinishedAttempts(runId: number): Map<string, number> {
+  async unfinishedAttempts(runId: number): Promise<Map<string, number>> {
     return this.#guard(() => new Map(
       this.#all('SELECT idx, dataset_id, attempts FROM run_attempts WHERE run_id = ?', runId)
         .map((r) => [datasetKey(num(r.idx)!, String(r.dataset_id)), num(r.attempts)!]),
@@ -466,7 +366,7 @@ export class Store {
   }
 
   /** Notes that this session starts a dataset: one small write, undone by saveDataset in its transaction. */
-  startAttempt(runId: number, idx: number, datasetId: string): void {
+  async startAttempt(runId: number, idx: number, datasetId: string): Promise<void> {
     this.#guard(() => this.#run(
       `INSERT INTO run_attempts (run_id, idx, dataset_id, attempts) VALUES (?, ?, ?, 1)
        ON CONFLICT (run_id, idx, dataset_id) DO UPDATE SET attempts = attempts + 1`,
@@ -475,7 +375,7 @@ export class Store {
   }
 
   /** Deletes a run's dataset rows whose key is not in `keep`; returns how many went. */
-  retainDatasets(runId: number, keep: ReadonlySet<string>): number {
+  async retainDatasets(runId: number, keep: ReadonlySet<string>): Promise<number> {
     return this.#guard(() =>
       this.#tx(() => {
         let n = 0;
@@ -489,7 +389,7 @@ export class Store {
   }
 
   /** The metadata update time a dataset had in a run (found = the dataset was in that run). */
-  datasetMetadata(runId: number, datasetId: string): { found: boolean; metadataUpdatedAt?: string } {
+  async datasetMetadata(runId: number, datasetId: string): Promise<{ found: boolean; metadataUpdatedAt?: string }> {
     return this.#guard(() => {
       const row = this.#get('SELECT metadata_updated_at AS m FROM run_datasets WHERE run_id = ? AND dataset_id = ? ORDER BY idx LIMIT 1', runId, datasetId);
       return row ? { found: true, metadataUpdatedAt: str(row.m) } : { found: false };
@@ -497,10 +397,10 @@ export class Store {
   }
 
   /** A run's dataset results in catalogue order and its agency scores. */
-  runResults(runId: number): { datasets: DatasetResult[]; agencies: AgencyScore[] } {
+  async runResults(runId: number): Promise<{ datasets: DatasetResult[]; agencies: AgencyScore[] }> {
     return this.#guard(() => ({
       datasets: this.#all('SELECT result FROM run_datasets WHERE run_id = ? ORDER BY idx, dataset_id', runId).map((r) => parse<DatasetResult>(r.result)!),
-      agencies: this.agencyScores(runId),
+      agencies: this.#agencyScores(runId),
     }));
   }
 
@@ -508,7 +408,7 @@ export class Store {
    * A run's dataset results one at a time, in catalogue order, optionally only those at catalogue positions below
    * `below`: a whole portal's results do not fit in memory, so outputs are written from here.
    */
-  *iterateRunResults(runId: number, below = Number.MAX_SAFE_INTEGER): Generator<DatasetResult> {
+  async *iterateRunResults(runId: number, below = Number.MAX_SAFE_INTEGER): AsyncGenerator<DatasetResult> {
     // A statement of its own: another iteration, or a lookup by rowid, may run between two rows.
     const stmt = this.#guard(() => this.#db.prepare('SELECT result FROM run_datasets WHERE run_id = ? AND idx < ? ORDER BY idx, dataset_id'));
     const rows = this.#guard(() => stmt.iterate(runId, below)) as Iterator<Row>;
@@ -520,11 +420,11 @@ export class Store {
   }
 
   /** The row ids of a run's results in catalogue order (see iterateRunResults), for runResultAt. */
-  runResultRowids(runId: number, below = Number.MAX_SAFE_INTEGER): Float64Array {
+  async runResultRowids(runId: number, below = Number.MAX_SAFE_INTEGER): Promise<Float64Array> {
     return this.#guard(() => Float64Array.from(this.#all('SELECT rowid AS r FROM run_datasets WHERE run_id = ? AND idx < ? ORDER BY idx, dataset_id', runId, below), (r) => num(r.r)!));
   }
 
-  runResultAt(rowid: number): DatasetResult {
+  async runResultAt(rowid: number): Promise<DatasetResult> {
     return this.#guard(() => {
       const r = this.#get('SELECT result FROM run_datasets WHERE rowid = ?', rowid);
       if (!r) throw new StoreError('usage', this.path, `no stored result with rowid ${rowid}`);
@@ -533,30 +433,31 @@ export class Store {
   }
 
   /** A run's agency scores by name, or as the audit recorded them (`recorded`: best first, as it reported them). */
-  agencyScores(runId: number, order: 'name' | 'recorded' = 'name'): AgencyScore[] {
+  async agencyScores(runId: number, order: 'name' | 'recorded' = 'name'): Promise<AgencyScore[]> {
+    return this.#agencyScores(runId, order);
+  }
+
+  #agencyScores(runId: number, order: 'name' | 'recorded' = 'name'): AgencyScore[] {
     return this.#guard(() => this.#all(`SELECT detail FROM run_agencies WHERE run_id = ? ORDER BY ${order === 'name' ? 'agency' : 'rowid'}`, runId).map((r) => parse<AgencyScore>(r.detail)!));
   }
 
   /** Per-run resource observations (how many were reused from history, bytes…). */
-  runResources(runId: number): StoredResource[] {
-    return this.#guard(() => this.#all('SELECT * FROM run_resources WHERE run_id = ? ORDER BY url', runId).map((r) => ({
-      url: String(r.url), fetch: parse<FetchOutcome>(r.fetch)!, facts: parse<ResourceFacts>(r.facts), hash: str(r.content_hash), reused: r.reused === 1,
-    })));
+  async runResources(runId: number): Promise<StoredResource[]> {
+    return this.#guard(() => this.#all('SELECT * FROM run_resources WHERE run_id = ? ORDER BY url', runId).map((r) => toResource(r, String(r.url))));
   }
 
   // ------------------------------------------------------------------ per-URL state
 
   /** What the store remembers of `url`; keyed by the redacted URL (the store never holds a URL's secrets). */
-  urlState(url: string): UrlState | undefined {
+  async urlState(url: string): Promise<UrlState | undefined> {
+    return this.#urlState(url);
+  }
+
+  #urlState(url: string): UrlState | undefined {
     return this.#guard(() => {
       const key = redactUrl(url);
       const r = this.#get('SELECT * FROM url_state WHERE url = ?', key);
-      if (!r) return undefined;
-      return {
-        url: key, etag: str(r.etag), lastModified: str(r.last_modified), hash: str(r.content_hash), declaredFormat: str(r.declared_format) ?? '',
-        fetch: parse<FetchOutcome>(r.fetch), facts: parse<ResourceFacts>(r.facts), firstRun: num(r.first_run)!, seenRun: num(r.seen_run)!,
-        changedAt: str(r.changed_at), changedRun: num(r.changed_run),
-      };
+      return r ? toUrlState(r, key) : undefined;
     });
   }
 
@@ -564,44 +465,33 @@ export class Store {
    * Records what run `run` saw at a URL and says whether its content changed. Safe to repeat within a run (a
    * resumed run re-fetches what its killed session fetched): a change is attributed to the run that first saw it.
    */
-  observeUrl(run: { id: number; startedAt: string }, obs: UrlObservation, checkedAt: string): UrlVerdict {
+  async observeUrl(run: { id: number; startedAt: string }, obs: UrlObservation, checkedAt: string): Promise<UrlVerdict> {
     const o = { ...obs, url: redactUrl(obs.url) };
     return this.#guard(() =>
       this.#tx(() => {
-        const prev = this.urlState(o.url);
-        const fmt = o.declaredFormat ?? '';
-        if (!prev) {
+        const { write: w, verdict } = urlObservation(this.#urlState(o.url), run, o);
+        if (w.kind === 'insert') {
           this.#run(
             `INSERT INTO url_state (url, etag, last_modified, content_hash, declared_format, fetch, facts, first_run, seen_run, checked_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            o.url, o.hash ? o.headers.etag ?? null : null, o.hash ? o.headers['last-modified'] ?? null : null, o.hash ?? null, fmt,
-            o.hash ? json(o.fetch) : null, o.hash && o.facts ? json(o.facts) : null, run.id, run.id, checkedAt,
+            o.url, w.etag, w.lastModified, w.hash, w.declaredFormat, w.fetch, w.facts, run.id, run.id, checkedAt,
           );
-          return { changedThisRun: false, seenBefore: false };
+        } else if (w.kind === 'touch') this.#run('UPDATE url_state SET seen_run = ?, checked_at = ? WHERE url = ?', run.id, checkedAt, o.url);
+        else {
+          this.#run(
+            `UPDATE url_state SET etag = ?, last_modified = ?, content_hash = ?, declared_format = ?, fetch = ?, facts = ?, seen_run = ?,
+             changed_at = ?, changed_run = ?, checked_at = ? WHERE url = ?`,
+            w.etag, w.lastModified, w.hash, w.declaredFormat, w.fetch, w.facts, run.id, w.changedAt, w.changedRun, checkedAt, o.url,
+          );
         }
-        const seenBefore = prev.firstRun < run.id && prev.hash !== undefined;
-        if (!o.hash) {
-          // Nothing received this time: keep what we knew of the content for the next audit.
-          this.#run('UPDATE url_state SET seen_run = ?, checked_at = ? WHERE url = ?', run.id, checkedAt, o.url);
-          return { changedAt: prev.changedAt, changedThisRun: prev.changedRun === run.id, seenBefore };
-        }
-        const changed = prev.hash !== undefined && prev.hash !== o.hash;
-        const changedAt = changed ? run.startedAt : prev.changedAt;
-        const changedRun = changed ? run.id : prev.changedRun;
-        this.#run(
-          `UPDATE url_state SET etag = ?, last_modified = ?, content_hash = ?, declared_format = ?, fetch = ?, facts = ?, seen_run = ?,
-           changed_at = ?, changed_run = ?, checked_at = ? WHERE url = ?`,
-          o.headers.etag ?? (changed ? null : prev.etag ?? null), o.headers['last-modified'] ?? (changed ? null : prev.lastModified ?? null),
-          o.hash, fmt, json(o.fetch), o.facts ? json(o.facts) : null, run.id, changedAt ?? null, changedRun ?? null, checkedAt, o.url,
-        );
-        return { changedAt, changedThisRun: changedRun === run.id, seenBefore };
+        return verdict;
       }));
   }
 
   // ------------------------------------------------------------------ retention
 
   /** Deletes all but the `keep` newest runs (never a live one) and the URL state no kept run refers to. */
-  prune(keep: number): { deletedRuns: number[]; urlsDropped: number } {
+  async prune(keep: number): Promise<{ deletedRuns: number[]; urlsDropped: number }> {
     const r = this.#guard(() =>
       this.#tx(() => {
         const runs = this.#all('SELECT id, status, heartbeat_at FROM runs ORDER BY id DESC')
@@ -621,43 +511,7 @@ export class Store {
   }
 
   /** `ok`, or SQLite's list of problems. */
-  integrityCheck(): string {
+  async integrityCheck(): Promise<string> {
     return this.#guard(() => this.#all('PRAGMA integrity_check').map((r) => String(Object.values(r)[0])).join('; '));
   }
-}
-
-export function datasetKey(idx: number, id: string): string {
-  return `${idx}\u0000${id}`;
-}
-
-function heartbeatFresh(at: number | undefined): boolean {
-  return at !== undefined && Date.now() - at < LEASE_MS;
-}
-
-function toRun(r: Row, status: RunStatus): RunInfo {
-  const storedStatus = String(r.status) as RunStatus;
-  const pid = num(r.pid);
-  return {
-    id: num(r.id)!,
-    rulesetId: String(r.ruleset_id),
-    ruleset: parse(r.ruleset),
-    catalog: String(r.catalog),
-    catalogKey: String(r.catalog_key),
-    options: parse<Record<string, unknown>>(r.options) ?? {},
-    startedAt: String(r.started_at),
-    ...(str(r.finished_at) ? { finishedAt: str(r.finished_at) } : {}),
-    storedStatus,
-    status,
-    ...(pid !== undefined ? { pid } : {}),
-    ...(num(r.heartbeat_at) !== undefined ? { heartbeatAt: num(r.heartbeat_at) } : {}),
-    ...(num(r.previous_run_id) !== undefined ? { previousRunId: num(r.previous_run_id) } : {}),
-    ...(r.catalog_complete === null || r.catalog_complete === undefined ? {} : { catalogComplete: num(r.catalog_complete) === 1 }),
-    ...(str(r.catalog_error) ? { catalogError: str(r.catalog_error) } : {}),
-    catalogFindings: num(r.catalog_findings) ?? 0,
-    resumes: num(r.resumes) ?? 0,
-    ...(parse(r.stats) ? { stats: parse<Record<string, number>>(r.stats) } : {}),
-    bytes: num(r.bytes) ?? 0,
-    wireBytes: num(r.wire_bytes) ?? 0,
-    datasets: num(r.n) ?? 0,
-  };
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit.ts';
 import { loadRuleset } from '../../src/score/ruleset.ts';
 import { RULES } from '../../src/rules/index.ts';
-import { Store } from '../../src/store/store.ts';
+import { SqliteStore } from '../../src/store/store.ts';
 
 const CSV = '村名,人口\r\n大安里,1200\r\n中正里,980\r\n';
 const FETCH = { allowPrivateNetwork: true, perHostMinSpacingMs: 0, retries: 0 };
@@ -130,7 +130,7 @@ describe('bounded URL dedupe', () => {
 
   it("with a store, this run's stored state of the URL stands in: one request, the same verdicts", async () => {
     requests.clear();
-    const store = Store.open(join(dir, 'h.db'));
+    const store = SqliteStore.open(join(dir, 'h.db'));
     try {
       const r = await runAudit({ catalog: await catalogue('far-store', far()), fetch: { ...FETCH, concurrency: 8 }, store });
       const [first, again] = ['first', 'again'].map((id) => r.datasets.find((d) => d.id === id)!);
@@ -139,7 +139,7 @@ describe('bounded URL dedupe', () => {
       expect(requests.get('fastA/shared.csv')).toBe(1);
       expect(r.run?.status).toBe('complete');
     } finally {
-      store.close();
+      await store.close();
     }
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCsvRow, exportCsvStart } from '../../src/catalog/datagovtw-export.ts';
-import { Store } from '../../src/store/store.ts';
+import { SqliteStore } from '../../src/store/store.ts';
 import { CLI, odbadge } from '../helpers/cli.ts';
 
 const CHILD = resolve(__dirname, 'audit-child.ts');
@@ -102,13 +102,13 @@ async function normalised(out: string): Promise<Normalised> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Datasets the child has committed so far, read from the store while it writes (WAL: never blocks it). */
-function storedCount(db: string): number {
+async function storedCount(db: string): Promise<number> {
   if (!existsSync(db)) return 0;
-  const s = Store.open(db, { create: false });
+  const s = SqliteStore.open(db, { create: false });
   try {
-    return s.listRuns().at(-1)?.datasets ?? 0;
+    return (await s.listRuns()).at(-1)?.datasets ?? 0;
   } finally {
-    s.close();
+    await s.close();
   }
 }
 
@@ -143,20 +143,20 @@ async function killedThenResumed(name: string, start: (db: string, out: string) 
     delete stalls.resource;
     for (const f of held.splice(0)) f();
   }
-  const before = storedCount(db);
-  const s = Store.open(db, { create: false });
-  expect(s.listRuns().map((r) => r.status)).toEqual(['interrupted']);
-  s.close();
+  const before = await storedCount(db);
+  const s = SqliteStore.open(db, { create: false });
+  expect((await s.listRuns()).map((r) => r.status)).toEqual(['interrupted']);
+  await s.close();
   const r = await odbadge(['audit', '--resume', '--db', db]); // not --quiet: that prints nothing but errors and warnings (issue 11)
   expect(r.code, r.stderr).toBe(0);
   expect(r.stderr).toMatch(/Recorded as run 1 \(resumed\)/);
   expect(await normalised(out)).toEqual(baseline);
-  const after = Store.open(db, { create: false });
+  const after = SqliteStore.open(db, { create: false });
   try {
-    expect(after.listRuns().map((x) => [x.status, x.datasets, x.resumes])).toEqual([['complete', N, 1]]);
-    expect(after.integrityCheck()).toBe('ok');
+    expect((await after.listRuns()).map((x) => [x.status, x.datasets, x.resumes])).toEqual([['complete', N, 1]]);
+    expect(await after.integrityCheck()).toBe('ok');
   } finally {
-    after.close();
+    await after.close();
   }
   return before;
 }
@@ -173,7 +173,7 @@ describe('resume after SIGKILL gives the results of an uninterrupted run', () =>
   it('killed during the catalogue read', async () => {
     stalls.exportAfterRow = 10;
     const before = await killedThenResumed('catalogue', cliChild, async (db) => {
-      await waitFor('the export to stall and the first rows to be audited', () => held.length > 0 && storedCount(db) >= 5);
+      await waitFor('the export to stall and the first rows to be audited', async () => held.length > 0 && await storedCount(db) >= 5);
     });
     expect(before).toBeGreaterThanOrEqual(5);
     expect(before).toBeLessThanOrEqual(10);
@@ -182,7 +182,7 @@ describe('resume after SIGKILL gives the results of an uninterrupted run', () =>
   it('killed mid-fetch', async () => {
     stalls.resource = 15;
     const before = await killedThenResumed('fetch', cliChild, async (db) => {
-      await waitFor('resource 15 to stall with earlier datasets stored', () => held.length > 0 && storedCount(db) >= 5);
+      await waitFor('resource 15 to stall with earlier datasets stored', async () => held.length > 0 && await storedCount(db) >= 5);
     });
     expect(before).toBeLessThan(N);
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetResult } from '../../src/model.ts';
-import { datasetKey, Store } from '../../src/store/store.ts';
+import { datasetKey, SqliteStore } from '../../src/store/store.ts';
 import { CLI } from '../helpers/cli.ts';
 import { startFixturePortal, type FixtureDataset } from '../helpers/portal-fixture.ts';
 
@@ -64,12 +64,12 @@ function audit(args: string[]): Promise<{ code: number | null; signal: NodeJS.Si
   }));
 }
 
-function attempts(): Map<string, number> {
-  const s = Store.open(db, { create: false });
+async function attempts(): Promise<Map<string, number>> {
+  const s = SqliteStore.open(db, { create: false });
   try {
-    return s.unfinishedAttempts(1);
+    return await s.unfinishedAttempts(1);
   } finally {
-    s.close();
+    await s.close();
   }
 }
 
@@ -77,12 +77,12 @@ describe('a dataset that kills the process cannot stop the audit', () => {
   it('killed twice with ds5 in flight, then recorded as failed; the resume completes everything else', async () => {
     const first = await audit(['--catalog', portal.exportUrl, '--out', out, '--allow-private-network']);
     expect(first.signal).toBe('SIGKILL');
-    expect(attempts().get(datasetKey(5, 'ds5'))).toBe(1);
+    expect((await attempts()).get(datasetKey(5, 'ds5'))).toBe(1);
 
     // The first resume audits each dataset that was in flight at the death alone: the second death is ds5's own.
     const second = await audit(['--resume']);
     expect(second.signal).toBe('SIGKILL');
-    const after2 = attempts();
+    const after2 = await attempts();
     expect(after2.get(datasetKey(5, 'ds5'))).toBe(2);
     expect([...after2].filter(([k]) => k !== datasetKey(5, 'ds5')).every(([, n]) => n <= 1)).toBe(true);
 
@@ -115,13 +115,13 @@ describe('a dataset that kills the process cannot stop the audit', () => {
     for (const d of results.datasets.filter((x) => x.id !== 'ds5' && x.id !== 'ds9')) {
       expect([d.id, d.badge, d.findings.map((f) => f.code)]).toEqual([d.id, 'gold', []]);
     }
-    const s = Store.open(db, { create: false });
+    const s = SqliteStore.open(db, { create: false });
     try {
-      expect(s.listRuns().map((r) => [r.status, r.datasets, r.resumes])).toEqual([['complete', N, 2]]);
-      expect(s.unfinishedAttempts(1).size).toBe(0);
-      expect(s.integrityCheck()).toBe('ok');
+      expect((await s.listRuns()).map((r) => [r.status, r.datasets, r.resumes])).toEqual([['complete', N, 2]]);
+      expect((await s.unfinishedAttempts(1)).size).toBe(0);
+      expect(await s.integrityCheck()).toBe('ok');
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });

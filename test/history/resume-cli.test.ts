@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.ts';
+import { SqliteStore } from '../../src/store/store.ts';
 import { CLI, odbadge } from '../helpers/cli.ts';
 import { startFixturePortal, type FixtureDataset } from '../helpers/portal-fixture.ts';
 
@@ -62,12 +62,12 @@ async function kill(child: ChildProcess): Promise<void> {
   for (const f of held.splice(0)) f();
 }
 
-function runs(db: string) {
-  const s = Store.open(db, { create: false });
+async function runs(db: string) {
+  const s = SqliteStore.open(db, { create: false });
   try {
-    return s.listRuns().map((r) => ({ id: r.id, status: r.status, resumes: r.resumes, datasets: r.datasets, agency: r.options.agency }));
+    return (await s.listRuns()).map((r) => ({ id: r.id, status: r.status, resumes: r.resumes, datasets: r.datasets, agency: r.options.agency }));
   } finally {
-    s.close();
+    await s.close();
   }
 }
 
@@ -83,7 +83,7 @@ describe('resume and run liveness from the CLI', () => {
       const joined = await odbadge(['audit', '--resume', '--catalog', portal.exportUrl, '--out', join(dir, 'other'), '--db', db]);
       expect(joined.code).toBe(2);
       expect(joined.stderr).toMatch(/run 1 of .* is still running in another process/);
-      expect(runs(db).map((x) => x.status)).toEqual(['running']);
+      expect((await runs(db)).map((x) => x.status)).toEqual(['running']);
     } finally {
       await kill(child);
     }
@@ -94,7 +94,7 @@ describe('resume and run liveness from the CLI', () => {
     const r = await odbadge(['audit', '--resume', '--db', db]); // not --quiet: that prints nothing but errors and warnings (issue 11)
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Recorded as run 1 \(resumed\)/);
-    expect(runs(db)).toEqual([{ id: 1, status: 'complete', resumes: 1, datasets: N, agency: undefined }]);
+    expect(await runs(db)).toEqual([{ id: 1, status: 'complete', resumes: 1, datasets: N, agency: undefined }]);
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
     expect(results.datasets.map((d: { badge: string }) => d.badge)).toEqual(Array(N).fill('gold'));
   });
@@ -108,7 +108,7 @@ describe('resume and run liveness from the CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => /to resume|--resume/.test(l));
     expect(lines).toEqual([`odbadge: no interrupted audit of ${portal.exportUrl} to resume in ${db}; starting a new audit`]);
-    expect(runs(db)).toEqual([
+    expect(await runs(db)).toEqual([
       { id: 1, status: 'interrupted', resumes: 0, datasets: expect.any(Number), agency: '機關0' },
       { id: 2, status: 'complete', resumes: 0, datasets: N, agency: undefined },
     ]);
@@ -130,7 +130,7 @@ describe('resume and run liveness from the CLI', () => {
       expect(r.stderr).toMatch(/cannot read the catalogue/);
       expect(r.stderr).not.toMatch(/--resume/);
     }
-    expect(runs(db)).toEqual([]);
+    expect(await runs(db)).toEqual([]);
     const resume = await odbadge(['audit', '--resume', '--db', db]);
     expect(resume.code).toBe(2);
     expect(resume.stderr).toMatch(/no interrupted audit to resume/);

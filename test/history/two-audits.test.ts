@@ -14,7 +14,7 @@ import { diffMarkdown } from '../../src/report/diff-markdown.ts';
 import { improvementFromStore } from '../../src/store/improvement.ts';
 import { storedAuditResult, storeHistory } from '../../src/store/run-history.ts';
 import { validateResults } from '../../src/report/results-json.ts';
-import { Store } from '../../src/store/store.ts';
+import { SqliteStore } from '../../src/store/store.ts';
 import { diffSide } from '../../src/cli/diff-command.ts';
 import { startFixturePortal, taiwanTimeDaysAgo, type FixtureDataset } from '../helpers/portal-fixture.ts';
 import { versioned, type Versioned } from './versioned.ts';
@@ -60,14 +60,14 @@ const routes = {
 
 let portal: Awaited<ReturnType<typeof startFixturePortal>>;
 let dir: string;
-let store: Store;
+let store: SqliteStore;
 let r1: AuditResult;
 let r2: AuditResult;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'odbadge-history-'));
   portal = await startFixturePortal(datasets, routes);
-  store = Store.open(join(dir, 'h.db'));
+  store = SqliteStore.open(join(dir, 'h.db'));
   r1 = await runAudit({ catalog: portal.exportUrl, store, fetch: FETCH });
   // Between the audits: a1's data is updated (its metadata is not), a2 is fixed, b1 breaks, b2's metadata claims an
   // update with identical content, c0 is withdrawn and c1 published.
@@ -81,7 +81,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await portal?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -89,18 +89,18 @@ afterAll(async () => {
 const byId = (r: AuditResult, id: string) => r.datasets.find((d) => d.id === id)!;
 
 describe('two audits of a changing portal', () => {
-  it('records both runs as complete, the second compared with the first', () => {
+  it('records both runs as complete, the second compared with the first', async () => {
     expect(r1.run).toMatchObject({ id: 1, status: 'complete', resumed: false });
     expect(r2.run).toMatchObject({ id: 2, status: 'complete', previousRunId: 1 });
-    expect(store.listRuns().map((r) => [r.id, r.status, r.datasets])).toEqual([[1, 'complete', 5], [2, 'complete', 5]]);
+    expect((await store.listRuns()).map((r) => [r.id, r.status, r.datasets])).toEqual([[1, 'complete', 5], [2, 'complete', 5]]);
   });
 
-  it('asks conditionally and reuses stored facts for unchanged resources (304), downloading less', () => {
+  it('asks conditionally and reuses stored facts for unchanged resources (304), downloading less', async () => {
     // b2 and c.csv are unchanged and answered 304; a1, b1 changed; a2 was a 404 (nothing to revalidate).
     expect(counters.notModified).toBe(2);
     expect(r2.stats.reusedResources).toBe(2);
     expect(r2.stats.bytes).toBeLessThan(r1.stats.bytes + CSV.length);
-    const reused = store.runResources(2).filter((r) => r.reused).map((r) => r.url.replace(portal.base, ''));
+    const reused = (await store.runResources(2)).filter((r) => r.reused).map((r) => r.url.replace(portal.base, ''));
     expect(reused.sort()).toEqual(['/b2.csv', '/c.csv']);
     // A reused resource reports what the full download showed.
     expect(byId(r2, 'b2').resources[0].fetch).toMatchObject({ kind: 'ok', status: 200, bytes: Buffer.byteLength(CSV) });
@@ -124,8 +124,8 @@ describe('two audits of a changing portal', () => {
     expect(byId(r2, 'a2').findings.map((f) => f.code)).not.toContain('content-changed-without-metadata-update');
   });
 
-  it('diff: badges that rose and fell with the indicators that changed, new and removed datasets, agency deltas', () => {
-    const d = diffRuns(diffSide(store, 1), diffSide(store, 2));
+  it('diff: badges that rose and fell with the indicators that changed, new and removed datasets, agency deltas', async () => {
+    const d = diffRuns(await diffSide(store, 1), await diffSide(store, 2));
     expect(d.rose.map((x) => [x.id, x.from, x.to])).toEqual([['a1', 'silver', 'gold'], ['a2', 'none', 'gold']]);
     expect(d.rose[0].indicators).toEqual([expect.objectContaining({ indicator: 'timely', from: 'fail', to: 'pass' })]);
     expect(d.rose[1].indicators.map((i) => i.indicator)).toContain('link-valid');
@@ -140,22 +140,22 @@ describe('two audits of a changing portal', () => {
     expect(md).toContain('| 乙機關 | 100.00 | 65.00 | -35.00 |');
   });
 
-  it('品質進步獎 from the stored runs: +70 wins, unless the agency won a group prize', () => {
-    const none = improvementFromStore(store, 2, new Set());
+  it('品質進步獎 from the stored runs: +70 wins, unless the agency won a group prize', async () => {
+    const none = await improvementFromStore(store, 2, new Set());
     expect(none.previousRunId).toBe(1);
     expect(none.winners.map((w) => [w.agency, w.gain])).toEqual([['甲機關', 70]]);
-    const excluded = improvementFromStore(store, 2, new Set(['甲機關']));
+    const excluded = await improvementFromStore(store, 2, new Set(['甲機關']));
     expect(excluded.winners).toEqual([]);
     expect(excluded.excludedPrizeWinners.map((w) => w.agency)).toEqual(['甲機關']);
-    expect(improvementFromStore(store, 1, new Set()).winners).toEqual([]);
+    expect((await improvementFromStore(store, 1, new Set())).winners).toEqual([]);
   });
 
   it('a stored run reads back as the results.json it produced (for reports comparing with history)', async () => {
-    const back = storedAuditResult(store, 2);
+    const back = await storedAuditResult(store, 2);
     expect(validateResults(back)).toEqual([]);
     expect(back.datasets).toEqual(r2.datasets);
     expect(back.agencies).toEqual([...r2.agencies].sort((x, y) => (x.agency < y.agency ? -1 : 1)));
-    expect((await storeHistory(store, { comparableTo: 2 }).runs()).map((r) => r.run?.id)).toEqual([1]);
+    expect((await (await storeHistory(store, { comparableTo: 2 })).runs()).map((r) => r.run?.id)).toEqual([1]);
   });
 
   it('the CLI diff and history read the same store (JSON and Markdown)', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit.ts';
 import { improvementFromStore } from '../../src/store/improvement.ts';
-import { Store } from '../../src/store/store.ts';
+import { SqliteStore } from '../../src/store/store.ts';
 import { odbadge, type CliRun } from '../helpers/cli.ts';
 import { startFixturePortal } from '../helpers/portal-fixture.ts';
 
@@ -53,13 +53,13 @@ beforeAll(async () => {
   // Run 3: A again, interrupted (Ctrl-C) with a partial score of 0 — must appear in no trend and be no baseline.
   serving.a = 'none';
   const controller = new AbortController();
-  const store = Store.open(db);
+  const store = SqliteStore.open(db);
   try {
     const r = await runAudit({ catalog: portalA.exportUrl, store, signal: controller.signal, onProgress: () => controller.abort(), fetch: { allowPrivateNetwork: true } });
     expect(r.run).toMatchObject({ id: 3, status: 'interrupted' });
     expect(r.agencies.map((x) => [x.agency, x.score])).toEqual([['甲機關', 0]]);
   } finally {
-    store.close();
+    await store.close();
   }
   serving.b = 'gold';
   await audit(portalB, 'B2'); // run 4: B, 100
@@ -91,12 +91,12 @@ async function trend(name: string): Promise<{ runs: number[]; scores: string[]; 
 }
 
 describe('two portals audited alternately into one store', () => {
-  it('records six runs, the third interrupted', () => {
-    const s = Store.open(db, { create: false });
+  it('records six runs, the third interrupted', async () => {
+    const s = SqliteStore.open(db, { create: false });
     try {
-      expect(s.listRuns().map((r) => [r.id, r.status])).toEqual([[1, 'complete'], [2, 'complete'], [3, 'interrupted'], [4, 'complete'], [5, 'complete'], [6, 'complete']]);
+      expect((await s.listRuns()).map((r) => [r.id, r.status])).toEqual([[1, 'complete'], [2, 'complete'], [3, 'interrupted'], [4, 'complete'], [5, 'complete'], [6, 'complete']]);
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
@@ -113,16 +113,16 @@ describe('two portals audited alternately into one store', () => {
   });
 
   it("each 品質進步獎 baseline is that portal's previous complete run", async () => {
-    const s = Store.open(db, { create: false });
+    const s = SqliteStore.open(db, { create: false });
     try {
-      const a = improvementFromStore(s, 5, new Set());
+      const a = await improvementFromStore(s, 5, new Set());
       expect(a.previousRunId).toBe(1);
       expect(a.winners.map((w) => [w.agency, w.previous, w.gain])).toEqual([['甲機關', 30, 70]]);
-      const b = improvementFromStore(s, 6, new Set());
+      const b = await improvementFromStore(s, 6, new Set());
       expect([b.previousRunId, b.winners]).toEqual([4, []]);
-      expect(improvementFromStore(s, 2, new Set()).previousRunId).toBeUndefined();
+      expect((await improvementFromStore(s, 2, new Set())).previousRunId).toBeUndefined();
     } finally {
-      s.close();
+      await s.close();
     }
     const awards = await odbadge(['awards', '--results', join(out('A3'), 'results.json'), '--db', db, '--json', '--out', out('awards-A3')]);
     expect(awards.code, awards.stderr).toBe(0);
@@ -163,14 +163,14 @@ describe('a run whose resources were mostly refused as private addresses', () =>
     const third = await run('L3', true); // run 3: 100
     expect(third.stderr).not.toMatch(/warning/);
     expect(await trend('L3')).toMatchObject({ runs: [1, 3], scores: ['60.00', '100.00'] });
-    const s = Store.open(rdb, { create: false });
+    const s = SqliteStore.open(rdb, { create: false });
     try {
-      expect(s.listRuns().map((r) => [r.id, r.status])).toEqual([[1, 'complete'], [2, 'complete'], [3, 'complete']]);
-      const imp = improvementFromStore(s, 3, new Set());
+      expect((await s.listRuns()).map((r) => [r.id, r.status])).toEqual([[1, 'complete'], [2, 'complete'], [3, 'complete']]);
+      const imp = await improvementFromStore(s, 3, new Set());
       expect(imp.previousRunId).toBe(1);
       expect(imp.winners.map((w) => [w.agency, w.gain])).toEqual([['甲機關', 40]]);
     } finally {
-      s.close();
+      await s.close();
     }
     const d = await odbadge(['diff', '--db', rdb, '--json']);
     expect([JSON.parse(d.stdout).runA.id, JSON.parse(d.stdout).runB.id]).toEqual([1, 3]);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.ts';
-import { Store } from '../../src/store/store.ts';
+import { SqliteStore as Store } from '../../src/store/store.ts';
 
 const SECRETS = ['OLDPASS77', 'OLDTOKEN88', 'OLDSIG99', 'CATKEY55'];
 
@@ -21,7 +21,7 @@ function oldStore(path: string): void {
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-  db.exec(MIGRATIONS[0] as string);
+  db.exec(MIGRATIONS[0].sqlite as string);
   db.exec('PRAGMA user_version = 1');
   const catalog = 'https://portal.example/export?format=csv&apikey=CATKEY55';
   const res = 'https://bob:OLDPASS77@files.example/a.csv?token=OLDTOKEN88';
@@ -50,15 +50,15 @@ describe('an existing store is scrubbed of secrets on upgrade', () => {
     for (const s of SECRETS) expect(before, s).toContain(s); // the test plants what it looks for
 
     const store = Store.open(path);
-    const run = store.getRun(1)!;
+    const run = (await store.getRun(1))!;
     expect(run.catalog).toBe('https://portal.example/export?format=csv&apikey=***');
     expect(run.catalogKey).toBe(JSON.stringify(['https://portal.example/export?format=csv&apikey=***', '', '']));
     expect(run.options).toEqual({ catalog: 'https://portal.example/export?format=csv&apikey=***', out: '/tmp/o', redacted: ['catalog'] });
     expect(run.catalogError).toBe('HTTP 500 from https://portal.example/export?format=csv&apikey=***');
-    expect(store.runResources(1).map((r) => r.url)).toEqual(['https://***@files.example/a.csv?token=***', 'https://bucket.example/b.csv?X-Amz-Signature=***']);
-    expect(store.urlState('https://bob:NEWPASS@files.example/a.csv?token=NEWTOKEN')).toMatchObject({ url: 'https://***@files.example/a.csv?token=***' });
-    expect(store.runResults(1).datasets[0].findings[0].message).toBe('bad https://***@files.example/a.csv?token=***');
-    store.close();
+    expect((await store.runResources(1)).map((r) => r.url)).toEqual(['https://***@files.example/a.csv?token=***', 'https://bucket.example/b.csv?X-Amz-Signature=***']);
+    expect((await store.urlState('https://bob:NEWPASS@files.example/a.csv?token=NEWTOKEN'))).toMatchObject({ url: 'https://***@files.example/a.csv?token=***' });
+    expect((await store.runResults(1)).datasets[0].findings[0].message).toBe('bad https://***@files.example/a.csv?token=***');
+    await store.close();
 
     const after = await fileBytes(path);
     for (const s of [...SECRETS, 'OTHERTOKEN', 'bob:']) expect(after, s).not.toContain(s);
@@ -70,16 +70,16 @@ describe('new runs record redacted URLs', () => {
     const dir = await mkdtemp(join(tmpdir(), 'odbadge-keys-'));
     const path = join(dir, 'new.db');
     const store = Store.open(path);
-    const run = store.createRun({
+    const run = (await store.createRun({
       rulesetId: 'r', ruleset: {}, catalog: 'https://p.example/x?token=NEWCAT11', catalogKey: '[]',
       options: { catalog: 'https://p.example/x?token=NEWCAT11' }, startedAt: '2026-01-01T00:00:00Z',
-    });
+    }));
     const url = 'https://u:NEWPASS22@h.example/a.csv?sig=NEWSIG33';
-    store.observeUrl(run, { url, fetch: { url: 'x', finalUrl: 'x', kind: 'ok', transient: false, redirects: [], headers: {}, truncated: false, bytes: 1, attempts: 1, elapsedMs: 1 }, hash: 'h', headers: { etag: '"e"' } }, '2026-01-01T00:00:00Z');
-    expect(store.urlState(url)?.etag).toBe('"e"');
-    expect(store.urlState('https://u:OTHER@h.example/a.csv?sig=OTHER')?.url).toBe('https://***@h.example/a.csv?sig=***');
-    expect(store.getRun(run.id)!.catalog).toBe('https://p.example/x?token=***');
-    store.close();
+    await store.observeUrl(run, { url, fetch: { url: 'x', finalUrl: 'x', kind: 'ok', transient: false, redirects: [], headers: {}, truncated: false, bytes: 1, attempts: 1, elapsedMs: 1 }, hash: 'h', headers: { etag: '"e"' } }, '2026-01-01T00:00:00Z');
+    expect((await store.urlState(url))?.etag).toBe('"e"');
+    expect((await store.urlState('https://u:OTHER@h.example/a.csv?sig=OTHER'))?.url).toBe('https://***@h.example/a.csv?sig=***');
+    expect((await store.getRun(run.id))!.catalog).toBe('https://p.example/x?token=***');
+    await store.close();
     const bytes = await fileBytes(path);
     for (const s of ['NEWCAT11', 'NEWPASS22', 'NEWSIG33']) expect(bytes, s).not.toContain(s);
   });

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.ts';
+import { SqliteStore as Store } from '../../src/store/store.ts';
 import { CSV, HANG_BOUND_MS, auditCase, csvRoute, startHostile, startPortal, type HostileServer, type Portal } from './harness.ts';
 
 /** A CSV of ~60 KB, far above the lowered per-body limit. */
@@ -66,7 +66,7 @@ describe('spilled bodies in an audit', () => {
       // The server sends no validators, so the body is downloaded again; its SHA-256 equals the stored one.
       expect(second.result.stats.reusedResources).toBe(1);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -14,7 +14,7 @@ import { AuditHistory } from '../../src/store/audit-history.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { runLockPath } from '../../src/store/run-lock.ts';
 import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.ts';
-import { datasetKey, HEARTBEAT_MS, Store } from '../../src/store/store.ts';
+import { datasetKey, HEARTBEAT_MS, SqliteStore as Store } from '../../src/store/store.ts';
 
 const CHILD = resolve(__dirname, 'hold-run-child.ts');
 let dir: string;
@@ -66,9 +66,9 @@ function setRun(db: string, id: number, sql: string, ...params: (number | string
   raw.close();
 }
 
-function claimError(s: Store, id: number): string {
+async function claimError(s: Store, id: number): Promise<string> {
   try {
-    s.claimRun(id);
+    await s.claimRun(id);
   } catch (e) {
     expect(e).toBeInstanceOf(StoreError);
     return (e as Error).message;
@@ -82,17 +82,17 @@ describe('run liveness by lease', () => {
     const { child, runId } = await holder(db);
     const s = Store.open(db);
     try {
-      expect(s.getRun(runId)!.status).toBe('running');
-      expect(claimError(s, runId)).toMatch(/still running in another process/);
+      expect((await s.getRun(runId))!.status).toBe('running');
+      expect(await claimError(s, runId)).toMatch(/still running in another process/);
       // A stopped process renews nothing; an hour-old heartbeat still does not make its run free to take.
       child.kill('SIGSTOP');
       setRun(db, runId, 'heartbeat_at = ?', Date.now() - 3_600_000);
-      expect(s.getRun(runId)!.status).toBe('running');
-      expect(claimError(s, runId)).toMatch(/still running/);
-      expect(s.prune(0).deletedRuns).toEqual([]);
+      expect((await s.getRun(runId))!.status).toBe('running');
+      expect(await claimError(s, runId)).toMatch(/still running/);
+      expect((await s.prune(0)).deletedRuns).toEqual([]);
       child.kill('SIGCONT');
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
@@ -104,117 +104,117 @@ describe('run liveness by lease', () => {
     setRun(db, runId, 'pid = ?', process.pid);
     const s = Store.open(db);
     try {
-      const before = s.getRun(runId)!;
+      const before = (await s.getRun(runId))!;
       expect([before.storedStatus, before.status]).toEqual(['running', 'interrupted']);
-      expect(s.resumable()?.id).toBe(runId);
-      const claimed = s.claimRun(runId);
+      expect((await s.resumable())?.id).toBe(runId);
+      const claimed = await s.claimRun(runId);
       expect([claimed.status, claimed.resumes, claimed.pid]).toEqual(['running', 1, process.pid]);
       // Held by this process now: another process cannot claim it.
       await expect(holder(db, runId)).rejects.toThrow(/still running in another process/);
       // Let go unfinished: the lock file stays and answers "nobody holds it"; once the run is over it goes.
-      s.releaseRun(runId);
-      expect(s.getRun(runId)!.status).toBe('interrupted');
+      await s.releaseRun(runId);
+      expect((await s.getRun(runId))!.status).toBe('interrupted');
       expect(existsSync(runLockPath(db, runId))).toBe(true);
-      s.claimRun(runId);
-      s.finishRun(runId, { status: 'complete', finishedAt: new Date().toISOString(), catalogComplete: true, catalogFindings: 0, stats: {}, bytes: 0, wireBytes: 0, agencies: [] });
-      s.releaseRun(runId);
-      expect(s.getRun(runId)!.status).toBe('complete');
+      await s.claimRun(runId);
+      await s.finishRun(runId, { status: 'complete', finishedAt: new Date().toISOString(), catalogComplete: true, catalogFindings: 0, stats: {}, bytes: 0, wireBytes: 0, agencies: [] });
+      await s.releaseRun(runId);
+      expect((await s.getRun(runId))!.status).toBe('complete');
       expect(existsSync(runLockPath(db, runId))).toBe(false);
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
-  it('a run created by this process is running until released; closing the store releases it', () => {
+  it('a run created by this process is running until released; closing the store releases it', async () => {
     const db = join(dir, 'own.db');
     const s = Store.open(db);
-    const run = s.createRun({ rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
+    const run = await s.createRun({ rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
     expect(run.status).toBe('running');
     expect(existsSync(runLockPath(db, run.id))).toBe(true);
     const reader = Store.open(db, { create: false });
-    expect(reader.getRun(run.id)!.status).toBe('running');
-    s.close();
-    expect(reader.getRun(run.id)!.status).toBe('interrupted');
-    reader.close();
+    expect((await reader.getRun(run.id))!.status).toBe('running');
+    await s.close();
+    expect((await reader.getRun(run.id))!.status).toBe('interrupted');
+    await reader.close();
   });
 
-  it('without a lock file to ask (an older odbadge\'s run), the heartbeat decides: 15 s of silence frees the run', () => {
+  it('without a lock file to ask (an older odbadge\'s run), the heartbeat decides: 15 s of silence frees the run', async () => {
     const db = join(dir, 'legacy.db');
     // A version-1 store, as the previous odbadge wrote it, with a run left 'running' by a process that is gone.
     const raw = new DatabaseSync(db);
     raw.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-    raw.exec(MIGRATIONS[0] as string);
+    raw.exec(MIGRATIONS[0].sqlite as string);
     raw.exec('PRAGMA user_version = 1');
     raw.prepare(`INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid)
       VALUES ('r', '{}', 'c', 'k', '{}', '2026-01-01T00:00:00Z', 'running', ?)`).run(process.pid);
     raw.close();
     const s = Store.open(db);
     try {
-      const run = s.getRun(1)!;
+      const run = (await s.getRun(1))!;
       // The upgrade gave it one lease from now: it may be a live older odbadge.
       expect(run.heartbeatAt).toBeGreaterThan(Date.now() - 60_000);
       expect(run.status).toBe('running');
-      expect(claimError(s, 1)).toMatch(/still running/);
+      expect(await claimError(s, 1)).toMatch(/still running/);
       setRun(db, 1, 'heartbeat_at = ?', Date.now() - 14_000);
-      expect(s.getRun(1)!.status).toBe('running');
+      expect((await s.getRun(1))!.status).toBe('running');
       setRun(db, 1, 'heartbeat_at = ?', Date.now() - 16_000);
-      expect(s.getRun(1)!.status).toBe('interrupted');
-      expect(s.claimRun(1).status).toBe('running');
+      expect((await s.getRun(1))!.status).toBe('interrupted');
+      expect((await s.claimRun(1)).status).toBe('running');
       // The holder renews its heartbeat; a takeover makes the renewal fail.
-      expect(s.renewLease(1)).toBe(true);
+      expect(await s.renewLease(1)).toBe(true);
       setRun(db, 1, 'lease_owner = ?', 'someone else');
-      expect(s.renewLease(1)).toBe(false);
+      expect(await s.renewLease(1)).toBe(false);
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });
 
 describe('the heartbeat of a running audit', () => {
-  it('is renewed every 5 s; a session whose run was taken over is told to stop', () => {
+  it('is renewed every 5 s; a session whose run was taken over is told to stop', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     const db = join(dir, 'beat.db');
     const s = Store.open(db);
     try {
       vi.setSystemTime(new Date('2026-11-30T00:00:00Z'));
-      const h = AuditHistory.start(s, { rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {} });
+      const h = await AuditHistory.start(s, { rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {} });
       const lost: StoreError[] = [];
       h.keepAlive((e) => lost.push(e));
-      expect(s.getRun(h.run.id)!.heartbeatAt).toBe(Date.parse('2026-11-30T00:00:00Z'));
-      vi.advanceTimersByTime(HEARTBEAT_MS);
-      expect(s.getRun(h.run.id)!.heartbeatAt).toBe(Date.parse('2026-11-30T00:00:05Z'));
+      expect((await s.getRun(h.run.id))!.heartbeatAt).toBe(Date.parse('2026-11-30T00:00:00Z'));
+      await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
+      expect((await s.getRun(h.run.id))!.heartbeatAt).toBe(Date.parse('2026-11-30T00:00:05Z'));
       setRun(db, h.run.id, 'lease_owner = ?', 'another session');
-      vi.advanceTimersByTime(HEARTBEAT_MS);
+      await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
       expect(lost.map((e) => e.message)).toEqual([`run ${h.run.id} was taken over by another process; this session stops`]);
-      vi.advanceTimersByTime(3 * HEARTBEAT_MS);
+      await vi.advanceTimersByTimeAsync(3 * HEARTBEAT_MS);
       expect(lost).toHaveLength(1);
-      h.end();
-      expect(s.getRun(h.run.id)!.status).toBe('interrupted');
+      await h.end();
+      expect((await s.getRun(h.run.id))!.status).toBe('interrupted');
     } finally {
-      s.close();
+      await s.close();
       vi.useRealTimers();
     }
   });
 });
 
 describe('per-dataset attempts', () => {
-  it('count the sessions that started a dataset and did not record it; recording it clears the count', () => {
+  it('count the sessions that started a dataset and did not record it; recording it clears the count', async () => {
     const s = Store.open(join(dir, 'attempts.db'));
     try {
-      const run = s.createRun({ rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
-      s.startAttempt(run.id, 0, 'd0');
-      s.startAttempt(run.id, 1, 'd1');
-      s.startAttempt(run.id, 1, 'd1');
-      expect([...s.unfinishedAttempts(run.id)]).toEqual([[datasetKey(0, 'd0'), 1], [datasetKey(1, 'd1'), 2]]);
+      const run = await s.createRun({ rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
+      await s.startAttempt(run.id, 0, 'd0');
+      await s.startAttempt(run.id, 1, 'd1');
+      await s.startAttempt(run.id, 1, 'd1');
+      expect([...(await s.unfinishedAttempts(run.id))]).toEqual([[datasetKey(0, 'd0'), 1], [datasetKey(1, 'd1'), 2]]);
       const result: DatasetResult = {
         id: 'd1', title: 't', agency: 'a', badge: 'none', officialBadge: null, whitelisted: false, bonus: false, indicators: {}, findings: [], resources: [],
       };
-      s.saveDataset({ runId: run.id, idx: 1, result, contentChanged: null, resources: [] });
-      expect([...s.unfinishedAttempts(run.id)]).toEqual([[datasetKey(0, 'd0'), 1]]);
-      s.finishRun(run.id, { status: 'complete', finishedAt: new Date().toISOString(), catalogComplete: true, catalogFindings: 0, stats: {}, bytes: 0, wireBytes: 0, agencies: [] });
-      expect(s.unfinishedAttempts(run.id).size).toBe(0);
+      await s.saveDataset({ runId: run.id, idx: 1, result, contentChanged: null, resources: [] });
+      expect([...(await s.unfinishedAttempts(run.id))]).toEqual([[datasetKey(0, 'd0'), 1]]);
+      await s.finishRun(run.id, { status: 'complete', finishedAt: new Date().toISOString(), catalogComplete: true, catalogFindings: 0, stats: {}, bytes: 0, wireBytes: 0, agencies: [] });
+      expect((await s.unfinishedAttempts(run.id)).size).toBe(0);
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });

@@ -5,12 +5,12 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgencyScore, DatasetResult } from '../../src/model.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { defaultDbPath } from '../../src/store/paths.ts';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../../src/store/schema.ts';
-import { Store } from '../../src/store/store.ts';
+import { SqliteStore as Store } from '../../src/store/store.ts';
 import { odbadge as runCli } from '../helpers/cli.ts';
+import { addRun } from '../helpers/stores.ts';
 
 // The store's CLI errors come quickly; keep a tighter hang guard than the default.
 const odbadge = (args: string[]) => runCli(args, { timeoutMs: 30_000 });
@@ -24,42 +24,26 @@ afterAll(async () => {
 });
 
 
-const dataset = (id: string, agency: string, badge: string): DatasetResult => ({
-  id, title: `資料集 ${id}`, agency, badge, officialBadge: null, whitelisted: false, bonus: false,
-  indicators: { 'link-valid': { verdict: badge === 'none' ? 'fail' : 'pass', evidence: 'HTTP 200' } }, findings: [], resources: [],
-});
-const agency = (name: string, score: number): AgencyScore => ({ agency: name, datasets: 1, badges: {}, bonusDatasets: 0, bonus: 0, score });
-
-/** A run with one dataset per agency, written the way runAudit writes it. */
-function addRun(s: Store, badge: string, score: number) {
-  const run = s.createRun({ rulesetId: 'tw-ndc-2017', ruleset: { tiers: [{ id: 'bronze' }, { id: 'silver' }, { id: 'gold' }] }, catalog: 'c.csv', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
-  const fetch = { url: 'http://x/a', finalUrl: 'http://x/a', kind: 'ok' as const, transient: false, redirects: [], headers: {}, truncated: false, bytes: 3, attempts: 1, elapsedMs: 1 };
-  s.observeUrl(run, { url: `http://x/${run.id}`, fetch, hash: `h${run.id}`, headers: {} }, run.startedAt);
-  s.saveDataset({ runId: run.id, idx: 0, result: dataset('d1', '甲', badge), contentChanged: null, resources: [{ url: `http://x/${run.id}`, fetch, reused: false }] });
-  s.finishRun(run.id, { status: 'complete', finishedAt: new Date().toISOString(), catalogComplete: true, catalogFindings: 0, stats: {}, bytes: 3, wireBytes: 3, agencies: [agency('甲', score)] });
-  return run.id;
-}
-
 describe('store file', () => {
-  it('defaults under $ODBADGE_HOME, else $XDG_DATA_HOME/odbadge, else ~/.local/share/odbadge', () => {
+  it('defaults under $ODBADGE_HOME, else $XDG_DATA_HOME/odbadge, else ~/.local/share/odbadge', async () => {
     expect(defaultDbPath({ ODBADGE_HOME: '/srv/odb' })).toBe('/srv/odb/odbadge.db');
     expect(defaultDbPath({ XDG_DATA_HOME: '/data' })).toBe('/data/odbadge/odbadge.db');
     expect(defaultDbPath({})).toMatch(/\.local\/share\/odbadge\/odbadge\.db$/);
   });
 
-  it('is created in WAL mode with our application id and schema version; reopening keeps the runs', () => {
+  it('is created in WAL mode with our application id and schema version; reopening keeps the runs', async () => {
     const path = join(dir, 'sub', 'new.db');
     const s = Store.open(path);
-    addRun(s, 'gold', 100);
-    s.close();
+    await addRun(s, 'gold', 100);
+    await s.close();
     const raw = new DatabaseSync(path);
     expect(raw.prepare('PRAGMA application_id').get()).toEqual({ application_id: APPLICATION_ID });
     expect(raw.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
     expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     raw.close();
     const again = Store.open(path);
-    expect(again.listRuns().map((r) => r.status)).toEqual(['complete']);
-    again.close();
+    expect((await again.listRuns()).map((r) => r.status)).toEqual(['complete']);
+    await again.close();
   });
 
   const cases: [string, () => Promise<string>, RegExp, string][] = [
@@ -77,7 +61,7 @@ describe('store file', () => {
     }, /an SQLite database but not an odbadge history store/, 'foreign'],
     ['a store written by a newer odbadge', async () => {
       const p = join(dir, 'newer.db');
-      Store.open(p).close();
+      await Store.open(p).close();
       const d = new DatabaseSync(p);
       d.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
       d.close();
@@ -86,8 +70,8 @@ describe('store file', () => {
     ['a corrupted store', async () => {
       const p = join(dir, 'corrupt.db');
       const s = Store.open(p);
-      for (let i = 0; i < 20; i++) addRun(s, 'gold', 100);
-      s.close();
+      for (let i = 0; i < 20; i++) await addRun(s, 'gold', 100);
+      await s.close();
       const d = new DatabaseSync(p);
       d.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       d.close();
@@ -103,7 +87,7 @@ describe('store file', () => {
       const p = await make();
       let err: unknown;
       try {
-        Store.open(p).close();
+        await Store.open(p).close();
       } catch (e) {
         err = e;
       }
@@ -131,14 +115,14 @@ describe('prune', () => {
   it('keeps the newest runs in one transaction; history and diff still work; integrity_check ok', async () => {
     const path = join(dir, 'prune.db');
     const s = Store.open(path);
-    const ids = [addRun(s, 'none', 30), addRun(s, 'bronze', 30), addRun(s, 'silver', 60), addRun(s, 'gold', 100)];
-    expect(s.prune(2)).toEqual({ deletedRuns: ids.slice(0, 2), urlsDropped: 2 });
-    expect(s.listRuns().map((r) => r.id)).toEqual(ids.slice(2));
-    expect(s.runResults(ids[0]).datasets).toEqual([]);
-    expect(s.urlState(`http://x/${ids[0]}`)).toBeUndefined();
-    expect(s.urlState(`http://x/${ids[3]}`)?.hash).toBe(`h${ids[3]}`);
-    expect(s.integrityCheck()).toBe('ok');
-    s.close();
+    const ids = [await addRun(s, 'none', 30), await addRun(s, 'bronze', 30), await addRun(s, 'silver', 60), await addRun(s, 'gold', 100)];
+    expect(await s.prune(2)).toEqual({ deletedRuns: ids.slice(0, 2), urlsDropped: 2 });
+    expect((await s.listRuns()).map((r) => r.id)).toEqual(ids.slice(2));
+    expect((await s.runResults(ids[0])).datasets).toEqual([]);
+    expect(await s.urlState(`http://x/${ids[0]}`)).toBeUndefined();
+    expect((await s.urlState(`http://x/${ids[3]}`))?.hash).toBe(`h${ids[3]}`);
+    expect(await s.integrityCheck()).toBe('ok');
+    await s.close();
     const h = await odbadge(['history', '--db', path, '--json']);
     expect(JSON.parse(h.stdout).runs.map((r: { id: number }) => r.id)).toEqual(ids.slice(2));
     const d = await odbadge(['diff', '--db', path, '--json']);
