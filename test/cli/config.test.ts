@@ -83,7 +83,7 @@ describe('a bad config file is a one-line usage error naming the file and the ke
     ['unknown-key', { concurency: 8 }, ['inspect', 'x.csv'], (f) => `odbadge: ${f}: unknown option "concurency"; see odbadge inspect --help`],
     ['dashes', { '--format': 'json' }, ['inspect', 'x.csv'], (f) => `odbadge: ${f}: unknown option "--format" (write the option's name without dashes: "format"); see odbadge inspect --help`],
     ['not-this-command', { commands: { inspect: { concurrency: 8 } } }, ['inspect', 'x.csv'], (f) => `odbadge: ${f} (commands.inspect): unknown option "concurrency" for inspect; see odbadge inspect --help`],
-    ['unknown-command', { commands: { audits: {} } }, ['history'], (f) => `odbadge: ${f}: unknown command "audits" under "commands" (known: audit, inspect, report, awards, ci, plan, plan import, history, diff, prune); see odbadge history --help`],
+    ['unknown-command', { commands: { audits: {} } }, ['history'], (f) => `odbadge: ${f}: unknown command "audits" under "commands" (known: audit, inspect, report, awards, ci, plan, plan import, history, diff, prune, worker); see odbadge history --help`],
     ['wrong-type-flag', { 'allow-private-network': 'yes' }, ['inspect', 'x.csv'], (f) => `odbadge: ${f}: "allow-private-network" must be true or false, got "yes"; see odbadge inspect --help`],
     ['wrong-type-number', { concurrency: [8] }, ['audit', '--catalog', 'x.csv', '--out', 'o'], (f) => `odbadge: ${f}: "concurrency" must be a number, got [8]; see odbadge audit --help`],
     ['rejected-value', { concurrency: 0 }, ['audit', '--catalog', 'x.csv', '--out', 'o'], (f) => `odbadge: ${f}: "concurrency": 0 is invalid: expected a whole number ≥ 1; see odbadge audit --help`],

@@ -17,7 +17,7 @@ describe('the README option tables are the option definitions', () => {
     const inReadme = readmeTables(README);
     const defined = optionTables();
     expect([...inReadme.keys()].sort()).toEqual([...defined.keys()].sort());
-    expect([...defined.keys()].sort()).toEqual(['audit', 'awards', 'ci', 'common', 'diff', 'history', 'inspect', 'plan', 'plan import', 'prune', 'report']);
+    expect([...defined.keys()].sort()).toEqual(['audit', 'awards', 'ci', 'common', 'diff', 'history', 'inspect', 'plan', 'plan import', 'prune', 'report', 'worker']);
     for (const [name, table] of defined) expect(inReadme.get(name), `README table "${name}" (run npm run readme:options)`).toBe(table);
   });
 
