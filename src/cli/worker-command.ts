@@ -11,6 +11,7 @@ import type { CommandSpec } from './command.ts';
 import { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { DB_OPTION, nonNegativeInt, positiveInt } from './options.ts';
+import { leanHeap } from '../util/lean-heap.ts';
 import { openStoreForCli } from './store-cli.ts';
 
 export interface WorkerCliOptions {
@@ -38,6 +39,8 @@ export async function workerCommand(o: WorkerCliOptions, ctx = new CliContext('o
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  // The heap settings of a local audit (util/lean-heap.ts): a worker holds as many datasets in flight as one.
+  leanHeap();
   try {
     queue = await DatasetQueue.open(db, { onError: (e) => ctx.detail(`queue: ${e.message}\n`) });
     let done = 0;

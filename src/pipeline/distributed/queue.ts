@@ -36,7 +36,9 @@ export interface QueueTiming {
 
 export const DEFAULT_QUEUE_TIMING: QueueTiming = {
   heartbeatSeconds: 30,
-  monitorIntervalSeconds: 15,
+  // Also how fresh the backlog count is that lets a worker fetch its next job at once (burst) instead of after its
+  // polling interval: a short job then costs no idle time. The monitor's queries are cheap.
+  monitorIntervalSeconds: 2,
   // A dataset that killed three workers is a poison pill: recorded as failed, as a local audit does after two deaths.
   retryLimit: 2,
   retryDelay: 2,
@@ -80,6 +82,7 @@ export class DatasetQueue {
       max: 4,
       monitorIntervalSeconds: timing.monitorIntervalSeconds,
       superviseIntervalSeconds: timing.monitorIntervalSeconds,
+      queueCacheIntervalSeconds: timing.monitorIntervalSeconds,
       // Completed jobs (they hold the catalogue's URLs) are deleted an hour after they finish.
       maintenanceIntervalSeconds: 600,
       supervise: o.supervise ?? true,
