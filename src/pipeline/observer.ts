@@ -134,6 +134,10 @@ class Lru<V> {
     this.#map.set(key, v);
     if (this.#map.size > this.#capacity) this.#map.delete(this.#map.keys().next().value!);
   }
+  /** Forgets `key` if it still holds `v`. */
+  forget(key: string, v: V): void {
+    if (this.#map.get(key) === v) this.#map.delete(key);
+  }
 }
 
 /**
@@ -214,6 +218,9 @@ export class Observer {
       this.#sessionUrls.add(print);
       p = this.#observe(url, declaredFormat, seen);
       this.#byUrl.set(url, p);
+      // A failure (the store unreachable) is not an observation: the next ask, a retry of the dataset, tries again.
+      const failed = p;
+      failed.catch(() => this.#byUrl.forget(url, failed));
     }
     return p;
   }

@@ -140,7 +140,37 @@ export class DistributedWorker {
     return { unit, history, fetcher, gate };
   }
 
+  /**
+   * A job's attempts are for datasets that kill their worker, not for a database restarting: while the database is
+   * unreachable the worker waits for it (up to OUTAGE_MS) and audits the dataset again, instead of failing the job
+   * and spending one of its attempts (three failed attempts would record it as failed).
+   */
   async #audit(job: WorkerJob): Promise<void> {
+    const since = Date.now();
+    for (;;) {
+      try {
+        return await this.#auditOnce(job);
+      } catch (e) {
+        if (!isUnreachable(e) || Date.now() - since > OUTAGE_MS || this.#stopped) throw e;
+        this.#o.onError?.(e);
+        await this.#waitForDatabase(job.runId, since);
+      }
+    }
+  }
+
+  async #waitForDatabase(runId: number, since: number): Promise<void> {
+    while (Date.now() - since <= OUTAGE_MS && !this.#stopped) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      try {
+        await this.#o.store.getRun(runId);
+        return;
+      } catch {
+        // still away
+      }
+    }
+  }
+
+  async #auditOnce(job: WorkerJob): Promise<void> {
     const ctx = await this.#context(job);
     // Already recorded: a retry of a job whose result landed just before its worker died, or a second enqueue.
     if (await ctx.history.hasResult(job.dataset.id)) return;
@@ -170,6 +200,15 @@ export class DistributedWorker {
     await ctx.history.save(job.idx, { dataset: d, result: failedDataset(ctx.unit, d, f.message), contentChanged: null, resources: [] });
     this.#o.onDataset?.(job.runId, job.idx);
   }
+}
+
+/** How long a worker waits for an unreachable database before it lets the job fail (and be retried later). */
+const OUTAGE_MS = 5 * 60_000;
+
+/** The database is away (restarting, network): a connection error, raw or as the store reports it. */
+function isUnreachable(e: unknown): boolean {
+  if (e instanceof StoreError) return e.kind === 'io' || /connect|terminat|shutting down|starting up/i.test(e.message);
+  return isConnectionError(e);
 }
 
 /** node-postgres's errors for a connection that broke or could not be made. */
