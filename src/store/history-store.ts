@@ -44,15 +44,8 @@ export interface RunInfo {
   datasets: number;
 }
 
-export interface NewRun {
-  rulesetId: string;
-  ruleset: unknown;
-  catalog: string;
-  catalogKey: string;
-  options: Record<string, unknown>;
-  startedAt: string;
-  previousRunId?: number;
-}
+/** What a new run is created with: the run's identity, before anything was audited. */
+export type NewRun = Pick<RunInfo, 'rulesetId' | 'ruleset' | 'catalog' | 'catalogKey' | 'options' | 'startedAt' | 'previousRunId'>;
 
 /** What the store remembers of a URL between audits. */
 export interface UrlState {
