@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 // odbadge command line. A thin layer: parses arguments, calls the library, maps outcomes to exit codes.
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ODBADGE_VERSION } from '../version.ts';
 import { RulesetError } from '../score/ruleset.ts';
@@ -19,6 +17,7 @@ import { historySpec } from './history-command.ts';
 import { pruneSpec } from './prune-command.ts';
 import { workerSpec } from './worker-command.ts';
 import { longName } from './options.ts';
+import { isEntryModule } from '../util/entry.ts';
 
 // Each command lives in its own module and describes itself as a CommandSpec; adding a command is one line.
 export const COMMANDS: CommandSpec[] = [auditSpec, inspectSpec, reportSpec, awardsSpec, ciSpec, planSpec, historySpec, diffSpec, pruneSpec, workerSpec];
@@ -85,15 +84,7 @@ export async function main(argv: string[]): Promise<number> {
 // Started directly (`npm run odbadge`, `node dist/cli/main.js`). The installed command is bin/odbadge.cjs instead:
 // it checks the Node version first — this module's imports (node:sqlite) fail on old Node before any code here
 // runs — and then calls main() itself.
-function isEntry(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
+if (isEntryModule(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

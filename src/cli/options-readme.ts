@@ -2,11 +2,10 @@
 // `--help` is built from. test/cli/option-tables.test.ts checks that the README holds exactly these tables;
 // `npm run readme:options` rewrites them in place.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { packagePath } from '../paths.ts';
 import { allCommands } from './main.ts';
 import { COMMON_OPTIONS, type OptionDef } from './options.ts';
+import { isEntryModule } from '../util/entry.ts';
 
 /** Text safe in a Markdown table cell: no cell break, no emphasis, no HTML tag. */
 const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\*/g, '\\*').replace(/</g, '\\<');
@@ -37,15 +36,7 @@ export function withTables(readme: string): string {
   return readme.replace(BLOCK, (all, open: string, name: string, _body: string, close: string) => (tables.has(name) ? `${open}${tables.get(name)}\n${close}` : all));
 }
 
-function isEntry(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
+if (isEntryModule(import.meta.url)) {
   const path = packagePath('README.md');
   const before = readFileSync(path, 'utf8');
   const after = withTables(before);
