@@ -54,12 +54,14 @@ export async function workerCommand(o: WorkerCliOptions, ctx = new CliContext('o
     });
     ctx.info(`odbadge worker: taking jobs from ${redactUrl(db)} (${o.concurrency ?? 8} datasets at once); SIGTERM or Ctrl-C to stop\n`);
     await stopped;
-    await worker.stop();
-    await queue.close({ graceful: true });
+    // The datasets in hand are recorded once stop() returns; what goes wrong closing connections afterwards (the
+    // database restarted under them) is reported, and does not make the stop a failure.
+    await worker.stop().catch((e: unknown) => ctx.warning(`stopping: ${(e as Error)?.message ?? e}`));
+    await queue.close({ graceful: true }).catch((e: unknown) => ctx.warning(`closing the queue: ${(e as Error)?.message ?? e}`));
     ctx.info(`odbadge worker: stopped after ${done} dataset(s)\n`);
     return EXIT.ok;
   } finally {
-    await store.close();
+    await store.close().catch(() => undefined);
   }
 }
 

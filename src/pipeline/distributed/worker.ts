@@ -98,11 +98,11 @@ export class DistributedWorker {
       const c = await ctx.catch(() => undefined);
       if (!c) continue;
       await c.fetcher.close();
-      await c.gate.close();
+      await c.gate.close().catch(() => undefined); // its leases expire on their own
     }
     this.#runs.clear();
     await this.#inspector.close();
-    await this.#pool.end();
+    await this.#pool.end().catch(() => undefined);
   }
 
   #context(job: WorkerJob): Promise<RunContext> {
