@@ -332,7 +332,8 @@ export class Fetcher {
               // queue, so it holds no global slot meanwhile.
               const pause = Math.min(retryAfter() ?? backoff, this.options.maxRetryAfterMs);
               this.#scheduler.penalize(host, pause);
-              if (!catalog) this.#gate?.pause(host, pause);
+              // Written before this attempt ends, so no other machine starts on the host once we have answered.
+              if (!catalog) await this.#gate?.pause(host, pause);
               paused = true;
             }
           }

@@ -11,5 +11,5 @@ export interface HostGate {
    */
   acquire(host: string, signal?: AbortSignal): Promise<() => void>;
   /** The host asked to slow down (429/503, Retry-After): nobody starts a request on it for `delayMs`. */
-  pause(host: string, delayMs: number): void;
+  pause(host: string, delayMs: number): Promise<void> | void;
 }

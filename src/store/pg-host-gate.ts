@@ -119,7 +119,7 @@ export class PgHostGate implements HostGate {
     }
   }
 
-  pause(host: string, delayMs: number): void {
+  pause(host: string, delayMs: number): Promise<void> {
     const write = this.#pool.query(
       `INSERT INTO odbadge_host (host, paused_until) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
        ON CONFLICT (host) DO UPDATE SET paused_until = GREATEST(odbadge_host.paused_until, EXCLUDED.paused_until)`,
@@ -131,6 +131,7 @@ export class PgHostGate implements HostGate {
     void chained.then(() => {
       if (this.#pausing.get(host) === chained) this.#pausing.delete(host);
     });
+    return chained;
   }
 
   /** Stops renewing and gives back every lease still held. */
