@@ -135,10 +135,7 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
     expect(codes).toEqual([0, 0]);
   }, 240_000);
 
-  // Skipped for now: it passes most runs but failed 2 of the last 7 (once a hang with a second restart under the
-  // running coordinator, once a fast failure not yet understood). Left open in the session note of 2026-11-30; the
-  // worker-outage fix it drove (outages no longer spend job attempts) is in, and the SIGKILL test above is stable.
-  it.skip('the coordinator killed part-way and PostgreSQL restarted under the workers, then --resume: the run completes with the same results', async () => {
+  it('the coordinator killed part-way, then --resume: the run completes with the same results', async () => {
     served = 0;
     const ws = [startWorker(), startWorker()];
     const args = ['--allow-private-network', '--db', db.url, '--distributed', '--workers', '0', '--per-host', String(PER_HOST), '-q'];
@@ -146,17 +143,11 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
     const waitServed = async (n: number) => {
       for (let i = 0; i < 1200 && served < n; i++) await new Promise((r) => setTimeout(r, 50));
     };
-    const restartPostgres = async () => {
-      db.stop('fast');
-      await new Promise((r) => setTimeout(r, 1_000));
-      db.start();
-    };
     const first = spawn(process.execPath, [CLI, 'audit', '--catalog', portal.exportUrl, '--out', join(dir, 'resumed'), ...args], { env, stdio: 'ignore' });
     await waitServed((DATASETS * PER_DATASET) / 4);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    // The database goes away and comes back while the workers are busy with the jobs already queued.
-    await restartPostgres();
+    // (PostgreSQL restarted here as well failed 2 runs in 7: left open, see the session note of 2026-11-30.)
     // A killed coordinator's lease on the run lapses within 15 s (store/pg-store.ts); until then history shows it
     // running, and --resume would refuse it as a live run's.
     for (let i = 0; i < 40; i++) {
@@ -165,7 +156,6 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
       if (runs.length && runs.at(-1)!.status !== 'running') break;
       await new Promise((r) => setTimeout(r, 1_000));
     }
-    // (A restart under the running coordinator as well hangs it now and then: left open, see the session note.)
     const r = await runProgram(process.execPath, [CLI, 'audit', '--resume', '--catalog', portal.exportUrl, '--out', join(dir, 'resumed'), ...args], { timeoutMs: 180_000, env });
     expect(r.code, r.stderr).toBe(0);
     const want = JSON.parse(await readFile(join(dir, 'local', 'results.json'), 'utf8')) as Result;
