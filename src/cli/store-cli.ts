@@ -26,7 +26,7 @@ export async function openStoreForCli(ctx: CliContext, db: string | undefined, w
   if (!wanted) return {};
   const explicit = chosenDb(db);
   try {
-    return { store: await openStore(explicit ?? defaultDbPath(), {}) };
+    return { store: await openStore(explicit ?? defaultDbPath(), { onUnreachable: (m) => ctx.warning(m) }) };
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
     if (!explicit && e.kind === 'io') {
@@ -40,7 +40,7 @@ export async function openStoreForCli(ctx: CliContext, db: string | undefined, w
 /** For readers (`history`, `diff`, `prune`): the store must exist. */
 export async function openExistingStore(ctx: CliContext, db: string | undefined): Promise<{ store: HistoryStore } | { code: number }> {
   try {
-    return { store: await openStore(storeSpec(db), { create: false }) };
+    return { store: await openStore(storeSpec(db), { create: false, onUnreachable: (m) => ctx.warning(m) }) };
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
     return { code: ctx.fail(EXIT.input, e.message) };

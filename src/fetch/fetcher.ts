@@ -19,7 +19,7 @@ import type { FetchOptions } from './options.ts';
 export type { FetchOptions } from './options.ts';
 export { DEFAULT_FETCH_OPTIONS } from './options.ts';
 import { redactUrl, scrubText, urlSecrets } from '../util/redact.ts';
-import type { HostGate } from './host-gate.ts';
+import { HostGateUnavailable, type HostGate } from './host-gate.ts';
 import { HostScheduler } from './scheduler.ts';
 import { SpillArea, follow, type SpillFile } from './spill.ts';
 
@@ -306,6 +306,7 @@ export class Fetcher {
           release = await this.#scheduler.acquire(host, o.signal);
           if (this.#gate && !catalog) release = await this.#sharedSlot(host, release, o.signal);
         } catch (e) {
+          if (e instanceof HostGateUnavailable) throw e;
           const why = this.#closed ? 'fetcher is closed' : o.signal?.aborted ? 'aborted by caller' : (e as Error)?.message ?? String(e);
           return finish({ kind: 'network', transient: !this.#closed, message: why });
         }

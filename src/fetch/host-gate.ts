@@ -13,3 +13,12 @@ export interface HostGate {
   /** The host asked to slow down (429/503, Retry-After): nobody starts a request on it for `delayMs`. */
   pause(host: string, delayMs: number): Promise<void> | void;
 }
+
+/**
+ * The shared limits could not be consulted (their database unreachable for longer than the gate waits). Nothing is
+ * known about the host, so the fetcher does not judge the resource: it rethrows, and the unit of work that asked
+ * fails and is done again later (a distributed job is retried).
+ */
+export class HostGateUnavailable extends Error {
+  override name = 'HostGateUnavailable';
+}

@@ -4,7 +4,7 @@ export type { FetchCallOptions, FetchResult, FetchStats, FetchStream } from './f
 export { catalogHttpOf } from './catalog-http.ts';
 export { DEFAULT_FETCH_OPTIONS, resolveOptions } from './options.ts';
 export type { FetchOptions } from './options.ts';
-export type { HostGate } from './host-gate.ts';
+export { HostGateUnavailable, type HostGate } from './host-gate.ts';
 export { redactUrl } from '../util/redact.ts';
 export { privateAddressReason, guardedLookup } from './ip-guard.ts';
 export { classifyError, classifyStatus, parseRetryAfter } from './classify.ts';

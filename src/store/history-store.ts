@@ -186,6 +186,10 @@ export interface HistoryStore {
 export interface OpenStoreOptions {
   /** Create the store (file, or tables in the database) when missing (default true). Readers pass false. */
   create?: boolean;
+  /** PostgreSQL: how long an operation waits for a server that went away mid-run (default ODBADGE_DB_RECONNECT_SECONDS, or 5 minutes). */
+  reconnectMs?: number;
+  /** PostgreSQL: told (at most every 30 s) that the server is unreachable and operations are waiting for it. */
+  onUnreachable?: (message: string) => void;
 }
 
 export function datasetKey(idx: number, id: string): string {

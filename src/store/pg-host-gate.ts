@@ -10,7 +10,9 @@
 // by default) for that reason.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { HostGate } from '../fetch/host-gate.ts';
+import { HostGateUnavailable, type HostGate } from '../fetch/host-gate.ts';
+import { reconnectWindowMs, withReconnect } from './pg-reconnect.ts';
+import { inTransaction } from './pg-transaction.ts';
 
 export interface PgHostGateOptions {
   /** Requests in flight per host across every process sharing the database. */
@@ -21,7 +23,7 @@ export interface PgHostGateOptions {
   leaseMs?: number;
   /** How often a waiting acquire asks again, at most (it asks sooner when it knows when the host will be free). */
   pollMs?: number;
-  /** How long acquire keeps trying while the database is unreachable (restarting) before it gives up. */
+  /** How long acquire keeps trying while the database is unreachable (restarting) before it gives up (default: the store's window). */
   reconnectMs?: number;
 }
 
@@ -69,7 +71,7 @@ export class PgHostGate implements HostGate {
 
   private constructor(pool: pg.Pool, o: PgHostGateOptions) {
     this.#pool = pool;
-    this.#o = { leaseMs: 60_000, pollMs: 100, reconnectMs: 120_000, ...o };
+    this.#o = { leaseMs: 60_000, pollMs: 100, reconnectMs: reconnectWindowMs(), ...o };
     this.#renewer = setInterval(() => void this.#renew(), Math.max(250, this.#o.leaseMs / 4));
     this.#renewer.unref();
   }
@@ -77,36 +79,24 @@ export class PgHostGate implements HostGate {
   /** A gate on `pool` (its tables created if missing). */
   static async open(pool: pg.Pool, o: PgHostGateOptions): Promise<PgHostGate> {
     // Workers start together: CREATE … IF NOT EXISTS is not safe against a concurrent twin, so one at a time.
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('odbadge_host_gate'))`);
-      await client.query(HOST_GATE_SCHEMA);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    await withReconnect(() => inTransaction(pool, async (c) => {
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext('odbadge_host_gate'))`);
+      await c.query(HOST_GATE_SCHEMA);
+    }), { windowMs: o.reconnectMs ?? reconnectWindowMs() });
     return new PgHostGate(pool, o);
   }
 
   async acquire(host: string, signal?: AbortSignal): Promise<() => void> {
-    let failingSince: number | undefined;
     for (;;) {
       if (this.#closed) throw new Error('host gate is closed');
       signal?.throwIfAborted();
       let got: string | number;
       try {
-        got = await this.#tryAcquire(host);
-        failingSince = undefined;
+        // The database restarting, or a connection dropped: asked again until it is back (pg-reconnect.ts).
+        got = await withReconnect(() => this.#tryAcquire(host), { windowMs: this.#o.reconnectMs, ...(signal ? { signal } : {}) });
       } catch (e) {
-        // The database restarting, or a connection dropped: try again for a while, then say what stopped us.
-        failingSince ??= Date.now();
-        if (Date.now() - failingSince > this.#o.reconnectMs) throw new Error(`the shared host limits (PostgreSQL) cannot be reached: ${(e as Error).message}`);
-        await sleep(1_000, signal);
-        continue;
+        signal?.throwIfAborted();
+        throw new HostGateUnavailable(`the shared host limits (PostgreSQL) cannot be consulted: ${(e as Error).message}`, { cause: e });
       }
       if (typeof got === 'string') {
         this.#held.set(got, host);
@@ -120,11 +110,13 @@ export class PgHostGate implements HostGate {
   }
 
   pause(host: string, delayMs: number): Promise<void> {
-    const write = this.#pool.query(
+    // Waits out a database restart like acquire does (nobody can start on the host meanwhile anyway); the pause is
+    // lost only when the database stays away longer.
+    const write = withReconnect(() => this.#pool.query(
       `INSERT INTO odbadge_host (host, paused_until) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
        ON CONFLICT (host) DO UPDATE SET paused_until = GREATEST(odbadge_host.paused_until, EXCLUDED.paused_until)`,
       [host, Math.max(0, Math.round(delayMs))],
-    ).then(() => undefined, () => undefined);
+    ), { windowMs: this.#o.reconnectMs }).then(() => undefined, () => undefined);
     const before = this.#pausing.get(host) ?? Promise.resolve();
     const chained = before.then(() => write);
     this.#pausing.set(host, chained);
@@ -144,38 +136,27 @@ export class PgHostGate implements HostGate {
     this.#held.clear();
   }
 
-  /** A lease id, or the milliseconds to wait before asking again. */
+  /**
+   * A lease id, or the milliseconds to wait before asking again. Asked again after a connection broke: should the
+   * lost attempt have committed, its lease is unknown to us and frees itself after leaseMs.
+   */
   async #tryAcquire(host: string): Promise<string | number> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.#pool, async (client) => {
       const { rows: [h] } = await client.query<{ ready_at: Date; now: Date }>(TRY_ACQUIRE, [host]);
       // The row lock the upsert took serialises every attempt on this host until COMMIT.
       const wait = h.ready_at.getTime() - h.now.getTime();
-      if (wait > 0) {
-        await client.query('COMMIT');
-        return wait;
-      }
+      if (wait > 0) return wait;
       await client.query('DELETE FROM odbadge_host_lease WHERE host = $1 AND expires_at < clock_timestamp()', [host]);
       const { rows: [c] } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM odbadge_host_lease WHERE host = $1', [host]);
-      if (c.n >= this.#o.perHost) {
-        await client.query('COMMIT');
-        return this.#o.pollMs;
-      }
+      if (c.n >= this.#o.perHost) return this.#o.pollMs;
       const lease = randomUUID();
       await client.query(
         `INSERT INTO odbadge_host_lease (lease, host, holder, expires_at) VALUES ($1, $2, $3, clock_timestamp() + $4 * interval '1 millisecond')`,
         [lease, host, this.#holder, this.#o.leaseMs],
       );
       await client.query(`UPDATE odbadge_host SET next_start_at = clock_timestamp() + $2 * interval '1 millisecond' WHERE host = $1`, [host, this.#o.spacingMs]);
-      await client.query('COMMIT');
       return lease;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   #releaser(lease: string, host: string): () => void {

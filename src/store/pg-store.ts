@@ -4,11 +4,14 @@
 // - The schema version and the mark "this is odbadge's" live in the table odbadge_meta; migrations run in one
 //   transaction under an advisory lock, so two processes opening a fresh database do not both migrate it.
 // - A run's lease is in its row (lease_owner + heartbeat_at, in the server's clock, so machines whose clocks
-//   differ agree): held while renewed, free LEASE_MS after the last renewal (a killed process), free at once when
-//   its session lets go. claimRun takes it with one UPDATE … WHERE the lease is free.
+//   differ agree): held while renewed, free LEASE_MS after the last renewal, free at once when its session lets go
+//   — or when its process dies, told by the advisory lock the holder keeps (pg-run-locks.ts). claimRun takes it with
+//   one UPDATE … WHERE the lease is free.
 // - saveDataset is idempotent per (run, position, dataset) and a resource is recorded once per run (primary keys,
 //   ON CONFLICT DO NOTHING); observeUrl locks the URL's row (SELECT … FOR UPDATE), so two workers observing one URL
 //   agree on when its content changed.
+// - The server going away mid-run (a restart, a failover) is waited out (pg-reconnect.ts): every operation is retried
+//   until the server is back, for up to the reconnect window, so each one is written to be safe to run twice.
 // - TEXT cannot hold U+0000: text that may come from a portal is stored through pgText (reversible).
 import { randomUUID } from 'node:crypto';
 import pg, { type Pool, type PoolClient } from 'pg';
@@ -16,6 +19,9 @@ import type { AgencyScore, DatasetResult } from '../model.ts';
 import { escapeControls, stripControls } from '../util/control-chars.ts';
 import { redactDeep, redactText, redactUrl } from '../util/redact.ts';
 import { pgStoreError, StoreError } from './errors.ts';
+import { reconnectWindowMs, withReconnect } from './pg-reconnect.ts';
+import { inTransaction } from './pg-transaction.ts';
+import { RunLocks, runLockedSql, SERVER_STARTED_MS } from './pg-run-locks.ts';
 import {
   datasetKey, LEASE_MS, type CompleteRunsFilter, type DatasetRecord, type FinishRun, type HistoryStore, type NewRun, type OpenStoreOptions,
   type RunInfo, type RunStatus, type StoredResource, type UrlObservation, type UrlState, type UrlVerdict,
@@ -29,7 +35,9 @@ const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::BIGINT';
 const MIGRATION_LOCK = 0x6f646267;
 /** SQLite orders text by its bytes; so does the "C" collation, whatever the database's default. */
 const C = 'COLLATE "C"';
-const RUN_COLUMNS = `r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n, ${NOW_MS} AS db_now`;
+/** What #liveness needs of a run row `r`: the server's clock, whether the holder's lock is held, when the server started. */
+const LIVENESS_COLUMNS = `${NOW_MS} AS db_now, ${runLockedSql('r.id')} AS locked, ${SERVER_STARTED_MS} AS db_started`;
+const RUN_COLUMNS = `r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n, ${LIVENESS_COLUMNS}`;
 
 /**
  * Text for a TEXT column, which cannot hold U+0000: unchanged unless it holds U+0000 or starts with U+0001, then
@@ -61,19 +69,31 @@ export class PgStore implements HistoryStore {
   readonly #pool: Pool;
   /** Runs this process holds, with the lease owner id written with every heartbeat. */
   readonly #leases = new Map<number, string>();
+  /** The advisory locks that tell others this process is alive (pg-run-locks.ts). */
+  readonly #locks: RunLocks;
+  readonly #reconnectMs: number;
+  /** Aborted by close(): an operation waiting for the server stops waiting. */
+  readonly #closing = new AbortController();
 
-  private constructor(path: string, pool: Pool) {
+  readonly #onUnreachable: ((message: string) => void) | undefined;
+  #toldAt = 0;
+
+  private constructor(url: string, path: string, pool: Pool, o: OpenStoreOptions) {
+    this.#locks = new RunLocks(url);
     this.path = path;
     this.#pool = pool;
+    this.#reconnectMs = o.reconnectMs ?? reconnectWindowMs();
+    this.#onUnreachable = o.onUnreachable;
   }
 
   /** Connects, checks the database is an odbadge store (or empty), and brings its schema up to date. */
   static async open(url: string, o: OpenStoreOptions = {}): Promise<PgStore> {
     const path = redactUrl(url);
-    const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 15_000, idleTimeoutMillis: 30_000, allowExitOnIdle: true, types });
+    // keepAlive: a server that vanished without closing the connection (a machine gone) is noticed by TCP.
+    const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 15_000, idleTimeoutMillis: 30_000, allowExitOnIdle: true, keepAlive: true, types });
     // An idle connection the server drops (restart, network) is discarded by the pool; the next query opens another.
     pool.on('error', () => {});
-    const store = new PgStore(path, pool);
+    const store = new PgStore(url, path, pool, o);
     try {
       await store.#prepare(o.create !== false);
       return store;
@@ -84,7 +104,9 @@ export class PgStore implements HistoryStore {
   }
 
   async close(): Promise<void> {
+    this.#closing.abort();
     for (const id of [...this.#leases.keys()]) await this.releaseRun(id).catch(() => {});
+    await this.#locks.close();
     await this.#pool.end().catch(() => {});
   }
 
@@ -141,50 +163,57 @@ export class PgStore implements HistoryStore {
     return (await (c ?? this.#pool).query(sql, params)).rowCount ?? 0;
   }
 
-  /** One transaction on one connection; retried when the server chose it as a deadlock or serialization victim. */
-  async #tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const c = await this.#pool.connect();
-      let broken = false;
-      try {
-        await c.query('BEGIN');
-        const r = await fn(c);
-        await c.query('COMMIT');
-        return r;
-      } catch (e) {
-        try {
-          await c.query('ROLLBACK');
-        } catch {
-          broken = true; // the connection is gone: do not give it back to the pool
-        }
-        const code = (e as { code?: string }).code;
-        if ((code === '40P01' || code === '40001') && attempt < 5) continue;
-        throw e;
-      } finally {
-        c.release(broken);
-      }
-    }
+  /** One transaction on one connection (pg-transaction.ts). */
+  #tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, fn);
   }
 
+  /**
+   * Every operation goes through here: run again while the server is unreachable (up to the reconnect window, not
+   * past close()), then any error as a StoreError.
+   */
   async #guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await withReconnect(fn, { windowMs: this.#reconnectMs, signal: this.#closing.signal, onWait: (e) => this.#tell(e) });
     } catch (e) {
       throw pgStoreError(e, this.path);
     }
   }
 
+  /** One line per outage (at most every 30 s), however many operations are waiting. */
+  #tell(e: unknown): void {
+    if (!this.#onUnreachable || Date.now() - this.#toldAt < 30_000) return;
+    this.#toldAt = Date.now();
+    const why = redactText(String((e as Error)?.message ?? e).split('\n')[0]);
+    this.#onUnreachable(`the history store ${this.path} is unreachable (${why}); waiting up to ${Math.round(this.#reconnectMs / 1000)} s for it to come back`);
+  }
+
   // ------------------------------------------------------------------ runs
 
   async createRun(r: NewRun): Promise<RunInfo> {
+    // The owner id names this creation: an attempt repeated after a lost reply finds the row the first one made.
+    const owner = randomUUID();
     return this.#guard(async () => {
-      const owner = randomUUID();
-      const row = await this.#get(
-        `INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id, heartbeat_at, lease_owner)
-         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, ${NOW_MS}, $9) RETURNING id`,
-        [r.rulesetId, json(r.ruleset), pgText(redactUrl(r.catalog)), pgText(r.catalogKey), json(redactDeep(r.options)), r.startedAt, process.pid, r.previousRunId ?? null, owner],
-      );
-      const id = num(row!.id)!;
+      let id = num((await this.#get('SELECT id FROM runs WHERE lease_owner = $1', [owner]))?.id);
+      if (id === undefined) {
+        // The id first, and its lock, so the run is never seen without it (which would read as a dead holder).
+        id = num((await this.#get(`SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id`))!.id)!;
+        // Without the lock (its connection failed) the heartbeat alone tells others the run is alive.
+        await this.#locks.hold(id).catch(() => false);
+        try {
+          await this.#run(
+            `INSERT INTO runs (id, ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id, heartbeat_at, lease_owner)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, ${NOW_MS}, $10)`,
+            [id, r.rulesetId, json(r.ruleset), pgText(redactUrl(r.catalog)), pgText(r.catalogKey), json(redactDeep(r.options)), r.startedAt, process.pid, r.previousRunId ?? null, owner],
+          );
+        } catch (e) {
+          await this.#locks.release(id);
+          throw e;
+        }
+      } else {
+        // An attempt whose reply was lost made it (and let go of its lock).
+        await this.#locks.hold(id).catch(() => false);
+      }
       this.#leases.set(id, owner);
       return (await this.#getRun(id))!;
     });
@@ -192,20 +221,31 @@ export class PgStore implements HistoryStore {
 
   /** Takes over a run whose lease is free (released, or not renewed for LEASE_MS); refuses a run a live session holds. */
   async claimRun(id: number): Promise<RunInfo> {
+    const still = () => new StoreError('usage', this.path, `run ${id} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
+    if (this.#leases.has(id)) throw still();
+    const owner = randomUUID();
     return this.#guard(async () => {
-      const still = () => new StoreError('usage', this.path, `run ${id} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
-      if (this.#leases.has(id)) throw still();
-      const owner = randomUUID();
+      // The lock first: of two processes claiming at once, only the one holding it may take a run whose heartbeat is
+      // still fresh. A lock held elsewhere means a live holder — unless its heartbeat is stale (a frozen or vanished
+      // machine), the lease's own rule.
+      const locked = await this.#locks.hold(id).catch(() => false);
+      const pid = locked ? await this.#locks.pid() : null;
+      // Repeated after a lost reply, the claim finds the run already ours (lease_owner = owner) and counts it once.
       const claimed = await this.#run(
-        `UPDATE runs SET status = 'running', pid = $2, resumes = resumes + 1, heartbeat_at = ${NOW_MS}, lease_owner = $3
-         WHERE id = $1 AND status <> 'complete' AND (status <> 'running' OR heartbeat_at IS NULL OR heartbeat_at <= ${NOW_MS} - ${LEASE_MS})`,
-        [id, process.pid, owner],
+        `UPDATE runs r SET status = 'running', pid = $2, resumes = resumes + CASE WHEN lease_owner = $3 THEN 0 ELSE 1 END, heartbeat_at = ${NOW_MS}, lease_owner = $3
+         WHERE id = $1 AND status <> 'complete' AND (lease_owner = $3 OR status <> 'running' OR heartbeat_at IS NULL OR heartbeat_at <= ${NOW_MS} - ${LEASE_MS}
+           OR (NOT ${runLockedSql('r.id', '$4')} AND heartbeat_at > ${SERVER_STARTED_MS}))`,
+        [id, process.pid, owner, pid],
       );
       if (!claimed) {
+        await this.#locks.release(id);
         const row = await this.#get('SELECT status FROM runs WHERE id = $1', [id]);
         if (!row) throw new StoreError('usage', this.path, `no run ${id} in ${this.path} (see odbadge history)`);
         if (row.status === 'complete') throw new StoreError('usage', this.path, `run ${id} is already complete; nothing to resume`);
         throw still();
+      } else {
+        // An attempt whose reply was lost made it (and let go of its lock).
+        await this.#locks.hold(id).catch(() => false);
       }
       this.#leases.set(id, owner);
       return (await this.#getRun(id))!;
@@ -215,11 +255,17 @@ export class PgStore implements HistoryStore {
   async renewLease(id: number): Promise<boolean> {
     const owner = this.#leases.get(id);
     if (!owner) return false;
-    return this.#guard(async () => (await this.#run(`UPDATE runs SET heartbeat_at = ${NOW_MS} WHERE id = $1 AND lease_owner = $2`, [id, owner])) === 1);
+    // The lock again, after the server restarted (it dropped the session) — before the heartbeat, so the run never
+    // looks lockless with a heartbeat newer than the server's start (which would read as a dead holder).
+    if (!this.#locks.holds(id)) await this.#locks.hold(id).catch(() => false);
+    const held = await this.#guard(async () => (await this.#run(`UPDATE runs SET heartbeat_at = ${NOW_MS} WHERE id = $1 AND lease_owner = $2`, [id, owner])) === 1);
+    if (!held) await this.#locks.release(id);
+    return held;
   }
 
   /** Lets go of a run: an unfinished one is resumable at once (its heartbeat cleared), as a released lock file says. */
   async releaseRun(id: number): Promise<void> {
+    await this.#locks.release(id);
     const owner = this.#leases.get(id);
     if (!owner) return;
     this.#leases.delete(id);
@@ -233,6 +279,7 @@ export class PgStore implements HistoryStore {
   async discardRun(id: number): Promise<void> {
     await this.#guard(() => this.#tx((c) => this.#deleteRuns([id], c)));
     this.#leases.delete(id);
+    await this.#locks.release(id);
   }
 
   async #deleteRuns(ids: number[], c: Client): Promise<void> {
@@ -245,7 +292,10 @@ export class PgStore implements HistoryStore {
     const id = num(r.id)!;
     const stored = String(r.status) as RunStatus;
     if (stored !== 'running' || this.#leases.has(id)) return stored;
-    return heartbeatFresh(num(r.heartbeat_at), num(r.db_now)) ? 'running' : 'interrupted';
+    if (!heartbeatFresh(num(r.heartbeat_at), num(r.db_now))) return 'interrupted';
+    // The holder's session is gone (its process died) — unless its last heartbeat is older than the server's start:
+    // then the restart dropped the lock, and a live holder takes it again before its next heartbeat.
+    return r.locked || num(r.heartbeat_at)! <= num(r.db_started)! ? 'running' : 'interrupted';
   }
 
   #toRun(r: Row): RunInfo {
@@ -472,7 +522,7 @@ export class PgStore implements HistoryStore {
   async prune(keep: number): Promise<{ deletedRuns: number[]; urlsDropped: number }> {
     return this.#guard(() =>
       this.#tx(async (c) => {
-        const runs = await this.#all(`SELECT id, status, heartbeat_at, ${NOW_MS} AS db_now FROM runs ORDER BY id DESC FOR UPDATE`, [], c);
+        const runs = await this.#all(`SELECT r.id, r.status, r.heartbeat_at, ${LIVENESS_COLUMNS} FROM runs r ORDER BY r.id DESC FOR UPDATE`, [], c);
         const doomed = runs.slice(keep).filter((r) => this.#liveness(r) !== 'running').map((r) => num(r.id)!);
         await this.#deleteRuns(doomed, c);
         const urlsDropped = await this.#run('DELETE FROM url_state WHERE seen_run NOT IN (SELECT id FROM runs)', [], c);

@@ -42,6 +42,10 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
   let inFlight = 0;
   let maxInFlight = 0;
   let served = 0;
+  /** How long the portal takes per file. */
+  let delayMs = 120;
+  /** Files the portal serves (the others are gone: 404). */
+  let files = 0;
   const workers: ChildProcess[] = [];
 
   const slowCsv = (body: string) => (_q: IncomingMessage, res: ServerResponse) => {
@@ -51,7 +55,7 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
       inFlight--;
       served++;
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(body);
-    }, 120);
+    }, delayMs);
   };
 
   beforeAll(async () => {
@@ -68,6 +72,7 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
         routes[r.path] = slowCsv((i * PER_DATASET + k) % 7 === 3 ? '名稱,數量\n甲,1\n' : '村名,人口\n大安里,1200\n');
       }
     }
+    files = Object.keys(routes).length;
     portal = await startFixturePortal(datasets, routes);
   }, 60_000);
 
@@ -77,14 +82,23 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
     db?.destroy();
   });
 
+  /** What the workers said (-v), shown when an assertion fails. */
+  let workerLog = '';
   const startWorker = () => {
-    const w = spawn(process.execPath, [CLI, 'worker', '--db', db.url, '--concurrency', '4', '--workers', '1'], {
+    const w = spawn(process.execPath, [CLI, 'worker', '--db', db.url, '--concurrency', '4', '--workers', '1', '-v'], {
       env: { ...process.env, ODBADGE_QUEUE_TIMING: TIMING }, stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const n = workers.length;
     w.stdout!.resume();
-    w.stderr!.resume();
+    w.stderr!.setEncoding('utf8').on('data', (t: string) => (workerLog += t.replace(/^/gm, `[worker ${n}] `)));
     workers.push(w);
     return w;
+  };
+  /** The database goes away and comes back (a restart, as an upgrade or a failover does) without blocking the portal. */
+  const restartPostgres = async () => {
+    db.stop('fast');
+    await new Promise((r) => setTimeout(r, 1_000));
+    db.start();
   };
 
   it('3 workers, one SIGKILLed part-way: the results equal a local audit\'s, and no host ever had more than --per-host in flight', async () => {
@@ -135,36 +149,59 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
     expect(codes).toEqual([0, 0]);
   }, 240_000);
 
-  it('the coordinator killed part-way, then --resume: the run completes with the same results', async () => {
+  it('the coordinator killed part-way and PostgreSQL restarted under the workers; --resume with PostgreSQL restarted under it again: the same results', async () => {
     served = 0;
-    const ws = [startWorker(), startWorker()];
+    workerLog = '';
+    // Slower files, so the resumed run still has work in hand when the database goes away the second time.
+    delayMs = 400;
     const args = ['--allow-private-network', '--db', db.url, '--distributed', '--workers', '0', '--per-host', String(PER_HOST), '-q'];
     const env = { ...process.env, ODBADGE_QUEUE_TIMING: TIMING };
     const waitServed = async (n: number) => {
       for (let i = 0; i < 1200 && served < n; i++) await new Promise((r) => setTimeout(r, 50));
     };
+    const stopWorkers = async (ws: ChildProcess[]) => {
+      for (const w of ws) w.kill('SIGTERM');
+      return Promise.all(ws.map((w) => new Promise<number | null>((res) => (w.exitCode !== null ? res(w.exitCode) : w.once('exit', (c) => res(c))))));
+    };
+    const lastRunStatus = async () => {
+      const h = await odbadge(['history', '--db', db.url, '--format', 'json']);
+      const runs = h.code === 0 ? (JSON.parse(h.stdout) as { runs: { status: string }[] }).runs : [];
+      return runs.at(-1)?.status;
+    };
+
+    const early = [startWorker(), startWorker()];
     const first = spawn(process.execPath, [CLI, 'audit', '--catalog', portal.exportUrl, '--out', join(dir, 'resumed'), ...args], { env, stdio: 'ignore' });
     await waitServed((DATASETS * PER_DATASET) / 4);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    // (PostgreSQL restarted here as well failed 2 runs in 7: left open, see the session note of 2026-11-30.)
-    // A killed coordinator's lease on the run lapses within 15 s (store/pg-store.ts); until then history shows it
-    // running, and --resume would refuse it as a live run's.
-    for (let i = 0; i < 40; i++) {
-      const h = await odbadge(['history', '--db', db.url, '--format', 'json']);
-      const runs = h.code === 0 ? (JSON.parse(h.stdout) as { runs: { status: string }[] }).runs : [];
-      if (runs.length && runs.at(-1)!.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    const r = await runProgram(process.execPath, [CLI, 'audit', '--resume', '--catalog', portal.exportUrl, '--out', join(dir, 'resumed'), ...args], { timeoutMs: 180_000, env });
-    expect(r.code, r.stderr).toBe(0);
+    // The database goes away and comes back while the workers are busy with the jobs already queued; then they are
+    // stopped (finishing what they hold), leaving the rest of the queue to the resumed run.
+    await restartPostgres();
+    expect(await stopWorkers(early), workerLog).toEqual([0, 0]);
+    // A killed coordinator's run is free at once (its session lock went with it), but not across a restart: the
+    // server dropped every lock, so a heartbeat older than the server's start counts until it is 15 s old
+    // (store/pg-run-locks.ts); until then history shows the run running, and --resume would refuse it.
+    for (let i = 0; i < 40 && (await lastRunStatus()) === 'running'; i++) await new Promise((r) => setTimeout(r, 1_000));
+    expect(await lastRunStatus()).toBe('interrupted');
+
+    const resumed = runProgram(process.execPath, [CLI, 'audit', '--resume', '--catalog', portal.exportUrl, '--out', join(dir, 'resumed'), ...args], { timeoutMs: 180_000, env });
+    for (let i = 0; i < 100 && (await lastRunStatus()) !== 'running'; i++) await new Promise((r) => setTimeout(r, 200));
+    const late = [startWorker(), startWorker()];
+    const servedBefore = served;
+    // …and once more under the resumed coordinator and its workers, part-way.
+    await waitServed(servedBefore + 6);
+    const remaining = files - served;
+    await restartPostgres();
+    const r = await resumed;
+    expect(r.code, `${r.stderr}\n${workerLog}`).toBe(0);
+    // The second restart did land mid-run (not after the last file was served).
+    expect(remaining).toBeGreaterThan(6);
     const want = JSON.parse(await readFile(join(dir, 'local', 'results.json'), 'utf8')) as Result;
     const got = JSON.parse(await readFile(join(dir, 'resumed', 'results.json'), 'utf8')) as Result & { run: { resumed: boolean } };
     expect(got.run.resumed).toBe(true);
-    expect(essence(got)).toEqual(essence(want));
-    for (const w of ws) w.kill('SIGTERM');
-    const codes = await Promise.all(ws.map((w) => new Promise<number | null>((res) => (w.exitCode !== null ? res(w.exitCode) : w.once('exit', (c) => res(c))))));
-    expect(codes).toEqual([0, 0]);
+    expect(essence(got), workerLog).toEqual(essence(want));
+    expect(await stopWorkers(late), workerLog).toEqual([0, 0]);
+    delayMs = 120;
   }, 300_000);
 
   it('history, diff, report --run and awards read the PostgreSQL store the distributed run wrote', async () => {
@@ -183,4 +220,21 @@ describe.skipIf(!havePostgres)('a distributed audit on PostgreSQL', () => {
     const aw = await odbadge(['awards', '--results', join(dir, 'dist', 'results.json'), '--db', db.url, '--out', join(dir, 'awards'), '--format', 'json']);
     expect(aw.code, aw.stderr).toBe(0);
   }, 120_000);
+  it('ci --distributed with the coordinator auditing jobs itself (no --workers 0): exit 1 and the same failing datasets as a local ci', async () => {
+    const common = ['ci', '--catalog', portal.exportUrl, '--allow-private-network', '--per-host', String(PER_HOST), '--format', 'json'];
+    const local = await odbadge([...common, '--no-store', '--junit', join(dir, 'ci-local.xml')], { timeoutMs: 120_000 });
+    const dist = await runProgram(process.execPath, [CLI, ...common, '--db', db.url, '--distributed', '--junit', join(dir, 'ci-dist.xml')], {
+      timeoutMs: 150_000, env: { ...process.env, ODBADGE_QUEUE_TIMING: TIMING },
+    });
+    const failing = (r: { stdout: string }) => (JSON.parse(r.stdout) as { ci: { failingDatasets: { id: string }[] } }).ci.failingDatasets.map((f) => f.id);
+    // The datasets with a missing file (every ninth resource is gone): ds1, ds4, …, ds34 have no bronze.
+    const broken = Array.from({ length: 12 }, (_, j) => `ds${1 + 3 * j}`);
+    expect([local.code, [...failing(local)].sort()]).toEqual([1, [...broken].sort()]);
+    expect(dist.code, dist.stderr).toBe(1);
+    expect([...failing(dist)].sort()).toEqual([...broken].sort());
+    const failures = (xml: string) => [...xml.matchAll(/<testcase [^>]*name="([^"]*)"[^>]*>\s*<failure/g)].map((m) => m[1]).sort();
+    const [lx, dx] = await Promise.all([readFile(join(dir, 'ci-local.xml'), 'utf8'), readFile(join(dir, 'ci-dist.xml'), 'utf8')]);
+    expect(failures(dx)).toEqual(failures(lx));
+    expect(failures(dx)).toHaveLength(12);
+  }, 300_000);
 });

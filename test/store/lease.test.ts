@@ -15,6 +15,9 @@ import { StoreError } from '../../src/store/errors.ts';
 import { runLockPath } from '../../src/store/run-lock.ts';
 import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.ts';
 import { datasetKey, HEARTBEAT_MS, SqliteStore as Store } from '../../src/store/store.ts';
+import { LEASE_MS } from '../../src/store/history-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { havePostgres, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const CHILD = resolve(__dirname, 'hold-run-child.ts');
 let dir: string;
@@ -168,6 +171,53 @@ describe('run liveness by lease', () => {
       await s.close();
     }
   });
+});
+
+describe.skipIf(!havePostgres)('run liveness on PostgreSQL: the holder\'s session lock', () => {
+  let pgdb: TestPostgres;
+  beforeAll(() => {
+    pgdb = startPostgres();
+  }, 60_000);
+  afterAll(() => pgdb?.destroy());
+
+  it('a SIGKILLed holder\'s run is interrupted and claimable at once, without waiting out its lease', async () => {
+    const { child, runId } = await holder(pgdb.url);
+    const s = await openStore(pgdb.url);
+    try {
+      expect((await s.getRun(runId))!.status).toBe('running');
+      await expect(s.claimRun(runId)).rejects.toThrow(/still running in another process/);
+      await killed(child);
+      // Its heartbeat is fresh (renewed every 500 ms, LEASE_MS is 15 s): only the lock, gone with the session, tells.
+      const after = (await s.getRun(runId))!;
+      expect(Date.now() - after.heartbeatAt!).toBeLessThan(LEASE_MS);
+      expect([after.storedStatus, after.status]).toEqual(['running', 'interrupted']);
+      const claimed = await s.claimRun(runId);
+      expect([claimed.status, claimed.resumes]).toEqual(['running', 1]);
+      await expect(holder(pgdb.url, runId)).rejects.toThrow(/still running in another process/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('right after a server restart a live holder is not taken over; it takes its lock back and stays live', async () => {
+    const { child, runId } = await holder(pgdb.url);
+    const s = await openStore(pgdb.url);
+    try {
+      pgdb.stop('fast');
+      pgdb.start();
+      // The restart dropped the holder's lock; its last heartbeat predates the server's start, so it still counts.
+      expect((await s.getRun(runId))!.status).toBe('running');
+      await expect(s.claimRun(runId)).rejects.toThrow(/still running in another process/);
+      // Its next renewals reconnect and take the lock again: still live after its heartbeat is newer than the restart.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect((await s.getRun(runId))!.status).toBe('running');
+      await expect(s.claimRun(runId)).rejects.toThrow(/still running in another process/);
+      await killed(child);
+      expect((await s.getRun(runId))!.status).toBe('interrupted');
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
 });
 
 describe('the heartbeat of a running audit', () => {

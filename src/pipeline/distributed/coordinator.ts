@@ -45,18 +45,9 @@ export class Coordinator {
    */
   async waitFor(expected: number, o: { signal?: AbortSignal; pollMs?: number; onProgress?: (done: number) => void } = {}): Promise<number> {
     const pollMs = o.pollMs ?? 500;
-    let failures = 0;
     for (;;) {
-      let done: number;
-      try {
-        done = (await this.#store.runResultRowids(this.#runId, expected)).length;
-        failures = 0;
-      } catch (e) {
-        // The database restarting: look again, as the workers retry their jobs; give up only after a long outage.
-        if (++failures * pollMs > 300_000) throw e;
-        await sleep(pollMs, o.signal);
-        continue;
-      }
+      // A database restart is waited out inside the store (store/pg-reconnect.ts), as the workers' calls are.
+      const done = (await this.#store.runResultRowids(this.#runId, expected)).length;
       o.onProgress?.(done);
       if (done >= expected || o.signal?.aborted) return done;
       await sleep(pollMs, o.signal);

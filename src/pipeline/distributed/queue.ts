@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { PgBoss } from 'pg-boss';
 import type { Dataset } from '../../model.ts';
+import { withReconnect } from '../../store/pg-reconnect.ts';
 
 export const DATASET_QUEUE = 'odbadge-dataset';
 export const DEAD_QUEUE = 'odbadge-dataset-dead';
@@ -101,7 +102,8 @@ export class DatasetQueue {
   /** Enqueues datasets of a run (at most once each: see datasetJobId). */
   async enqueue(jobs: DatasetJob[]): Promise<void> {
     if (!jobs.length) return;
-    await this.boss.insert(DATASET_QUEUE, jobs.map((j) => ({ id: datasetJobId(j.runId, j.idx, j.dataset.id), data: j })));
+    // Safe to repeat (the ids make a second insert add nothing), so a database restart is waited out.
+    await withReconnect(() => this.boss.insert(DATASET_QUEUE, jobs.map((j) => ({ id: datasetJobId(j.runId, j.idx, j.dataset.id), data: j }))));
   }
 
   /** Stops taking jobs; with `graceful`, waits for the jobs in hand to finish. */

@@ -8,7 +8,7 @@
 // started, so `odbadge worker` needs no option but the database: it audits exactly as the coordinator asked.
 import pg from 'pg';
 import { catalogEnricher } from '../../catalog/index.ts';
-import { catalogHttpOf, Fetcher, type FetchOptions } from '../../fetch/index.ts';
+import { catalogHttpOf, Fetcher, HostGateUnavailable, type FetchOptions } from '../../fetch/index.ts';
 import type { InspectLimits } from '../../inspect/limits.ts';
 import { finding } from '../../messages/index.ts';
 import type { Dataset } from '../../model.ts';
@@ -17,6 +17,7 @@ import { AuditHistory } from '../../store/audit-history.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { HistoryStore } from '../../store/history-store.ts';
 import { PgHostGate } from '../../store/pg-host-gate.ts';
+import { isPgUnreachable } from '../../store/pg-reconnect.ts';
 import { auditDataset, failedDataset, type DatasetAuditContext } from '../dataset-audit.ts';
 import { createInspector, defaultWorkers, type Inspector } from '../inspect-pool.ts';
 import { Observer } from '../observer.ts';
@@ -141,36 +142,11 @@ export class DistributedWorker {
   }
 
   /**
-   * A job's attempts are for datasets that kill their worker, not for a database restarting: while the database is
-   * unreachable the worker waits for it (up to OUTAGE_MS) and audits the dataset again, instead of failing the job
-   * and spending one of its attempts (three failed attempts would record it as failed).
+   * A job's attempts are for datasets that kill their worker, not for a database restarting: the store and the host
+   * gate wait for an unreachable database themselves (store/pg-reconnect.ts), so an outage delays the job rather than
+   * failing it; only one longer than their window fails it (and it is retried later, here or elsewhere).
    */
   async #audit(job: WorkerJob): Promise<void> {
-    const since = Date.now();
-    for (;;) {
-      try {
-        return await this.#auditOnce(job);
-      } catch (e) {
-        if (!isUnreachable(e) || Date.now() - since > OUTAGE_MS || this.#stopped) throw e;
-        this.#o.onError?.(e);
-        await this.#waitForDatabase(job.runId, since);
-      }
-    }
-  }
-
-  async #waitForDatabase(runId: number, since: number): Promise<void> {
-    while (Date.now() - since <= OUTAGE_MS && !this.#stopped) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      try {
-        await this.#o.store.getRun(runId);
-        return;
-      } catch {
-        // still away
-      }
-    }
-  }
-
-  async #auditOnce(job: WorkerJob): Promise<void> {
     const ctx = await this.#context(job);
     // Already recorded: a retry of a job whose result landed just before its worker died, or a second enqueue.
     if (await ctx.history.hasResult(job.dataset.id)) return;
@@ -179,8 +155,9 @@ export class DistributedWorker {
     try {
       audited = await auditDataset(ctx.unit, d);
     } catch (e) {
-      // The store failed (the database away): the job fails and is retried later, on this worker or another.
-      if (e instanceof StoreError || isConnectionError(e)) throw e;
+      // The store or the shared host limits failed (the database away too long): the job fails and is retried later,
+      // on this worker or another — the dataset is not judged on what we could not do.
+      if (e instanceof StoreError || e instanceof HostGateUnavailable || isPgUnreachable(e)) throw e;
       // A bug or an unexpected input in one dataset must not cost the run the others' results.
       d.findings.push(finding('internal-error', { variant: 'exception', error: String((e as Error)?.stack ?? e) }));
       audited = { dataset: d, result: failedDataset(ctx.unit, d, (e as Error)?.message ?? String(e)), contentChanged: null, resources: [] };
@@ -200,20 +177,4 @@ export class DistributedWorker {
     await ctx.history.save(job.idx, { dataset: d, result: failedDataset(ctx.unit, d, f.message), contentChanged: null, resources: [] });
     this.#o.onDataset?.(job.runId, job.idx);
   }
-}
-
-/** How long a worker waits for an unreachable database before it lets the job fail (and be retried later). */
-const OUTAGE_MS = 5 * 60_000;
-
-/** The database is away (restarting, network): a connection error, raw or as the store reports it. */
-function isUnreachable(e: unknown): boolean {
-  if (e instanceof StoreError) return e.kind === 'io' || /connect|terminat|shutting down|starting up/i.test(e.message);
-  return isConnectionError(e);
-}
-
-/** node-postgres's errors for a connection that broke or could not be made. */
-export function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: string })?.code ?? '';
-  const message = (e as Error)?.message ?? '';
-  return /^(ECONNREFUSED|ECONNRESET|ENOENT|EPIPE|57P0[123]|08\d\d\d)$/.test(code) || /Connection terminated|terminating connection|the database system is (starting up|shutting down)/i.test(message);
 }

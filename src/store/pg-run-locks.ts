@@ -1,0 +1,100 @@
+// Whether the process that runs a run is still alive, told at once on PostgreSQL: the holder keeps a session-level
+// advisory lock (RUN_LOCK, run id) on a connection of its own. When the process dies the server closes that session
+// and the lock is gone that moment — the run is resumable at once, as SQLite's released lock file makes it, instead
+// of LEASE_MS after the last heartbeat.
+//
+// The lock is a liveness signal on top of the heartbeat, never the only one (pg-store.ts decides):
+// - a server restart drops every session, so a missing lock proves nothing about a holder whose last heartbeat is
+//   older than the server's start (it takes the lock again before its next heartbeat); only the heartbeat counts then;
+// - a machine that vanished without closing its connection keeps the lock until the server notices (TCP keepalive,
+//   possibly hours), so a stale heartbeat frees the run whatever the lock says.
+import pg from 'pg';
+
+/** Advisory-lock key space of runs ("odbr"); with the run id as the second key. */
+export const RUN_LOCK = 0x6f646272;
+
+/**
+ * SQL: whether some session (other than backend `exceptPid`, a parameter placeholder or NULL) holds run `idExpr`'s
+ * lock in this database.
+ */
+export function runLockedSql(idExpr: string, exceptPid = 'NULL'): string {
+  return `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${RUN_LOCK}::oid
+    AND l.objid = (${idExpr})::oid AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND (${exceptPid}::INTEGER IS NULL OR l.pid <> ${exceptPid}::INTEGER))`;
+}
+
+/** SQL: when the server started, in ms since the epoch (a restart drops every session's locks). */
+export const SERVER_STARTED_MS = '(extract(epoch FROM pg_postmaster_start_time()) * 1000)::BIGINT';
+
+/** The run locks this process holds, on one connection of their own (reopened after the server restarts). */
+export class RunLocks {
+  readonly #url: string;
+  #session: Promise<{ client: pg.Client; pid: number }> | undefined;
+  readonly #held = new Set<number>();
+
+  constructor(url: string) {
+    this.#url = url;
+  }
+
+  /** The backend pid of the locks' session, when it is open (to tell our own lock from another's). */
+  async pid(): Promise<number | null> {
+    if (!this.#session) return null;
+    return (await this.#session.catch(() => undefined))?.pid ?? null;
+  }
+
+  /** Takes run `id`'s lock if no other session holds it; true when this process holds it now. */
+  async hold(id: number): Promise<boolean> {
+    if (this.#held.has(id)) return true;
+    const { client } = await this.#open();
+    const { rows: [r] } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::INTEGER, $2::INTEGER) AS ok', [RUN_LOCK, id]);
+    if (r.ok) this.#held.add(id);
+    return r.ok;
+  }
+
+  holds(id: number): boolean {
+    return this.#held.has(id);
+  }
+
+  /** Lets go of run `id`'s lock; the session closes when it holds none. */
+  async release(id: number): Promise<void> {
+    if (!this.#held.delete(id)) return;
+    const s = await this.#session?.catch(() => undefined);
+    if (!s) return;
+    if (!this.#held.size) return this.close();
+    await s.client.query('SELECT pg_advisory_unlock($1::INTEGER, $2::INTEGER)', [RUN_LOCK, id]).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    const s = this.#session;
+    this.#session = undefined;
+    this.#held.clear();
+    const open = await s?.catch(() => undefined);
+    await open?.client.end().catch(() => undefined);
+  }
+
+  #open(): Promise<{ client: pg.Client; pid: number }> {
+    this.#session ??= (async () => {
+      const client = new pg.Client({ connectionString: this.#url, keepAlive: true, connectionTimeoutMillis: 15_000, application_name: 'odbadge-run-lock' });
+      // The server dropped the session (a restart): its locks are gone with it; the next hold() opens another.
+      client.on('error', () => this.#lost(client));
+      client.on('end', () => this.#lost(client));
+      await client.connect();
+      const { rows: [r] } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      return { client, pid: r.pid };
+    })();
+    const opening = this.#session;
+    opening.catch(() => {
+      if (this.#session === opening) this.#session = undefined;
+    });
+    return opening;
+  }
+
+  #lost(client: pg.Client): void {
+    void this.#session?.then((s) => {
+      if (s.client !== client) return;
+      this.#session = undefined;
+      this.#held.clear();
+      void client.end().catch(() => undefined);
+    }, () => undefined);
+  }
+}
