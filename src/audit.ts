@@ -227,10 +227,10 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
   const admit = async (at: number, d: Dataset): Promise<void> => {
     if (coordinator) {
       // Recorded by an earlier session (or its workers): not enqueued again. All results are read back at the end.
-      if (!history?.storedResult(at, d.id)) await coordinator.add(at, d);
+      if (!(await history?.storedResult(at, d.id))) await coordinator.add(at, d);
       return;
     }
-    const stored = history?.storedResult(at, d.id);
+    const stored = await history?.storedResult(at, d.id);
     if (stored) {
       if (stored.findings.some((f) => f.code === 'internal-error' && f.detail?.processDied !== undefined)) {
         for (const r of d.resources) poisoned.set(r.url, d.id);

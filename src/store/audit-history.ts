@@ -3,7 +3,7 @@
 // findings. runAudit stays ignorant of SQL; without a store none of this runs.
 import { finding } from '../messages/index.ts';
 import type { Dataset, DatasetResult, Finding } from '../model.ts';
-import { datasetKey, HEARTBEAT_MS, type HistoryStore, type RunInfo, type UrlState, type UrlVerdict } from './history-store.ts';
+import { datasetKey, HEARTBEAT_MS, type HistoryStore, type RunInfo, type StoredDataset, type UrlState, type UrlVerdict } from './history-store.ts';
 import { StoreError } from './errors.ts';
 import type { Observation, ObservationStore } from './observation-store.ts';
 
@@ -31,8 +31,8 @@ export class AuditHistory implements ObservationStore {
   readonly store: HistoryStore;
   readonly run: RunInfo;
   readonly resumed: boolean;
-  /** Results stored by earlier sessions of this run. */
-  readonly completed: Map<string, DatasetResult>;
+  /** Results stored by earlier sessions of this run, read alongside the catalogue (see storedResult). */
+  readonly #stored: StoredCursor | undefined;
   readonly incremental: boolean;
   /** Run-level byte counters before this session (a resumed run adds to them). */
   readonly baseBytes: { bytes: number; wireBytes: number };
@@ -40,12 +40,12 @@ export class AuditHistory implements ObservationStore {
   readonly #died: Map<string, number>;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
 
-  private constructor(store: HistoryStore, run: RunInfo, resumed: boolean, incremental: boolean, completed: Map<string, DatasetResult>, died: Map<string, number>) {
+  private constructor(store: HistoryStore, run: RunInfo, resumed: boolean, incremental: boolean, died: Map<string, number>) {
     this.store = store;
     this.run = run;
     this.resumed = resumed;
     this.incremental = incremental;
-    this.completed = completed;
+    this.#stored = resumed ? new StoredCursor(store.iterateRunDatasets(run.id)) : undefined;
     this.#died = died;
     this.baseBytes = { bytes: run.bytes, wireBytes: run.wireBytes };
   }
@@ -57,13 +57,13 @@ export class AuditHistory implements ObservationStore {
         throw new StoreError('usage', store.path, `run ${s.resumeRunId} audited ${existing.catalog} with other options; resume it with the same catalogue and --agency`);
       }
       const run = await store.claimRun(s.resumeRunId);
-      return new AuditHistory(store, run, true, incremental, await store.storedDatasets(run.id), await store.unfinishedAttempts(run.id));
+      return new AuditHistory(store, run, true, incremental, await store.unfinishedAttempts(run.id));
     }
     const startedAt = new Date().toISOString();
     // Fixed at creation so a resumed run compares with the same earlier run as an uninterrupted one would.
     const previous = (await store.completeRuns({ catalogKey: s.catalogKey, last: 1 }))[0];
     const run = await store.createRun({ ...s, startedAt, ...(previous ? { previousRunId: previous.id } : {}) });
-    return new AuditHistory(store, run, false, incremental, new Map(), new Map());
+    return new AuditHistory(store, run, false, incremental, new Map());
   }
 
   /**
@@ -71,7 +71,7 @@ export class AuditHistory implements ObservationStore {
    * datasets of the run, but neither holds the run's lease nor reads what earlier sessions stored.
    */
   static attach(store: HistoryStore, run: RunInfo, incremental = true): AuditHistory {
-    return new AuditHistory(store, run, false, incremental, new Map(), new Map());
+    return new AuditHistory(store, run, false, incremental, new Map());
   }
 
   /** Whether the run already holds a result for this dataset (a retried job, or one enqueued twice). */
@@ -145,8 +145,13 @@ export class AuditHistory implements ObservationStore {
     return this.store.retainDatasets(this.run.id, this.#seen);
   }
 
-  storedResult(idx: number, id: string): DatasetResult | undefined {
-    return this.completed.get(datasetKey(idx, id));
+  /**
+   * The result an earlier session stored for the dataset at catalogue position `idx`. Asked in position order (the
+   * catalogue is read in order, and the store gives its results in the same order), so only a page of a half-done
+   * national run is in memory, not all of it.
+   */
+  storedResult(idx: number, id: string): Promise<DatasetResult | undefined> {
+    return this.#stored?.at(idx, id) ?? Promise.resolve(undefined);
   }
 
   /** Stored state that may stand in for a fresh inspection of `url` declared as `declaredFormat`. */
@@ -198,5 +203,44 @@ export class AuditHistory implements ObservationStore {
       };
     }
     return { findings: [], contentChanged };
+  }
+}
+
+/** A forward reader of a run's stored results, asked for positions in increasing order. */
+class StoredCursor {
+  readonly #rows: AsyncIterator<StoredDataset>;
+  #next: StoredDataset | undefined;
+  #started = false;
+  #done = false;
+  #last = -1;
+
+  constructor(rows: AsyncIterable<StoredDataset>) {
+    this.#rows = rows[Symbol.asyncIterator]();
+  }
+
+  async at(idx: number, id: string): Promise<DatasetResult | undefined> {
+    if (idx <= this.#last) throw new Error(`stored results asked out of order (${idx} after ${this.#last})`);
+    this.#last = idx;
+    if (!this.#started) {
+      this.#started = true;
+      await this.#advance();
+    }
+    // Rows at earlier positions belong to datasets the catalogue no longer lists there (dropUnseen forgets them).
+    while (this.#next && this.#next.idx < idx) await this.#advance();
+    let found: DatasetResult | undefined;
+    while (this.#next && this.#next.idx === idx) {
+      if (this.#next.id === id) found = this.#next.result;
+      await this.#advance();
+    }
+    return found;
+  }
+
+  async #advance(): Promise<void> {
+    if (this.#done) return;
+    const r = await this.#rows.next();
+    if (r.done) {
+      this.#done = true;
+      this.#next = undefined;
+    } else this.#next = r.value;
   }
 }

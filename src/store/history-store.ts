@@ -146,8 +146,6 @@ export interface HistoryStore {
   completeRuns(by?: CompleteRunsFilter): Promise<RunInfo[]>;
   finishRun(id: number, f: FinishRun): Promise<void>;
 
-  /** Results already stored for a run, keyed by `datasetKey(idx, id)`. */
-  storedDatasets(runId: number): Promise<Map<string, DatasetResult>>;
   /** One dataset's result, verdicts and resource observations in one transaction; a second write of (run, idx) is ignored. */
   saveDataset(rec: DatasetRecord): Promise<void>;
   /** Per dataset: how many sessions started it and ended before recording it, keyed by `datasetKey(idx, id)`. */
@@ -162,6 +160,8 @@ export interface HistoryStore {
   runResults(runId: number): Promise<{ datasets: DatasetResult[]; agencies: AgencyScore[] }>;
   /** A run's results one at a time in catalogue order, optionally only at catalogue positions below `below`. */
   iterateRunResults(runId: number, below?: number): AsyncIterable<DatasetResult>;
+  /** As iterateRunResults, with each result's catalogue position and dataset id (a resume reads them alongside the catalogue). */
+  iterateRunDatasets(runId: number, below?: number): AsyncIterable<StoredDataset>;
   /** Row ids of a run's results in catalogue order (as iterateRunResults), for runResultAt: random access. */
   runResultRowids(runId: number, below?: number): Promise<Float64Array>;
   runResultAt(rowid: number): Promise<DatasetResult>;
@@ -190,6 +190,13 @@ export interface OpenStoreOptions {
   reconnectMs?: number;
   /** PostgreSQL: told (at most every 30 s) that the server is unreachable and operations are waiting for it. */
   onUnreachable?: (message: string) => void;
+}
+
+/** A stored result with where the catalogue listed it. */
+export interface StoredDataset {
+  idx: number;
+  id: string;
+  result: DatasetResult;
 }
 
 export function datasetKey(idx: number, id: string): string {

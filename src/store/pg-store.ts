@@ -24,7 +24,7 @@ import { inTransaction } from './pg-transaction.ts';
 import { RunLocks, runLockedSql, SERVER_STARTED_MS } from './pg-run-locks.ts';
 import {
   datasetKey, LEASE_MS, type CompleteRunsFilter, type DatasetRecord, type FinishRun, type HistoryStore, type NewRun, type OpenStoreOptions,
-  type RunInfo, type RunStatus, type StoredResource, type UrlObservation, type UrlState, type UrlVerdict,
+  type RunInfo, type RunStatus, type StoredDataset, type StoredResource, type UrlObservation, type UrlState, type UrlVerdict,
 } from './history-store.ts';
 import { heartbeatFresh, json, num, parse, type Row, toResource, toRun, toUrlState, urlObservation } from './rows.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
@@ -350,13 +350,6 @@ export class PgStore implements HistoryStore {
 
   // ------------------------------------------------------------------ datasets
 
-  async storedDatasets(runId: number): Promise<Map<string, DatasetResult>> {
-    return this.#guard(async () => new Map(
-      (await this.#all(`SELECT idx, dataset_id, result FROM run_datasets WHERE run_id = $1 ORDER BY idx, dataset_id ${C}`, [runId]))
-        .map((r) => [datasetKey(num(r.idx)!, fromPgText(r.dataset_id)!), parse<DatasetResult>(r.result)!]),
-    ));
-  }
-
   /** One transaction; the first write of (run, position, dataset) wins, so a job retried elsewhere counts once. */
   async saveDataset(rec: DatasetRecord): Promise<void> {
     const d = rec.result;
@@ -433,8 +426,12 @@ export class PgStore implements HistoryStore {
     }));
   }
 
-  /** In pages by key (no cursor held open between rows): bounded memory, and other queries may run in between. */
   async *iterateRunResults(runId: number, below = Number.MAX_SAFE_INTEGER): AsyncGenerator<DatasetResult> {
+    for await (const d of this.iterateRunDatasets(runId, below)) yield d.result;
+  }
+
+  /** In pages by key (no cursor held open between rows): bounded memory, and other queries may run in between. */
+  async *iterateRunDatasets(runId: number, below = Number.MAX_SAFE_INTEGER): AsyncGenerator<StoredDataset> {
     let after: { idx: number; id: string } | undefined;
     for (;;) {
       const page = await this.#guard(() => this.#all(
@@ -442,7 +439,7 @@ export class PgStore implements HistoryStore {
          AND ($3::INTEGER IS NULL OR idx > $3 OR (idx = $3 AND dataset_id ${C} > $4)) ORDER BY idx, dataset_id ${C} LIMIT 256`,
         [runId, Math.min(below, 2 ** 31 - 1), after?.idx ?? null, after?.id ?? null],
       ));
-      for (const r of page) yield parse<DatasetResult>(r.result)!;
+      for (const r of page) yield { idx: num(r.idx)!, id: fromPgText(r.dataset_id)!, result: parse<DatasetResult>(r.result)! };
       if (page.length < 256) return;
       const last = page[page.length - 1];
       after = { idx: num(last.idx)!, id: String(last.dataset_id) };

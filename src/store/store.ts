@@ -16,7 +16,7 @@ import { reason } from '../util/atomic-write.ts';
 import { escapeControls, stripControls } from '../util/control-chars.ts';
 import {
   datasetKey, type CompleteRunsFilter, type DatasetRecord, type FinishRun, type HistoryStore, type NewRun, type RunInfo, type RunStatus,
-  type StoredResource, type UrlObservation, type UrlState, type UrlVerdict,
+  type StoredDataset, type StoredResource, type UrlObservation, type UrlState, type UrlVerdict,
 } from './history-store.ts';
 import { heartbeatFresh, json, num, parse, type Row, str, toResource, toRun, toUrlState, urlObservation } from './rows.ts';
 
@@ -320,13 +320,6 @@ export class SqliteStore implements HistoryStore {
   // ------------------------------------------------------------------ datasets
 
   /** Results already stored for a run, keyed by `datasetKey(idx, id)`. */
-  async storedDatasets(runId: number): Promise<Map<string, DatasetResult>> {
-    return this.#guard(() => new Map(
-      this.#all('SELECT idx, dataset_id, result FROM run_datasets WHERE run_id = ?', runId)
-        .map((r) => [datasetKey(num(r.idx)!, String(r.dataset_id)), parse<DatasetResult>(r.result)!]),
-    ));
-  }
-
   /** Writes one dataset's result, verdicts and resource observations in one transaction; a second write is ignored. */
   async saveDataset(rec: DatasetRecord): Promise<void> {
     const d = rec.result;
@@ -409,13 +402,25 @@ export class SqliteStore implements HistoryStore {
    * `below`: a whole portal's results do not fit in memory, so outputs are written from here.
    */
   async *iterateRunResults(runId: number, below = Number.MAX_SAFE_INTEGER): AsyncGenerator<DatasetResult> {
-    // A statement of its own: another iteration, or a lookup by rowid, may run between two rows.
-    const stmt = this.#guard(() => this.#db.prepare('SELECT result FROM run_datasets WHERE run_id = ? AND idx < ? ORDER BY idx, dataset_id'));
-    const rows = this.#guard(() => stmt.iterate(runId, below)) as Iterator<Row>;
+    for await (const d of this.iterateRunDatasets(runId, below)) yield d.result;
+  }
+
+  /**
+   * In pages by key (the primary key's order): no statement stays open between pages, so a resume that reads these
+   * alongside its own writes holds no read snapshot that would keep the WAL from being checkpointed.
+   */
+  async *iterateRunDatasets(runId: number, below = Number.MAX_SAFE_INTEGER): AsyncGenerator<StoredDataset> {
+    let after: { idx: number; id: string } | undefined;
     for (;;) {
-      const r = this.#guard(() => rows.next());
-      if (r.done) return;
-      yield parse<DatasetResult>(r.value.result)!;
+      const page = this.#guard(() => this.#all(
+        `SELECT idx, dataset_id, result FROM run_datasets WHERE run_id = ? AND idx < ?
+         AND (? IS NULL OR idx > ? OR (idx = ? AND dataset_id > ?)) ORDER BY idx, dataset_id LIMIT 256`,
+        runId, below, after?.idx ?? null, after?.idx ?? null, after?.idx ?? null, after?.id ?? null,
+      ));
+      for (const r of page) yield { idx: num(r.idx)!, id: String(r.dataset_id), result: parse<DatasetResult>(r.result)! };
+      if (page.length < 256) return;
+      const last = page[page.length - 1];
+      after = { idx: num(last.idx)!, id: String(last.dataset_id) };
     }
   }
 

@@ -7,11 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetResult } from '../../src/model.ts';
+import { AuditHistory } from '../../src/store/audit-history.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { datasetKey, LEASE_MS, type HistoryStore, type NewRun } from '../../src/store/history-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { SCHEMA_VERSION } from '../../src/store/schema.ts';
 import { agency, dataset, engineAvailable, okFetch, pgExec, startEngine, STORE_ENGINES, type StoreEngine } from '../helpers/stores.ts';
+
+/** [position, dataset id] of a run's stored results, in the order the store gives them. */
+async function positions(s: HistoryStore, runId: number): Promise<[number, string][]> {
+  const out: [number, string][] = [];
+  for await (const d of s.iterateRunDatasets(runId)) out.push([d.idx, d.id]);
+  return out;
+}
 
 const newRun = (catalogKey = 'k'): NewRun => ({ rulesetId: 'tw-ndc-2017', ruleset: { id: 'tw-ndc-2017' }, catalog: 'c.csv', catalogKey, options: { out: '/o' }, startedAt: new Date().toISOString() });
 const finish = { status: 'complete' as const, finishedAt: '2026-11-30T01:00:00.000Z', catalogComplete: true, catalogFindings: 0, stats: { resources: 2 }, bytes: 10, wireBytes: 8 };
@@ -105,6 +113,31 @@ describe.each(STORE_ENGINES)('history store on %s', (name) => {
     expect((await b.getRun(r4.id))!.status).toBe('interrupted');
   });
 
+  it.skipIf(!engineAvailable(name))('a resumed run reads what earlier sessions stored alongside the catalogue: 600 results past the 256-row page, a changed position, a gap', async () => {
+    const [a, spec] = await store();
+    const run = await a.createRun(newRun('paged'));
+    // Positions 0…599, except 300 (in flight when the session died); position 7 now lists another dataset.
+    for (let i = 0; i < 600; i++) {
+      if (i === 300) continue;
+      await a.saveDataset({ runId: run.id, idx: i, result: dataset(`d${i}`, '甲', i % 2 ? 'gold' : 'none'), contentChanged: null, resources: [] });
+    }
+    await a.releaseRun(run.id);
+    expect((await positions(a, run.id)).length).toBe(599);
+    const [b] = await store(spec);
+    const h = await AuditHistory.start(b, { rulesetId: 'tw-ndc-2017', ruleset: { id: 'tw-ndc-2017' }, catalog: 'c.csv', catalogKey: 'paged', options: {}, resumeRunId: run.id });
+    const found: string[] = [];
+    for (let i = 0; i < 601; i++) {
+      const r = await h.storedResult(i, i === 7 ? 'new-at-7' : `d${i}`);
+      if (r) found.push(`${r.id}:${r.badge}`);
+    }
+    expect(found).toHaveLength(598);
+    expect(found.slice(0, 8)).toEqual(['d0:none', 'd1:gold', 'd2:none', 'd3:gold', 'd4:none', 'd5:gold', 'd6:none', 'd8:none']);
+    expect(found).not.toContain('d300:none');
+    expect(found.at(-1)).toBe('d599:gold');
+    await expect(h.storedResult(5, 'd5')).rejects.toThrow(/out of order/);
+    await h.end();
+  });
+
   it.skipIf(!engineAvailable(name))('a dataset saved twice (a job retried elsewhere) is recorded once; a resource once per run', async () => {
     const [a, spec] = await store();
     const [b] = await store(spec);
@@ -121,7 +154,7 @@ describe.each(STORE_ENGINES)('history store on %s', (name) => {
     await b.saveDataset(rec(dataset('d1', '乙', 'silver'), 1));
     expect((await a.runResults(run.id)).datasets.map((d) => [d.id, d.badge])).toEqual([['d0', 'gold'], ['d1', 'silver']]);
     expect((await a.runResources(run.id)).map((r) => [r.url, r.hash, r.reused])).toEqual([['http://x/shared.csv', 'h1', false]]);
-    expect([...(await a.storedDatasets(run.id)).keys()]).toEqual([datasetKey(0, 'd0'), datasetKey(1, 'd1')]);
+    expect(await positions(a, run.id)).toEqual([[0, 'd0'], [1, 'd1']]);
     expect((await a.getRun(run.id))!).toMatchObject({ datasets: 2, bytes: 10, wireBytes: 4 });
     expect((await a.unfinishedAttempts(run.id)).size).toBe(0);
     expect(await a.datasetMetadata(run.id, 'd1')).toEqual({ found: true, metadataUpdatedAt: '2026-01-01' });
@@ -179,7 +212,7 @@ describe.each(STORE_ENGINES)('history store on %s', (name) => {
     const rowids = await s.runResultRowids(run.id, 2);
     expect(rowids.length).toBe(2);
     expect((await s.runResultAt(rowids[1])).id).toBe(ids[2]);
-    expect([...(await s.storedDatasets(run.id)).keys()].sort()).toEqual([datasetKey(0, ids[1]), datasetKey(1, ids[2]), datasetKey(2, ids[0])].sort());
+    expect(await positions(s, run.id)).toEqual([[0, ids[1]], [1, ids[2]], [2, ids[0]]]);
     expect((await s.agencyScores(run.id)).map((a) => a.agency)).toEqual(['乙', '甲', 'Ａ']);
     expect((await s.agencyScores(run.id, 'recorded')).map((a) => a.agency)).toEqual(['乙', '甲', 'Ａ']);
     await s.finishRun(run.id, { ...finish, agencies: [agency('b', 1), agency('a', 2)] });
