@@ -14,7 +14,7 @@ import { loadRuleset, parseRuleset, type Ruleset } from './score/ruleset.ts';
 import { AuditHistory, catalogKeyOf } from './store/audit-history.ts';
 import { runWarnings } from './store/comparable.ts';
 import { StoreError } from './store/errors.ts';
-import type { HistoryStore } from './store/history-store.ts';
+import type { HistoryStore, ResourceStats } from './store/history-store.ts';
 import { hasSecrets, redactDeep, redactUrl, urlSecrets } from './util/redact.ts';
 import { ODBADGE_VERSION } from './version.ts';
 import { createInspector, defaultWorkers, type Inspector } from './pipeline/inspect-pool.ts';
@@ -25,7 +25,6 @@ import { auditDataset, failedDataset, type DatasetAuditContext } from './pipelin
 import { ResultSpool } from './pipeline/result-spool.ts';
 import { Coordinator } from './pipeline/distributed/coordinator.ts';
 import type { DatasetQueue } from './pipeline/distributed/queue.ts';
-import { observationStats, type ObservationStats } from './pipeline/distributed/observation-stats.ts';
 
 export { auditWindow } from './pipeline/window.ts';
 export { refusedAsPrivate } from './pipeline/finisher.ts';
@@ -283,9 +282,9 @@ async function audit(opts: AuditOptions, ruleset: Ruleset, history: AuditHistory
     distributedDone = done >= seen;
     let i = 0;
     for await (const r of history!.store.iterateRunResults(history!.run.id, seen)) await finisher.finish({ idx: i++, result: r, stored: true });
-    observed = await observationStats(history!.store, history!.run.id);
+    observed = await history!.store.resourceStats(history!.run.id);
   };
-  let observed: ObservationStats | undefined;
+  let observed: ResourceStats | undefined;
 
   let seen = 0;
   try {

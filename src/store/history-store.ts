@@ -90,6 +90,18 @@ export interface StoredResource {
   reused: boolean;
 }
 
+/**
+ * A run's resources as recorded: distinct URLs, bytes downloaded (facts reused from an earlier run cost none),
+ * requests (a fetch's attempts) and retries, URLs whose facts were reused.
+ */
+export interface ResourceStats {
+  distinctUrls: number;
+  bytes: number;
+  requests: number;
+  retries: number;
+  reused: number;
+}
+
 export interface DatasetRecord {
   runId: number;
   idx: number;
@@ -167,8 +179,8 @@ export interface HistoryStore {
   runResultAt(rowid: number): Promise<DatasetResult>;
   /** A run's agency scores by name, or as the audit recorded them (`recorded`: best first). */
   agencyScores(runId: number, order?: 'name' | 'recorded'): Promise<AgencyScore[]>;
-  /** Per-run resource observations, by URL. */
-  runResources(runId: number): Promise<StoredResource[]>;
+  /** What a run's resources cost, each URL once, summed by the store (a national run has 150,000). */
+  resourceStats(runId: number): Promise<ResourceStats>;
 
   /** What the store remembers of `url` (keyed by the redacted URL). */
   urlState(url: string): Promise<UrlState | undefined>;

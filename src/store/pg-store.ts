@@ -24,9 +24,9 @@ import { inTransaction } from './pg-transaction.ts';
 import { RunLocks, runLockedSql, SERVER_STARTED_MS } from './pg-run-locks.ts';
 import {
   datasetKey, LEASE_MS, type CompleteRunsFilter, type DatasetRecord, type FinishRun, type HistoryStore, type NewRun, type OpenStoreOptions,
-  type RunInfo, type RunStatus, type StoredDataset, type StoredResource, type UrlObservation, type UrlState, type UrlVerdict,
+  type RunInfo, type RunStatus, type ResourceStats, type StoredDataset, type UrlObservation, type UrlState, type UrlVerdict,
 } from './history-store.ts';
-import { heartbeatFresh, json, num, parse, type Row, toResource, toRun, toUrlState, urlObservation } from './rows.ts';
+import { heartbeatFresh, json, num, parse, resourceStats, type Row, toRun, toUrlState, urlObservation } from './rows.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
 /** The server's clock in ms since the epoch: leases are judged by one clock however many machines write. */
@@ -372,10 +372,12 @@ export class PgStore implements HistoryStore {
           c,
         );
         await this.#run(
-          `INSERT INTO run_resources (run_id, url, "fetch", facts, content_hash, reused)
-           SELECT $1, u, f, x, h, r FROM unnest($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::INTEGER[]) AS t(u, f, x, h, r) ON CONFLICT DO NOTHING`,
+          `INSERT INTO run_resources (run_id, url, "fetch", facts, content_hash, reused, bytes, attempts)
+           SELECT $1, u, f, x, h, r, b, a FROM unnest($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::INTEGER[], $7::BIGINT[], $8::INTEGER[]) AS t(u, f, x, h, r, b, a)
+           ON CONFLICT DO NOTHING`,
           [rec.runId, rec.resources.map((r) => pgText(redactUrl(r.url))), rec.resources.map((r) => json(r.fetch)), rec.resources.map((r) => (r.facts ? json(r.facts) : null)),
-            rec.resources.map((r) => r.hash ?? null), rec.resources.map((r) => (r.reused ? 1 : 0))],
+            rec.resources.map((r) => r.hash ?? null), rec.resources.map((r) => (r.reused ? 1 : 0)), rec.resources.map((r) => r.fetch.bytes ?? 0),
+            rec.resources.map((r) => Math.max(1, r.fetch.attempts ?? 1))],
           c,
         );
         if (rec.bytes) await this.#run('UPDATE runs SET bytes = $1, wire_bytes = $2 WHERE id = $3', [rec.bytes.bytes, rec.bytes.wireBytes, rec.runId], c);
@@ -466,9 +468,12 @@ export class PgStore implements HistoryStore {
       .map((r) => parse<AgencyScore>(r.detail)!));
   }
 
-  async runResources(runId: number): Promise<StoredResource[]> {
-    return this.#guard(async () => (await this.#all(`SELECT * FROM run_resources WHERE run_id = $1 ORDER BY url ${C}`, [runId]))
-      .map((r) => toResource(r, fromPgText(r.url)!)));
+  async resourceStats(runId: number): Promise<ResourceStats> {
+    return this.#guard(async () => resourceStats(await this.#get(
+      // sum() of BIGINT is NUMERIC, which pg gives as a string: cast back.
+      'SELECT count(*) AS urls, sum(attempts)::BIGINT AS requests, sum(CASE WHEN reused = 1 THEN 0 ELSE bytes END)::BIGINT AS bytes, sum(reused)::BIGINT AS reused FROM run_resources WHERE run_id = $1',
+      [runId],
+    )));
   }
 
   // ------------------------------------------------------------------ per-URL state

@@ -2,7 +2,7 @@
 // PostgreSQL (BIGINT columns arrive as numbers from both; see pg-store.ts).
 import type { FetchOutcome, ResourceFacts } from '../model.ts';
 import { jsonText } from '../util/json-text.ts';
-import { LEASE_MS, type RunInfo, type RunStatus, type StoredResource, type UrlObservation, type UrlState, type UrlVerdict } from './history-store.ts';
+import { LEASE_MS, type RunInfo, type ResourceStats, type RunStatus, type UrlObservation, type UrlState, type UrlVerdict } from './history-store.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -52,8 +52,11 @@ export function toUrlState(r: Row, url: string): UrlState {
   };
 }
 
-export function toResource(r: Row, url: string): StoredResource {
-  return { url, fetch: parse<FetchOutcome>(r.fetch)!, facts: parse<ResourceFacts>(r.facts), hash: str(r.content_hash), reused: num(r.reused) === 1 };
+/** ResourceStats from the sums both engines compute (NULL sums: a run without resources). */
+export function resourceStats(r: Row | undefined): ResourceStats {
+  const urls = num(r?.urls) ?? 0;
+  const requests = num(r?.requests) ?? 0;
+  return { distinctUrls: urls, bytes: num(r?.bytes) ?? 0, requests, retries: requests - urls, reused: num(r?.reused) ?? 0 };
 }
 
 /** What observeUrl writes to a URL's row: a new row, only "seen again", or the new content's state. */

@@ -281,6 +281,22 @@ export const MIGRATIONS: Migration[] = [
   // 3: secrets out of stores written before the one redaction policy.
   // PostgreSQL stores are all written under the one redaction policy: nothing to scrub.
   { sqlite: scrubSecrets, postgres: '' },
+  // 4: a resource's bytes and attempts as columns, so a run's totals are summed by the database (a distributed run's
+  // statistics come from what its workers recorded: 150,000 rows at national scale). Backfilled from the fetch JSON;
+  // PostgreSQL cannot read JSON holding an escaped U+0000 (a hostile server's text), such rows keep the defaults.
+  {
+    sqlite: `
+  ALTER TABLE run_resources ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;   -- decoded bytes downloaded
+  ALTER TABLE run_resources ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1; -- requests the fetch made
+  UPDATE run_resources SET bytes = coalesce(json_extract(fetch, '$.bytes'), 0), attempts = max(1, coalesce(json_extract(fetch, '$.attempts'), 1))
+    WHERE json_valid(fetch);
+  `,
+    postgres: `
+    ALTER TABLE run_resources ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0, ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+    UPDATE run_resources SET bytes = coalesce(("fetch"::json->>'bytes')::BIGINT, 0), attempts = GREATEST(1, coalesce(("fetch"::json->>'attempts')::INTEGER, 1))
+      WHERE strpos("fetch", '\\u0000') = 0;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,13 +16,13 @@ import { reason } from '../util/atomic-write.ts';
 import { escapeControls, stripControls } from '../util/control-chars.ts';
 import {
   datasetKey, type CompleteRunsFilter, type DatasetRecord, type FinishRun, type HistoryStore, type NewRun, type RunInfo, type RunStatus,
-  type StoredDataset, type StoredResource, type UrlObservation, type UrlState, type UrlVerdict,
+  type ResourceStats, type StoredDataset, type UrlObservation, type UrlState, type UrlVerdict,
 } from './history-store.ts';
-import { heartbeatFresh, json, num, parse, type Row, str, toResource, toRun, toUrlState, urlObservation } from './rows.ts';
+import { heartbeatFresh, json, num, parse, resourceStats, type Row, str, toRun, toUrlState, urlObservation } from './rows.ts';
 
 // Kept importable from here: the types moved to history-store.ts, shared by both engines.
 export { datasetKey, HEARTBEAT_MS, LEASE_MS } from './history-store.ts';
-export type { DatasetRecord, FinishRun, NewRun, RunInfo, RunStatus, StoredResource, UrlObservation, UrlState, UrlVerdict } from './history-store.ts';
+export type { DatasetRecord, FinishRun, NewRun, ResourceStats, RunInfo, RunStatus, StoredResource, UrlObservation, UrlState, UrlVerdict } from './history-store.ts';
 
 export interface OpenOptions {
   /** Create the file when it does not exist (default true). Readers (`diff`, `history`) pass false. */
@@ -338,8 +338,8 @@ export class SqliteStore implements HistoryStore {
         }
         for (const r of rec.resources) {
           this.#run(
-            'INSERT INTO run_resources (run_id, url, fetch, facts, content_hash, reused) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-            rec.runId, redactUrl(r.url), json(r.fetch), r.facts ? json(r.facts) : null, r.hash ?? null, r.reused ? 1 : 0,
+            'INSERT INTO run_resources (run_id, url, fetch, facts, content_hash, reused, bytes, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+            rec.runId, redactUrl(r.url), json(r.fetch), r.facts ? json(r.facts) : null, r.hash ?? null, r.reused ? 1 : 0, r.fetch.bytes ?? 0, Math.max(1, r.fetch.attempts ?? 1),
           );
         }
         if (rec.bytes) this.#run('UPDATE runs SET bytes = ?, wire_bytes = ? WHERE id = ?', rec.bytes.bytes, rec.bytes.wireBytes, rec.runId);
@@ -446,9 +446,11 @@ export class SqliteStore implements HistoryStore {
     return this.#guard(() => this.#all(`SELECT detail FROM run_agencies WHERE run_id = ? ORDER BY ${order === 'name' ? 'agency' : 'rowid'}`, runId).map((r) => parse<AgencyScore>(r.detail)!));
   }
 
-  /** Per-run resource observations (how many were reused from history, bytes…). */
-  async runResources(runId: number): Promise<StoredResource[]> {
-    return this.#guard(() => this.#all('SELECT * FROM run_resources WHERE run_id = ? ORDER BY url', runId).map((r) => toResource(r, String(r.url))));
+  async resourceStats(runId: number): Promise<ResourceStats> {
+    return this.#guard(() => resourceStats(this.#get(
+      'SELECT count(*) AS urls, sum(attempts) AS requests, sum(CASE WHEN reused = 1 THEN 0 ELSE bytes END) AS bytes, sum(reused) AS reused FROM run_resources WHERE run_id = ?',
+      runId,
+    )));
   }
 
   // ------------------------------------------------------------------ per-URL state

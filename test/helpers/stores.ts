@@ -21,6 +21,8 @@ export interface StoreEngine {
   fresh(): Promise<string>;
   /** Runs SQL on the store as another program would (`?` placeholders, in order). */
   exec(spec: string, sql: string, ...params: (number | string | null)[]): Promise<void>;
+  /** Reads the store's tables as another program would (`?` placeholders, in order). */
+  query(spec: string, sql: string, ...params: (number | string | null)[]): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,14 @@ export async function startEngine(name: EngineName, dir: string): Promise<StoreE
         const raw = new DatabaseSync(spec);
         try {
           raw.prepare(sql).run(...params);
+        } finally {
+          raw.close();
+        }
+      },
+      query: async (spec, sql, ...params) => {
+        const raw = new DatabaseSync(spec);
+        try {
+          return raw.prepare(sql).all(...params) as Record<string, unknown>[];
         } finally {
           raw.close();
         }
@@ -54,6 +64,10 @@ export async function startEngine(name: EngineName, dir: string): Promise<StoreE
       let i = 0;
       return pgExec(spec, sql.replace(/\?/g, () => `$${++i}`), ...params);
     },
+    query: (spec, sql, ...params) => {
+      let i = 0;
+      return pgQuery(spec, sql.replace(/\?/g, () => `$${++i}`), ...params);
+    },
     stop: async () => server.destroy(),
   };
 }
@@ -64,10 +78,14 @@ export function databaseUrl(url: string, db: string): string {
 }
 
 export async function pgExec(url: string, sql: string, ...params: unknown[]): Promise<void> {
+  await pgQuery(url, sql, ...params);
+}
+
+export async function pgQuery(url: string, sql: string, ...params: unknown[]): Promise<Record<string, unknown>[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    await c.query(sql, params);
+    return (await c.query(sql, params)).rows as Record<string, unknown>[];
   } finally {
     await c.end();
   }

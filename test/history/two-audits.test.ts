@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit.ts';
@@ -100,7 +101,10 @@ describe('two audits of a changing portal', () => {
     expect(counters.notModified).toBe(2);
     expect(r2.stats.reusedResources).toBe(2);
     expect(r2.stats.bytes).toBeLessThan(r1.stats.bytes + CSV.length);
-    const reused = (await store.runResources(2)).filter((r) => r.reused).map((r) => r.url.replace(portal.base, ''));
+    const raw = new DatabaseSync(join(dir, 'h.db'), { readOnly: true });
+    const rows = raw.prepare('SELECT url FROM run_resources WHERE run_id = 2 AND reused = 1').all() as { url: string }[];
+    raw.close();
+    const reused = rows.map((r) => r.url.replace(portal.base, ''));
     expect(reused.sort()).toEqual(['/b2.csv', '/c.csv']);
     // A reused resource reports what the full download showed.
     expect(byId(r2, 'b2').resources[0].fetch).toMatchObject({ kind: 'ok', status: 200, bytes: Buffer.byteLength(CSV) });

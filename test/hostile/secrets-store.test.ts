@@ -55,7 +55,10 @@ describe('an existing store is scrubbed of secrets on upgrade', () => {
     expect(run.catalogKey).toBe(JSON.stringify(['https://portal.example/export?format=csv&apikey=***', '', '']));
     expect(run.options).toEqual({ catalog: 'https://portal.example/export?format=csv&apikey=***', out: '/tmp/o', redacted: ['catalog'] });
     expect(run.catalogError).toBe('HTTP 500 from https://portal.example/export?format=csv&apikey=***');
-    expect((await store.runResources(1)).map((r) => r.url)).toEqual(['https://***@files.example/a.csv?token=***', 'https://bucket.example/b.csv?X-Amz-Signature=***']);
+    const raw = new DatabaseSync(path, { readOnly: true });
+    const urls = (raw.prepare('SELECT url FROM run_resources WHERE run_id = 1 ORDER BY url').all() as { url: string }[]).map((r) => r.url);
+    raw.close();
+    expect(urls).toEqual(['https://***@files.example/a.csv?token=***', 'https://bucket.example/b.csv?X-Amz-Signature=***']);
     expect((await store.urlState('https://bob:NEWPASS@files.example/a.csv?token=NEWTOKEN'))).toMatchObject({ url: 'https://***@files.example/a.csv?token=***' });
     expect((await store.runResults(1)).datasets[0].findings[0].message).toBe('bad https://***@files.example/a.csv?token=***');
     await store.close();

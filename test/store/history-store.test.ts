@@ -11,7 +11,8 @@ import { AuditHistory } from '../../src/store/audit-history.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { datasetKey, LEASE_MS, type HistoryStore, type NewRun } from '../../src/store/history-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import { SCHEMA_VERSION } from '../../src/store/schema.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.ts';
 import { agency, dataset, engineAvailable, okFetch, pgExec, startEngine, STORE_ENGINES, type StoreEngine } from '../helpers/stores.ts';
 
 /** [position, dataset id] of a run's stored results, in the order the store gives them. */
@@ -138,6 +139,48 @@ describe.each(STORE_ENGINES)('history store on %s', (name) => {
     await h.end();
   });
 
+  it.skipIf(!engineAvailable(name))('resourceStats sums what the run recorded, each URL once, in the database', async () => {
+    const [a] = await store();
+    const run = await a.createRun(newRun('stats'));
+    expect(await a.resourceStats(run.id)).toEqual({ distinctUrls: 0, bytes: 0, requests: 0, retries: 0, reused: 0 });
+    const res = (url: string, bytes: number, attempts: number, reused: boolean, message?: string) =>
+      ({ url, fetch: { ...okFetch(url, bytes), attempts, ...(message ? { kind: 'network' as const, message } : {}) }, reused });
+    await a.saveDataset({ runId: run.id, idx: 0, result: dataset('d0', '甲', 'gold'), contentChanged: null, resources: [res('http://x/a.csv', 100, 1, false), res('http://x/b.csv', 40, 3, false)] });
+    // b.csv again (listed by two datasets: counted once), a reused one (no bytes), a failure whose message holds U+0000.
+    await a.saveDataset({ runId: run.id, idx: 1, result: dataset('d1', '甲', 'gold'), contentChanged: null, resources: [res('http://x/b.csv', 40, 3, false), res('http://x/c.csv', 7000, 1, true), res('http://x/d.csv', 0, 2, false, 'reset by peer \u0000 at byte 0')] });
+    expect(await a.resourceStats(run.id)).toEqual({ distinctUrls: 4, bytes: 140, requests: 7, retries: 3, reused: 1 });
+  });
+
+  it.skipIf(!engineAvailable(name))('a store of schema version 3 gets its resources\' bytes and attempts as columns from their fetch JSON', async () => {
+    const spec = await engine.fresh();
+    const fetchJson = (bytes: number, attempts: number, message = '') => JSON.stringify({ ...okFetch('http://x/', bytes), attempts, ...(message ? { message } : {}) });
+    const rows: [string, string, number][] = [
+      ['http://x/a.csv', fetchJson(100, 1), 0], ['http://x/b.csv', fetchJson(40, 3), 0], ['http://x/c.csv', fetchJson(7000, 1), 1],
+      // PostgreSQL cannot read this one's JSON (an escaped U+0000): it keeps the defaults there (0 bytes, 1 attempt).
+      ['http://x/d.csv', fetchJson(5, 2, 'bad \u0000 byte'), 0],
+    ];
+    const insert = `INSERT INTO run_resources (run_id, url, ${name === 'postgres' ? '"fetch"' : 'fetch'}, reused) VALUES (1, ?, ?, ?)`;
+    const run = `INSERT INTO runs (ruleset_id, ruleset, catalog, catalog_key, options, started_at, status) VALUES ('r', '{}', 'c', 'k', '{}', '2026-01-01', 'complete')`;
+    if (name === 'sqlite') {
+      const raw = new DatabaseSync(spec);
+      raw.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+      for (const m of MIGRATIONS.slice(0, 3)) (typeof m.sqlite === 'string' ? raw.exec(m.sqlite) : m.sqlite(raw));
+      raw.exec('PRAGMA user_version = 3');
+      raw.exec(run);
+      for (const r of rows) raw.prepare(insert).run(...r);
+      raw.close();
+    } else {
+      await engine.exec(spec, `CREATE TABLE odbadge_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO odbadge_meta VALUES ('application', 'odbadge'), ('schema_version', '3')`);
+      for (const m of MIGRATIONS.slice(0, 3)) if (m.postgres.trim()) await engine.exec(spec, m.postgres);
+      await engine.exec(spec, run);
+      for (const r of rows) await engine.exec(spec, insert, ...r);
+    }
+    const [s] = await store(spec);
+    expect(await s.resourceStats(1)).toEqual(name === 'sqlite'
+      ? { distinctUrls: 4, bytes: 145, requests: 7, retries: 3, reused: 1 }
+      : { distinctUrls: 4, bytes: 140, requests: 6, retries: 2, reused: 1 });
+  });
+
   it.skipIf(!engineAvailable(name))('a dataset saved twice (a job retried elsewhere) is recorded once; a resource once per run', async () => {
     const [a, spec] = await store();
     const [b] = await store(spec);
@@ -153,7 +196,8 @@ describe.each(STORE_ENGINES)('history store on %s', (name) => {
     await b.saveDataset(rec(dataset('d0', '甲', 'none'), 0));
     await b.saveDataset(rec(dataset('d1', '乙', 'silver'), 1));
     expect((await a.runResults(run.id)).datasets.map((d) => [d.id, d.badge])).toEqual([['d0', 'gold'], ['d1', 'silver']]);
-    expect((await a.runResources(run.id)).map((r) => [r.url, r.hash, r.reused])).toEqual([['http://x/shared.csv', 'h1', false]]);
+    expect((await engine.query(spec, 'SELECT url, content_hash, reused FROM run_resources WHERE run_id = ?', run.id)).map((r) => [r.url, r.content_hash, Number(r.reused)]))
+      .toEqual([['http://x/shared.csv', 'h1', 0]]);
     expect(await positions(a, run.id)).toEqual([[0, 'd0'], [1, 'd1']]);
     expect((await a.getRun(run.id))!).toMatchObject({ datasets: 2, bytes: 10, wireBytes: 4 });
     expect((await a.unfinishedAttempts(run.id)).size).toBe(0);
