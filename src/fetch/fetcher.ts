@@ -20,6 +20,7 @@ export type { FetchOptions } from './options.ts';
 export { DEFAULT_FETCH_OPTIONS } from './options.ts';
 import { redactUrl, scrubText, urlSecrets } from '../util/redact.ts';
 import { HostGateUnavailable, type HostGate } from './host-gate.ts';
+import { sleep } from '../util/sleep.ts';
 import { HostScheduler } from './scheduler.ts';
 import { SpillArea, follow, type SpillFile } from './spill.ts';
 
@@ -718,20 +719,4 @@ async function drain(body: { dump(o?: { limit: number }): Promise<void> }): Prom
   } catch {
     // The redirect itself was received; a body we do not want failing is irrelevant.
   }
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve(false);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

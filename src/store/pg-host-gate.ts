@@ -13,6 +13,7 @@ import type pg from 'pg';
 import { HostGateUnavailable, type HostGate } from '../fetch/host-gate.ts';
 import { reconnectWindowMs, withReconnect } from './pg-reconnect.ts';
 import { inTransaction } from './pg-transaction.ts';
+import { sleep } from '../util/sleep.ts';
 
 export interface PgHostGateOptions {
   /** Requests in flight per host across every process sharing the database. */
@@ -105,7 +106,7 @@ export class PgHostGate implements HostGate {
       // Not yet: wait until the host is ready (spacing, pause) or, when it is full, one poll interval (with
       // jitter, so waiting workers do not ask in lockstep).
       const wait = Math.max(5, Math.min(got, this.#o.pollMs) * (0.75 + Math.random() / 2));
-      await sleep(wait, signal);
+      if (!(await sleep(wait, signal))) signal!.throwIfAborted();
     }
   }
 
@@ -179,18 +180,4 @@ export class PgHostGate implements HostGate {
       [this.#holder, this.#o.leaseMs],
     ).catch(() => undefined); // the database is away: the leases expire, and acquire fails until it is back
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

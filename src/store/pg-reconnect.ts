@@ -3,6 +3,7 @@
 // bounded time, instead of failing the audit. Only "the server is unreachable" is waited out; a server that answers
 // with an error (bad SQL, no such database, a wrong password) is not, and neither is a server never reached: a
 // process that could not connect at start says so at once.
+import { sleep } from '../util/sleep.ts';
 
 /** How long an operation waits for a database that went away before it fails (ODBADGE_DB_RECONNECT_SECONDS). */
 export function reconnectWindowMs(env = process.env.ODBADGE_DB_RECONNECT_SECONDS): number {
@@ -51,16 +52,4 @@ export async function withReconnect<T>(op: () => Promise<T>, o: ReconnectOptions
       await sleep(Math.min(delay, windowMs - waited), o.signal);
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -6,6 +6,7 @@ import type { HistoryStore } from '../../store/history-store.ts';
 import type { DatasetQueue } from './queue.ts';
 import type { RunSecrets, WorkerJob } from './worker.ts';
 import type { Dataset } from '../../model.ts';
+import { sleep } from '../../util/sleep.ts';
 
 /** Jobs sent to the queue in one statement. */
 const BATCH = 250;
@@ -53,16 +54,4 @@ export class Coordinator {
       await sleep(pollMs, o.signal);
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
