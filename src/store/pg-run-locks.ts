@@ -3,9 +3,11 @@
 // and the lock is gone that moment — the run is resumable at once, as SQLite's released lock file makes it, instead
 // of LEASE_MS after the last heartbeat.
 //
-// The lock is a liveness signal on top of the heartbeat, never the only one (pg-store.ts decides):
-// - a server restart drops every session, so a missing lock proves nothing about a holder whose last heartbeat is
-//   older than the server's start (it takes the lock again before its next heartbeat); only the heartbeat counts then;
+// The lock is a liveness signal on top of the heartbeat, never the only one (pg-store.ts decides, LEASE_FREE): the
+// run's row names the session holding its lock (lock_pid), renewed with each heartbeat, so
+// - a server restart, which drops every session, frees nothing: the row names a session of the old server until the
+//   holder's next heartbeat names none (or its new one) — judged by the heartbeat meanwhile;
+// - a lock that could not be had (its connection failing) is named as none, and the heartbeat decides;
 // - a machine that vanished without closing its connection keeps the lock until the server notices (TCP keepalive,
 //   possibly hours), so a stale heartbeat frees the run whatever the lock says.
 import pg from 'pg';
@@ -13,14 +15,11 @@ import pg from 'pg';
 /** Advisory-lock key space of runs ("odbr"); with the run id as the second key. */
 export const RUN_LOCK = 0x6f646272;
 
-/**
- * SQL: whether some session (other than backend `exceptPid`, a parameter placeholder or NULL) holds run `idExpr`'s
- * lock in this database.
- */
-export function runLockedSql(idExpr: string, exceptPid = 'NULL'): string {
+/** SQL: whether backend `pidExpr` holds run `idExpr`'s lock in this database. */
+export function runLockedSql(idExpr: string, pidExpr: string): string {
   return `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${RUN_LOCK}::oid
-    AND l.objid = (${idExpr})::oid AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND (${exceptPid}::INTEGER IS NULL OR l.pid <> ${exceptPid}::INTEGER))`;
+    AND l.objid = (${idExpr})::oid AND l.objsubid = 2 AND l.pid = ${pidExpr}
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))`;
 }
 
 /** SQL: when the server started, in ms since the epoch (a restart drops every session's locks). */
@@ -36,10 +35,21 @@ export class RunLocks {
     this.#url = url;
   }
 
-  /** The backend pid of the locks' session, when it is open (to tell our own lock from another's). */
-  async pid(): Promise<number | null> {
-    if (!this.#session) return null;
-    return (await this.#session.catch(() => undefined))?.pid ?? null;
+  /**
+   * The backend pid of the session holding run `id`'s lock, asked of that session now (a restart may have ended it
+   * without our noticing yet); null when this process does not hold the lock.
+   */
+  async heldPid(id: number): Promise<number | null> {
+    if (!this.#held.has(id)) return null;
+    const s = await this.#session?.catch(() => undefined);
+    if (!s) return null;
+    try {
+      await s.client.query('SELECT 1');
+      return this.#held.has(id) ? s.pid : null;
+    } catch {
+      this.#lost(s.client);
+      return null;
+    }
   }
 
   /** Takes run `id`'s lock if no other session holds it; true when this process holds it now. */
@@ -74,7 +84,7 @@ export class RunLocks {
 
   #open(): Promise<{ client: pg.Client; pid: number }> {
     this.#session ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#url, keepAlive: true, connectionTimeoutMillis: 15_000, application_name: 'odbadge-run-lock' });
+      const client = new pg.Client({ connectionString: this.#url, keepAlive: true, connectionTimeoutMillis: 5_000, query_timeout: 5_000, application_name: 'odbadge-run-lock' });
       // The server dropped the session (a restart): its locks are gone with it; the next hold() opens another.
       client.on('error', () => this.#lost(client));
       client.on('end', () => this.#lost(client));

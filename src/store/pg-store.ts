@@ -26,7 +26,7 @@ import {
   datasetKey, LEASE_MS, type CompleteRunsFilter, type DatasetRecord, type FinishRun, type HistoryStore, type NewRun, type OpenStoreOptions,
   type RunInfo, type RunStatus, type ResourceStats, type StoredDataset, type UrlObservation, type UrlState, type UrlVerdict,
 } from './history-store.ts';
-import { heartbeatFresh, json, num, parse, resourceStats, type Row, toRun, toUrlState, urlObservation } from './rows.ts';
+import { json, num, parse, resourceStats, type Row, toRun, toUrlState, urlObservation } from './rows.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
 /** The server's clock in ms since the epoch: leases are judged by one clock however many machines write. */
@@ -35,9 +35,16 @@ const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::BIGINT';
 const MIGRATION_LOCK = 0x6f646267;
 /** SQLite orders text by its bytes; so does the "C" collation, whatever the database's default. */
 const C = 'COLLATE "C"';
-/** What #liveness needs of a run row `r`: the server's clock, whether the holder's lock is held, when the server started. */
-const LIVENESS_COLUMNS = `${NOW_MS} AS db_now, ${runLockedSql('r.id')} AS locked, ${SERVER_STARTED_MS} AS db_started`;
-const RUN_COLUMNS = `r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n, ${LIVENESS_COLUMNS}`;
+/**
+ * SQL: the lease of run row `r` is free — no heartbeat, or none for LEASE_MS, or the session the row names as holding
+ * its lock (lock_pid) holds it no more: its process died. A row naming no session (the lock could not be had) is
+ * judged by its heartbeat alone, and so is one whose heartbeat predates the server's start (a restart dropped every
+ * lock; the holder names its new session at its next heartbeat).
+ */
+const LEASE_FREE = `(r.heartbeat_at IS NULL OR r.heartbeat_at <= ${NOW_MS} - ${LEASE_MS}
+  OR (r.lock_pid IS NOT NULL AND r.heartbeat_at > ${SERVER_STARTED_MS} AND NOT ${runLockedSql('r.id', 'r.lock_pid')}))`;
+const LIVENESS_COLUMNS = `${LEASE_FREE} AS lease_free`;
+const RUN_COLUMNS = `r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n, ${NOW_MS} AS db_now, ${LIVENESS_COLUMNS}`;
 
 /**
  * Text for a TEXT column, which cannot hold U+0000: unchanged unless it holds U+0000 or starts with U+0001, then
@@ -196,46 +203,39 @@ export class PgStore implements HistoryStore {
     return this.#guard(async () => {
       let id = num((await this.#get('SELECT id FROM runs WHERE lease_owner = $1', [owner]))?.id);
       if (id === undefined) {
-        // The id first, and its lock, so the run is never seen without it (which would read as a dead holder).
+        // The id first, and its lock, so the row names the session holding it from the start.
         id = num((await this.#get(`SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id`))!.id)!;
-        // Without the lock (its connection failed) the heartbeat alone tells others the run is alive.
-        await this.#locks.hold(id).catch(() => false);
+        const lockPid = await this.#lockFor(id);
         try {
           await this.#run(
-            `INSERT INTO runs (id, ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id, heartbeat_at, lease_owner)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, ${NOW_MS}, $10)`,
-            [id, r.rulesetId, json(r.ruleset), pgText(redactUrl(r.catalog)), pgText(r.catalogKey), json(redactDeep(r.options)), r.startedAt, process.pid, r.previousRunId ?? null, owner],
+            `INSERT INTO runs (id, ruleset_id, ruleset, catalog, catalog_key, options, started_at, status, pid, previous_run_id, heartbeat_at, lease_owner, lock_pid)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, ${NOW_MS}, $10, $11)`,
+            [id, r.rulesetId, json(r.ruleset), pgText(redactUrl(r.catalog)), pgText(r.catalogKey), json(redactDeep(r.options)), r.startedAt, process.pid, r.previousRunId ?? null, owner, lockPid],
           );
         } catch (e) {
           await this.#locks.release(id);
           throw e;
         }
-      } else {
-        // An attempt whose reply was lost made it (and let go of its lock).
-        await this.#locks.hold(id).catch(() => false);
       }
       this.#leases.set(id, owner);
       return (await this.#getRun(id))!;
     });
   }
 
-  /** Takes over a run whose lease is free (released, or not renewed for LEASE_MS); refuses a run a live session holds. */
+  /** Takes over a run whose lease is free (released, not renewed for LEASE_MS, or its holder's session gone). */
   async claimRun(id: number): Promise<RunInfo> {
     const still = () => new StoreError('usage', this.path, `run ${id} is still running in another process; wait for it, or stop it (Ctrl-C) and resume then`);
     if (this.#leases.has(id)) throw still();
     const owner = randomUUID();
     return this.#guard(async () => {
-      // The lock first: of two processes claiming at once, only the one holding it may take a run whose heartbeat is
-      // still fresh. A lock held elsewhere means a live holder — unless its heartbeat is stale (a frozen or vanished
-      // machine), the lease's own rule.
-      const locked = await this.#locks.hold(id).catch(() => false);
-      const pid = locked ? await this.#locks.pid() : null;
-      // Repeated after a lost reply, the claim finds the run already ours (lease_owner = owner) and counts it once.
+      const lockPid = await this.#lockFor(id);
+      // One UPDATE decides between claimers (the row lock serialises them); repeated after a lost reply, the claim
+      // finds the run already ours (lease_owner = owner) and counts it once.
       const claimed = await this.#run(
-        `UPDATE runs r SET status = 'running', pid = $2, resumes = resumes + CASE WHEN lease_owner = $3 THEN 0 ELSE 1 END, heartbeat_at = ${NOW_MS}, lease_owner = $3
-         WHERE id = $1 AND status <> 'complete' AND (lease_owner = $3 OR status <> 'running' OR heartbeat_at IS NULL OR heartbeat_at <= ${NOW_MS} - ${LEASE_MS}
-           OR (NOT ${runLockedSql('r.id', '$4')} AND heartbeat_at > ${SERVER_STARTED_MS}))`,
-        [id, process.pid, owner, pid],
+        `UPDATE runs r SET status = 'running', pid = $2, resumes = resumes + CASE WHEN lease_owner = $3 THEN 0 ELSE 1 END, heartbeat_at = ${NOW_MS},
+         lease_owner = $3, lock_pid = $4
+         WHERE id = $1 AND status <> 'complete' AND (lease_owner = $3 OR status <> 'running' OR ${LEASE_FREE})`,
+        [id, process.pid, owner, lockPid],
       );
       if (!claimed) {
         await this.#locks.release(id);
@@ -243,23 +243,30 @@ export class PgStore implements HistoryStore {
         if (!row) throw new StoreError('usage', this.path, `no run ${id} in ${this.path} (see odbadge history)`);
         if (row.status === 'complete') throw new StoreError('usage', this.path, `run ${id} is already complete; nothing to resume`);
         throw still();
-      } else {
-        // An attempt whose reply was lost made it (and let go of its lock).
-        await this.#locks.hold(id).catch(() => false);
       }
       this.#leases.set(id, owner);
       return (await this.#getRun(id))!;
     });
   }
 
+  /**
+   * The run's lock for this process, and the pid of the session holding it; null when it cannot be had (another
+   * session holds it, or the lock connection failed): the row then says "no lock", and the heartbeat alone decides.
+   */
+  async #lockFor(id: number): Promise<number | null> {
+    return (await this.#locks.hold(id).catch(() => false)) ? this.#locks.heldPid(id) : null;
+  }
+
   async renewLease(id: number): Promise<boolean> {
     const owner = this.#leases.get(id);
     if (!owner) return false;
-    // The lock again, after the server restarted (it dropped the session) — before the heartbeat, so the run never
-    // looks lockless with a heartbeat newer than the server's start (which would read as a dead holder).
-    if (!this.#locks.holds(id)) await this.#locks.hold(id).catch(() => false);
-    const held = await this.#guard(async () => (await this.#run(`UPDATE runs SET heartbeat_at = ${NOW_MS} WHERE id = $1 AND lease_owner = $2`, [id, owner])) === 1);
+    // The session holding the lock, checked now: after a server restart it is gone, and the row must not name it
+    // (its lock missing would read as a dead holder); the lock is taken again for the next beat to name.
+    const lockPid = await this.#locks.heldPid(id);
+    const held = await this.#guard(async () =>
+      (await this.#run(`UPDATE runs SET heartbeat_at = ${NOW_MS}, lock_pid = $3 WHERE id = $1 AND lease_owner = $2`, [id, owner, lockPid])) === 1);
     if (!held) await this.#locks.release(id);
+    else if (lockPid === null) void this.#locks.hold(id).catch(() => false);
     return held;
   }
 
@@ -292,10 +299,8 @@ export class PgStore implements HistoryStore {
     const id = num(r.id)!;
     const stored = String(r.status) as RunStatus;
     if (stored !== 'running' || this.#leases.has(id)) return stored;
-    if (!heartbeatFresh(num(r.heartbeat_at), num(r.db_now))) return 'interrupted';
-    // The holder's session is gone (its process died) — unless its last heartbeat is older than the server's start:
-    // then the restart dropped the lock, and a live holder takes it again before its next heartbeat.
-    return r.locked || num(r.heartbeat_at)! <= num(r.db_started)! ? 'running' : 'interrupted';
+    // LEASE_FREE, read: a stale heartbeat, or the session the row names no longer holds the lock.
+    return r.lease_free ? 'interrupted' : 'running';
   }
 
   #toRun(r: Row): RunInfo {
@@ -524,7 +529,7 @@ export class PgStore implements HistoryStore {
   async prune(keep: number): Promise<{ deletedRuns: number[]; urlsDropped: number }> {
     return this.#guard(() =>
       this.#tx(async (c) => {
-        const runs = await this.#all(`SELECT r.id, r.status, r.heartbeat_at, ${LIVENESS_COLUMNS} FROM runs r ORDER BY r.id DESC FOR UPDATE`, [], c);
+        const runs = await this.#all(`SELECT r.id, r.status, ${LIVENESS_COLUMNS} FROM runs r ORDER BY r.id DESC FOR UPDATE OF r`, [], c);
         const doomed = runs.slice(keep).filter((r) => this.#liveness(r) !== 'running').map((r) => num(r.id)!);
         await this.#deleteRuns(doomed, c);
         const urlsDropped = await this.#run('DELETE FROM url_state WHERE seen_run NOT IN (SELECT id FROM runs)', [], c);

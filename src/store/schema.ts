@@ -284,6 +284,7 @@ export const MIGRATIONS: Migration[] = [
   // 4: a resource's bytes and attempts as columns, so a run's totals are summed by the database (a distributed run's
   // statistics come from what its workers recorded: 150,000 rows at national scale). Backfilled from the fetch JSON;
   // PostgreSQL cannot read JSON holding an escaped U+0000 (a hostile server's text), such rows keep the defaults.
+  // PostgreSQL also names the session holding a run's lock (runs.lock_pid), so a killed holder frees its run at once.
   {
     sqlite: `
   ALTER TABLE run_resources ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;   -- decoded bytes downloaded
@@ -292,6 +293,8 @@ export const MIGRATIONS: Migration[] = [
     WHERE json_valid(fetch);
   `,
     postgres: `
+    -- the backend pid of the session holding the run's advisory lock (pg-run-locks.ts); NULL: judged by heartbeat
+    ALTER TABLE runs ADD COLUMN lock_pid INTEGER;
     ALTER TABLE run_resources ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0, ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
     UPDATE run_resources SET bytes = coalesce(("fetch"::json->>'bytes')::BIGINT, 0), attempts = GREATEST(1, coalesce(("fetch"::json->>'attempts')::INTEGER, 1))
       WHERE strpos("fetch", '\\u0000') = 0;

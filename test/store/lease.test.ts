@@ -18,6 +18,7 @@ import { datasetKey, HEARTBEAT_MS, SqliteStore as Store } from '../../src/store/
 import { LEASE_MS } from '../../src/store/history-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { havePostgres, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { pgQuery } from '../helpers/stores.ts';
 
 const CHILD = resolve(__dirname, 'hold-run-child.ts');
 let dir: string;
@@ -208,8 +209,15 @@ describe.skipIf(!havePostgres)('run liveness on PostgreSQL: the holder\'s sessio
       // The restart dropped the holder's lock; its last heartbeat predates the server's start, so it still counts.
       expect((await s.getRun(runId))!.status).toBe('running');
       await expect(s.claimRun(runId)).rejects.toThrow(/still running in another process/);
-      // Its next renewals reconnect and take the lock again: still live after its heartbeat is newer than the restart.
-      await new Promise((r) => setTimeout(r, 3_000));
+      // Its next renewals reconnect, take the lock again and name the new session in the run's row.
+      let relocked = false;
+      for (let i = 0; i < 100 && !relocked; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const rows = await pgQuery(pgdb.url, `SELECT 1 FROM runs r JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objid = r.id::oid
+          AND l.objsubid = 2 AND l.pid = r.lock_pid WHERE r.id = $1`, runId);
+        relocked = rows.length === 1;
+      }
+      expect(relocked).toBe(true);
       expect((await s.getRun(runId))!.status).toBe('running');
       await expect(s.claimRun(runId)).rejects.toThrow(/still running in another process/);
       await killed(child);
