@@ -1,8 +1,11 @@
 // The contract between main.ts and a command module, and what happens between commander's parse and a command's
 // code: the config file merged under the command line, --format and its aliases resolved, required options checked,
-// ODBADGE_LIMITS validated — each problem one usage line, the same for every command.
+// ODBADGE_LIMITS and the distributed settings (ODBADGE_QUEUE_TIMING, ODBADGE_DB_RECONNECT_SECONDS) validated — each
+// problem one usage line, the same for every command.
 import { Option, type Command } from 'commander';
 import { LIMITS_ENV, resolveLimits } from '../inspect/limits.ts';
+import { queueTiming } from '../pipeline/distributed/queue-timing.ts';
+import { reconnectWindowMs } from '../store/pg-reconnect.ts';
 import { configOptions, ConfigError, discoverConfig, loadConfig } from './config.ts';
 import { CliContext, type Format } from './context.ts';
 import { attributeName, COMMON_OPTIONS, longName, type OptionDef } from './options.ts';
@@ -126,6 +129,13 @@ async function invoke(spec: CommandSpec, fullName: string, cmd: Command, args: s
     resolveLimits();
   } catch (e) {
     return ctx.usage(`${LIMITS_ENV}: ${(e as Error).message.replace(new RegExp(`^${LIMITS_ENV}: `), '')}`);
+  }
+  // So are the distributed audit's settings, before a database or a queue is touched.
+  try {
+    queueTiming();
+    reconnectWindowMs();
+  } catch (e) {
+    return ctx.usage((e as Error).message);
   }
   const started = performance.now();
   const code = await spec.run(args, o, ctx);

@@ -5,10 +5,17 @@
 // process that could not connect at start says so at once.
 import { sleep } from '../util/sleep.ts';
 
-/** How long an operation waits for a database that went away before it fails (ODBADGE_DB_RECONNECT_SECONDS). */
-export function reconnectWindowMs(env = process.env.ODBADGE_DB_RECONNECT_SECONDS): number {
+export const RECONNECT_ENV = 'ODBADGE_DB_RECONNECT_SECONDS';
+
+/**
+ * How long an operation waits for a database that went away before it fails: ODBADGE_DB_RECONNECT_SECONDS, else
+ * 5 minutes. Throws a RangeError for a value that is not a number of seconds (the CLI checks it before any command).
+ */
+export function reconnectWindowMs(env = process.env[RECONNECT_ENV]): number {
+  if (env === undefined || env.trim() === '') return 5 * 60_000;
   const s = Number(env);
-  return env !== undefined && env !== '' && Number.isFinite(s) && s >= 0 ? s * 1000 : 5 * 60_000;
+  if (!Number.isFinite(s) || s < 0) throw new RangeError(`${RECONNECT_ENV} must be a number of seconds (0 or more), not ${JSON.stringify(env.slice(0, 80))}`);
+  return s * 1000;
 }
 
 /**

@@ -111,3 +111,28 @@ describe('ODBADGE_LIMITS is checked when any command starts', () => {
     expect(JSON.parse(r.stdout).limits.map((h: { name: string }) => h.name)).toEqual(['maxColumns']);
   });
 });
+
+describe('the distributed settings are checked when any command starts', () => {
+  const withEnv = (env: Record<string, string>, args: string[]) => runProgram(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  // A database that is not there: the settings are refused before it is asked for (else this would be exit 3).
+  const db = `postgres://odbadge@/none?host=${encodeURIComponent(join(tmpdir(), 'no-such-socket-dir'))}`;
+
+  it('ODBADGE_QUEUE_TIMING that is not JSON, names an unknown setting or a heartbeat under 10 s: one usage line, exit 2', async () => {
+    const cases: [string, string][] = [
+      ['{heartbeat', 'odbadge: ODBADGE_QUEUE_TIMING must be a JSON object such as {"heartbeatSeconds":10}, not "{heartbeat"; see odbadge worker --help'],
+      ['{"heartbeat":10}', 'odbadge: ODBADGE_QUEUE_TIMING: unknown setting "heartbeat" (known: heartbeatSeconds, monitorIntervalSeconds, retryLimit, retryDelay, pollingIntervalSeconds, hostLeaseSeconds); see odbadge worker --help'],
+      ['{"heartbeatSeconds":5}', "odbadge: ODBADGE_QUEUE_TIMING: heartbeatSeconds must be 10 or more (pg-boss's least), not 5; see odbadge worker --help"],
+      ['{"retryLimit":"2"}', 'odbadge: ODBADGE_QUEUE_TIMING: retryLimit must be a number of 0 or more, not "2"; see odbadge worker --help'],
+    ];
+    for (const [value, line] of cases) usageError(await withEnv({ ODBADGE_QUEUE_TIMING: value }, ['worker', '--db', db]), line);
+  });
+
+  it('ODBADGE_DB_RECONNECT_SECONDS that is not a number of seconds: one usage line, exit 2', async () => {
+    for (const value of ['five', '-1']) {
+      usageError(await withEnv({ ODBADGE_DB_RECONNECT_SECONDS: value }, ['history', '--db', db]),
+        `odbadge: ODBADGE_DB_RECONNECT_SECONDS must be a number of seconds (0 or more), not "${value}"; see odbadge history --help`);
+    }
+    // A good value passes the check: the missing database is what stops the command then.
+    expect((await withEnv({ ODBADGE_DB_RECONNECT_SECONDS: '30' }, ['history', '--db', db])).code).toBe(3);
+  });
+});

@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 import { PgBoss } from 'pg-boss';
 import type { Dataset } from '../../model.ts';
 import { withReconnect } from '../../store/pg-reconnect.ts';
+import { queueTiming, type QueueTiming } from './queue-timing.ts';
+
+export { DEFAULT_QUEUE_TIMING, queueTiming, type QueueTiming } from './queue-timing.ts';
 
 export const DATASET_QUEUE = 'odbadge-dataset';
 export const DEAD_QUEUE = 'odbadge-dataset-dead';
@@ -18,40 +21,6 @@ export interface DatasetJob {
   idx: number;
   /** The dataset as the catalogue listed it (enrichment happens in the job). */
   dataset: Dataset;
-}
-
-export interface QueueTiming {
-  /** A job whose worker has not beaten for this long is retried elsewhere (pg-boss: at least 10). */
-  heartbeatSeconds: number;
-  /** How often pg-boss looks for such jobs. */
-  monitorIntervalSeconds: number;
-  /** Attempts after the first before a job goes to the dead-letter queue. */
-  retryLimit: number;
-  /** Seconds before a failed job is tried again (doubling, at most 60). */
-  retryDelay: number;
-  /** How often an idle worker asks for jobs (LISTEN/NOTIFY wakes it sooner). */
-  pollingIntervalSeconds: number;
-  /** A dead worker's per-host leases are free again after this long (store/pg-host-gate.ts). */
-  hostLeaseSeconds: number;
-}
-
-export const DEFAULT_QUEUE_TIMING: QueueTiming = {
-  heartbeatSeconds: 30,
-  // Also how fresh the backlog count is that lets a worker fetch its next job at once (burst) instead of after its
-  // polling interval: a short job then costs no idle time. The monitor's queries are cheap.
-  monitorIntervalSeconds: 2,
-  // A dataset that killed three workers is a poison pill: recorded as failed, as a local audit does after two deaths.
-  retryLimit: 2,
-  retryDelay: 2,
-  pollingIntervalSeconds: 1,
-  hostLeaseSeconds: 60,
-};
-
-/** Timing from ODBADGE_QUEUE_TIMING (JSON, e.g. {"heartbeatSeconds":10}) over the defaults — for tests and operators. */
-export function queueTiming(env = process.env.ODBADGE_QUEUE_TIMING): QueueTiming {
-  if (!env) return DEFAULT_QUEUE_TIMING;
-  const given = JSON.parse(env) as Partial<QueueTiming>;
-  return { ...DEFAULT_QUEUE_TIMING, ...given };
 }
 
 /** The job id of a dataset of a run: a UUID (pg-boss's id type) derived from what identifies the dataset. */
