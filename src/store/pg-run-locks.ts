@@ -30,6 +30,7 @@ export class RunLocks {
   readonly #url: string;
   #session: Promise<{ client: pg.Client; pid: number }> | undefined;
   readonly #held = new Set<number>();
+  readonly #holding = new Map<number, Promise<boolean>>();
 
   constructor(url: string) {
     this.#url = url;
@@ -52,13 +53,30 @@ export class RunLocks {
     }
   }
 
-  /** Takes run `id`'s lock if no other session holds it; true when this process holds it now. */
-  async hold(id: number): Promise<boolean> {
-    if (this.#held.has(id)) return true;
+  /**
+   * Takes run `id`'s lock if no other session holds it; true when this process holds it now. One attempt at a time
+   * per run: session locks stack, and a lock taken twice would outlive one unlock.
+   */
+  hold(id: number): Promise<boolean> {
+    if (this.#held.has(id)) return Promise.resolve(true);
+    let attempt = this.#holding.get(id);
+    if (!attempt) {
+      attempt = this.#tryLock(id).finally(() => this.#holding.delete(id));
+      this.#holding.set(id, attempt);
+    }
+    return attempt;
+  }
+
+  async #tryLock(id: number): Promise<boolean> {
     const { client } = await this.#open();
-    const { rows: [r] } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::INTEGER, $2::INTEGER) AS ok', [RUN_LOCK, id]);
-    if (r.ok) this.#held.add(id);
-    return r.ok;
+    try {
+      const { rows: [r] } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::INTEGER, $2::INTEGER) AS ok', [RUN_LOCK, id]);
+      if (r.ok) this.#held.add(id);
+      return r.ok;
+    } catch (e) {
+      this.#lost(client);
+      throw e;
+    }
   }
 
   holds(id: number): boolean {
@@ -67,6 +85,8 @@ export class RunLocks {
 
   /** Lets go of run `id`'s lock; the session closes when it holds none. */
   async release(id: number): Promise<void> {
+    // An attempt in flight (a renewal re-taking the lock) would take it after this release: let it land first.
+    await this.#holding.get(id)?.catch(() => false);
     if (!this.#held.delete(id)) return;
     const s = await this.#session?.catch(() => undefined);
     if (!s) return;

@@ -17,6 +17,7 @@ import { APPLICATION_ID, MIGRATIONS } from '../../src/store/schema.ts';
 import { datasetKey, HEARTBEAT_MS, SqliteStore as Store } from '../../src/store/store.ts';
 import { LEASE_MS } from '../../src/store/history-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { RunLocks } from '../../src/store/pg-run-locks.ts';
 import { havePostgres, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { pgQuery } from '../helpers/stores.ts';
 
@@ -197,6 +198,24 @@ describe.skipIf(!havePostgres)('run liveness on PostgreSQL: the holder\'s sessio
       await expect(holder(pgdb.url, runId)).rejects.toThrow(/still running in another process/);
     } finally {
       await s.close();
+    }
+  });
+
+  it('a run lock asked for twice at once (two renewals) is let go by one release', async () => {
+    const locks = new RunLocks(pgdb.url);
+    const other = new RunLocks(pgdb.url);
+    try {
+      expect(await Promise.all([locks.hold(9001), locks.hold(9001)])).toEqual([true, true]);
+      expect(await other.hold(9001)).toBe(false);
+      // Another run keeps the session open, so only the unlock can free 9001.
+      await locks.hold(9002);
+      await locks.release(9001);
+      expect(await other.hold(9001)).toBe(true);
+      expect(await locks.heldPid(9001)).toBeNull();
+      expect(await locks.heldPid(9002)).toEqual(expect.any(Number));
+    } finally {
+      await locks.close();
+      await other.close();
     }
   });
 
