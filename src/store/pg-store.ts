@@ -44,7 +44,7 @@ const C = 'COLLATE "C"';
 const LEASE_FREE = `(r.heartbeat_at IS NULL OR r.heartbeat_at <= ${NOW_MS} - ${LEASE_MS}
   OR (r.lock_pid IS NOT NULL AND r.heartbeat_at > ${SERVER_STARTED_MS} AND NOT ${runLockedSql('r.id', 'r.lock_pid')}))`;
 const LIVENESS_COLUMNS = `${LEASE_FREE} AS lease_free`;
-const RUN_COLUMNS = `r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n, ${NOW_MS} AS db_now, ${LIVENESS_COLUMNS}`;
+const RUN_COLUMNS = `r.*, (SELECT count(*) FROM run_datasets d WHERE d.run_id = r.id) AS n, ${LIVENESS_COLUMNS}`;
 
 /**
  * Text for a TEXT column, which cannot hold U+0000: unchanged unless it holds U+0000 or starts with U+0001, then
