@@ -174,6 +174,8 @@ export interface HistoryStore {
   iterateRunResults(runId: number, below?: number): AsyncIterable<DatasetResult>;
   /** As iterateRunResults, with each result's catalogue position and dataset id (a resume reads them alongside the catalogue). */
   iterateRunDatasets(runId: number, below?: number): AsyncIterable<StoredDataset>;
+  /** How many results a run holds at catalogue positions below `below` (a coordinator's progress, asked every 0.5 s). */
+  countRunResults(runId: number, below?: number): Promise<number>;
   /** Row ids of a run's results in catalogue order (as iterateRunResults), for runResultAt: random access. */
   runResultRowids(runId: number, below?: number): Promise<Float64Array>;
   runResultAt(rowid: number): Promise<DatasetResult>;

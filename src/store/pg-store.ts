@@ -453,6 +453,10 @@ export class PgStore implements HistoryStore {
     }
   }
 
+  async countRunResults(runId: number, below = Number.MAX_SAFE_INTEGER): Promise<number> {
+    return this.#guard(async () => num((await this.#get('SELECT count(*) AS n FROM run_datasets WHERE run_id = $1 AND idx < $2', [runId, Math.min(below, 2 ** 31 - 1)]))?.n) ?? 0);
+  }
+
   async runResultRowids(runId: number, below = Number.MAX_SAFE_INTEGER): Promise<Float64Array> {
     return this.#guard(async () => Float64Array.from(
       await this.#all(`SELECT row_id AS r FROM run_datasets WHERE run_id = $1 AND idx < $2 ORDER BY idx, dataset_id ${C}`, [runId, Math.min(below, 2 ** 31 - 1)]),

@@ -424,6 +424,10 @@ export class SqliteStore implements HistoryStore {
     }
   }
 
+  async countRunResults(runId: number, below = Number.MAX_SAFE_INTEGER): Promise<number> {
+    return this.#guard(() => num(this.#get('SELECT count(*) AS n FROM run_datasets WHERE run_id = ? AND idx < ?', runId, below)?.n) ?? 0);
+  }
+
   /** The row ids of a run's results in catalogue order (see iterateRunResults), for runResultAt. */
   async runResultRowids(runId: number, below = Number.MAX_SAFE_INTEGER): Promise<Float64Array> {
     return this.#guard(() => Float64Array.from(this.#all('SELECT rowid AS r FROM run_datasets WHERE run_id = ? AND idx < ? ORDER BY idx, dataset_id', runId, below), (r) => num(r.r)!));

@@ -253,6 +253,7 @@ describe.each(STORE_ENGINES)('history store on %s', (name) => {
     const below: string[] = [];
     for await (const d of s.iterateRunResults(run.id, 2)) below.push(d.id);
     expect(below).toEqual([ids[1], ids[2]]);
+    expect([await s.countRunResults(run.id), await s.countRunResults(run.id, 2), await s.countRunResults(run.id, 0)]).toEqual([3, 2, 0]);
     const rowids = await s.runResultRowids(run.id, 2);
     expect(rowids.length).toBe(2);
     expect((await s.runResultAt(rowids[1])).id).toBe(ids[2]);

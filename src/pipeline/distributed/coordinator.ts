@@ -48,7 +48,7 @@ export class Coordinator {
     const pollMs = o.pollMs ?? 500;
     for (;;) {
       // A database restart is waited out inside the store (store/pg-reconnect.ts), as the workers' calls are.
-      const done = (await this.#store.runResultRowids(this.#runId, expected)).length;
+      const done = await this.#store.countRunResults(this.#runId, expected);
       o.onProgress?.(done);
       if (done >= expected || o.signal?.aborted) return done;
       await sleep(pollMs, o.signal);
