@@ -162,7 +162,7 @@ export interface HistoryStore {
   saveDataset(rec: DatasetRecord): Promise<void>;
   /** Per dataset: how many sessions started it and ended before recording it, keyed by `datasetKey(idx, id)`. */
   unfinishedAttempts(runId: number): Promise<Map<string, number>>;
-  /** Notes that this session starts a dataset (undone by saveDataset). */
+  /** Notes that this session starts a dataset (undone by saveDataset); once per session, however often it is asked. */
   startAttempt(runId: number, idx: number, datasetId: string): Promise<void>;
   /** Deletes a run's dataset rows whose key is not in `keep`; returns how many went. */
   retainDatasets(runId: number, keep: ReadonlySet<string>): Promise<number>;

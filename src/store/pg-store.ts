@@ -398,9 +398,10 @@ export class PgStore implements HistoryStore {
 
   async startAttempt(runId: number, idx: number, datasetId: string): Promise<void> {
     await this.#guard(() => this.#run(
-      `INSERT INTO run_attempts (run_id, idx, dataset_id, attempts) VALUES ($1, $2, $3, 1)
-       ON CONFLICT (run_id, idx, dataset_id) DO UPDATE SET attempts = run_attempts.attempts + 1`,
-      [runId, idx, pgText(datasetId)],
+      `INSERT INTO run_attempts (run_id, idx, dataset_id, attempts, session) VALUES ($1, $2, $3, 1, $4)
+       ON CONFLICT (run_id, idx, dataset_id) DO UPDATE SET attempts = run_attempts.attempts + 1, session = EXCLUDED.session
+       WHERE run_attempts.session IS DISTINCT FROM EXCLUDED.session`,
+      [runId, idx, pgText(datasetId), this.#leases.get(runId) ?? randomUUID()],
     ));
   }
 

@@ -285,16 +285,19 @@ export const MIGRATIONS: Migration[] = [
   // statistics come from what its workers recorded: 150,000 rows at national scale). Backfilled from the fetch JSON;
   // PostgreSQL cannot read JSON holding an escaped U+0000 (a hostile server's text), such rows keep the defaults.
   // PostgreSQL also names the session holding a run's lock (runs.lock_pid), so a killed holder frees its run at once.
+  // An attempt is counted once per session (run_attempts.session): a start repeated after a lost reply adds nothing.
   {
     sqlite: `
   ALTER TABLE run_resources ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;   -- decoded bytes downloaded
   ALTER TABLE run_resources ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1; -- requests the fetch made
+  ALTER TABLE run_attempts ADD COLUMN session TEXT; -- the session (lease owner) that counted the last attempt
   UPDATE run_resources SET bytes = coalesce(json_extract(fetch, '$.bytes'), 0), attempts = max(1, coalesce(json_extract(fetch, '$.attempts'), 1))
     WHERE json_valid(fetch);
   `,
     postgres: `
     -- the backend pid of the session holding the run's advisory lock (pg-run-locks.ts); NULL: judged by heartbeat
     ALTER TABLE runs ADD COLUMN lock_pid INTEGER;
+    ALTER TABLE run_attempts ADD COLUMN session TEXT;
     ALTER TABLE run_resources ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0, ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
     UPDATE run_resources SET bytes = coalesce(("fetch"::json->>'bytes')::BIGINT, 0), attempts = GREATEST(1, coalesce(("fetch"::json->>'attempts')::INTEGER, 1))
       WHERE strpos("fetch", '\\u0000') = 0;

@@ -361,9 +361,9 @@ export class SqliteStore implements HistoryStore {
   /** Notes that this session starts a dataset: one small write, undone by saveDataset in its transaction. */
   async startAttempt(runId: number, idx: number, datasetId: string): Promise<void> {
     this.#guard(() => this.#run(
-      `INSERT INTO run_attempts (run_id, idx, dataset_id, attempts) VALUES (?, ?, ?, 1)
-       ON CONFLICT (run_id, idx, dataset_id) DO UPDATE SET attempts = attempts + 1`,
-      runId, idx, datasetId,
+      `INSERT INTO run_attempts (run_id, idx, dataset_id, attempts, session) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (run_id, idx, dataset_id) DO UPDATE SET attempts = attempts + 1, session = excluded.session WHERE session IS NOT excluded.session`,
+      runId, idx, datasetId, this.#leases.get(runId)?.owner ?? randomUUID(),
     ));
   }
 

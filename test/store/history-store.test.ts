@@ -187,6 +187,8 @@ describe.each(STORE_ENGINES)('history store on %s', (name) => {
     const run = await a.createRun(newRun());
     await a.startAttempt(run.id, 0, 'd0');
     await a.startAttempt(run.id, 1, 'd1');
+    // Asked again by the same session (a call repeated after a lost reply): still one attempt of this session.
+    await a.startAttempt(run.id, 1, 'd1');
     await b.startAttempt(run.id, 1, 'd1');
     expect([...await b.unfinishedAttempts(run.id)]).toEqual([[datasetKey(0, 'd0'), 1], [datasetKey(1, 'd1'), 2]]);
     const shared = { url: 'http://x/shared.csv', fetch: okFetch('http://x/shared.csv'), hash: 'h1', reused: false };

@@ -281,6 +281,10 @@ describe('per-dataset attempts', () => {
       const run = await s.createRun({ rulesetId: 'r', ruleset: {}, catalog: 'c', catalogKey: 'k', options: {}, startedAt: new Date().toISOString() });
       await s.startAttempt(run.id, 0, 'd0');
       await s.startAttempt(run.id, 1, 'd1');
+      // The same session asking again adds nothing; the next session (the run resumed) counts once more.
+      await s.startAttempt(run.id, 1, 'd1');
+      await s.releaseRun(run.id);
+      await s.claimRun(run.id);
       await s.startAttempt(run.id, 1, 'd1');
       expect([...(await s.unfinishedAttempts(run.id))]).toEqual([[datasetKey(0, 'd0'), 1], [datasetKey(1, 'd1'), 2]]);
       const result: DatasetResult = {
