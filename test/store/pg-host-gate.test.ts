@@ -4,7 +4,7 @@
 import type http from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fetcher } from '../../src/fetch/index.ts';
+import { Fetcher, type FetchOptions } from '../../src/fetch/index.ts';
 import { PgHostGate } from '../../src/store/pg-host-gate.ts';
 import { FAST, startServer, type TestServer } from '../fetch/helpers.ts';
 import { havePostgres, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
@@ -46,6 +46,18 @@ describe.skipIf(!havePostgres)('per-host limits shared through PostgreSQL', () =
     db?.destroy();
   });
 
+  /** `n` fetchers, each with its own gate allowing 2 per host (as separate worker processes have), closed after `fn`. */
+  const withFetchers = async (n: number, fetch: Partial<FetchOptions>, fn: (fetchers: Fetcher[]) => Promise<void>) => {
+    const gates = await Promise.all(Array.from({ length: n }, () => PgHostGate.open(pool, { perHost: 2, spacingMs: 0, pollMs: 20 })));
+    const fetchers = gates.map((g) => new Fetcher({ ...FAST, ...fetch }, { hostGate: g }));
+    try {
+      await fn(fetchers);
+    } finally {
+      for (const f of fetchers) await f.close();
+      for (const g of gates) await g.close();
+    }
+  };
+
   const reset = async () => {
     inFlight = 0;
     maxInFlight = 0;
@@ -55,9 +67,7 @@ describe.skipIf(!havePostgres)('per-host limits shared through PostgreSQL', () =
 
   it('three fetchers allowed 4 each on the host: the server sees at most 2 at once, and does see 2', async () => {
     await reset();
-    const gates = await Promise.all([1, 2, 3].map(() => PgHostGate.open(pool, { perHost: 2, spacingMs: 0, pollMs: 20 })));
-    const fetchers = gates.map((g) => new Fetcher({ ...FAST, perHost: 4, concurrency: 8 }, { hostGate: g }));
-    try {
+    await withFetchers(3, { perHost: 4, concurrency: 8 }, async (fetchers) => {
       const outcomes = await Promise.all(fetchers.flatMap((f, i) => Array.from({ length: 8 }, (_, k) => f.fetch(`${server.origin}/w${i}/r${k}.csv`))));
       expect(outcomes.map((o) => o.kind)).toEqual(Array(24).fill('ok'));
       expect(arrivals).toHaveLength(24);
@@ -65,17 +75,12 @@ describe.skipIf(!havePostgres)('per-host limits shared through PostgreSQL', () =
       // Every lease given back (the deletes are asynchronous: give them a moment).
       for (let i = 0; i < 50 && (await pool.query('SELECT count(*)::int AS n FROM odbadge_host_lease')).rows[0].n > 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect((await pool.query('SELECT count(*)::int AS n FROM odbadge_host_lease')).rows[0].n).toBe(0);
-    } finally {
-      for (const f of fetchers) await f.close();
-      for (const g of gates) await g.close();
-    }
+    });
   }, 60_000);
 
   it('a 503 with Retry-After: 1 to one fetcher pauses the host for the other fetchers too', async () => {
     await reset();
-    const gates = await Promise.all([1, 2].map(() => PgHostGate.open(pool, { perHost: 2, spacingMs: 0, pollMs: 20 })));
-    const fetchers = gates.map((g) => new Fetcher({ ...FAST, perHost: 2, concurrency: 4, retries: 0 }, { hostGate: g }));
-    try {
+    await withFetchers(2, { perHost: 2, concurrency: 4, retries: 0 }, async (fetchers) => {
       throttleNext = true;
       const first = await fetchers[0].fetch(`${server.origin}/throttled.csv`);
       expect(first.status).toBe(503);
@@ -85,10 +90,7 @@ describe.skipIf(!havePostgres)('per-host limits shared through PostgreSQL', () =
       const next = Math.min(...arrivals.filter((a) => a.status === 200).map((a) => a.at));
       // The other fetcher (another holder, as another machine is) waited out the host's second.
       expect(next - throttledAt).toBeGreaterThanOrEqual(900);
-    } finally {
-      for (const f of fetchers) await f.close();
-      for (const g of gates) await g.close();
-    }
+    });
   }, 60_000);
 
   it('a holder that died keeps its slots only until its leases expire', async () => {
