@@ -59,9 +59,11 @@ describe('inspection worker pool', () => {
 
 describe('a worker that dies', () => {
   it('fails only the job it had (answered with the death, which the observer records as "inspection failed"); the next body goes to a fresh worker', async () => {
-    const small = new InspectPool(1, { heapMb: 16 });
+    // 32 MB: enough for a fresh worker to load the inspectors every time (at 16 MB it failed 2 loads in 10), far too
+    // little for the body below.
+    const small = new InspectPool(1, { heapMb: 32 });
     try {
-      // Two million JSON records: parsing them needs far more than the worker's 16 MB heap.
+      // Two million JSON records: parsing them needs far more than the worker's 32 MB heap.
       const huge = new Uint8Array(Buffer.from(`[${'{"a":1},'.repeat(2_000_000)}{"a":1}]`));
       await expect(small.inspect({ body: huge, url: 'https://example.org/huge.json', declaredFormat: 'JSON', truncated: false })).rejects.toThrow(/the inspection worker died/);
       const csv = new Uint8Array(Buffer.from('村名,人口\r\n大安里,1200\r\n'));
